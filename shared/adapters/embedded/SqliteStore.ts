@@ -1,0 +1,441 @@
+// The port is async for remote stores; better-sqlite3 does the work synchronously inside these methods.
+/* eslint-disable @typescript-eslint/require-await */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  StoreConflictError,
+  type Collection,
+  type Condition,
+  type IndexKeys,
+  type ListQuery,
+  type NewDocument,
+  type Page,
+  type Store,
+  type StoredDocument,
+} from '../../ports/Store';
+
+/**
+ * Embedded Store on one SQLite file (see docs/adr/0003-embedded-store-sqlite.md).
+ *
+ * Tables
+ * - documents: one row per document; body and keys as JSON text so both round-trip exactly.
+ * - index_keys: one row per index key value (per element for arrays), typed so that numbers compare
+ *   numerically and a string never equals a number or a boolean. Derived from documents.keys_json and
+ *   rewritten in the same transaction as the document row.
+ */
+
+/** Bump with a new step in MIGRATIONS; PRAGMA user_version records how far a file has got. */
+const SCHEMA_VERSION = 1;
+
+const MIGRATIONS: readonly string[] = [
+  // 0 → 1
+  `CREATE TABLE documents (
+     collection    TEXT NOT NULL,
+     id            TEXT NOT NULL,
+     etag          TEXT NOT NULL,
+     last_modified TEXT NOT NULL,
+     body          TEXT NOT NULL,
+     keys_json     TEXT NOT NULL,
+     PRIMARY KEY (collection, id)
+   );
+   -- value is declared without a type so SQLite keeps integers, reals and text as bound (no affinity).
+   CREATE TABLE index_keys (
+     collection TEXT NOT NULL,
+     id         TEXT NOT NULL,
+     key        TEXT NOT NULL,
+     value_type TEXT NOT NULL CHECK (value_type IN ('s', 'n', 'b')),
+     value      NOT NULL,
+     PRIMARY KEY (collection, id, key, value_type, value)
+   ) WITHOUT ROWID;
+   -- Lookups by value: ids come out in id order for an eq, which is the order list pages in.
+   CREATE INDEX index_keys_by_value ON index_keys (collection, key, value_type, value, id);`,
+];
+
+const BUSY_TIMEOUT_MS = 5000;
+
+type ValueType = 's' | 'n' | 'b';
+type SqlValue = string | number;
+
+interface DocumentRow {
+  id: string;
+  etag: string;
+  last_modified: string;
+  body: string;
+  keys_json: string;
+}
+
+/** A document as it goes into the database, serialised once per write. */
+interface WriteRow {
+  collection: Collection;
+  id: string;
+  lastModified: string;
+  body: string;
+  keysJson: string;
+  keyRows: readonly KeyRow[];
+}
+
+interface KeyRow {
+  key: string;
+  type: ValueType;
+  value: SqlValue;
+}
+
+const SQL_OPERATOR: Record<Condition['op'], string> = { eq: '=', lte: '<=', gte: '>=' };
+
+export interface SqliteStoreOptions {
+  /** File path, or `':memory:'` for a store that lives as long as the object. */
+  path: string;
+}
+
+/** Settings of the open connection, for tests and diagnostics. */
+export interface SqliteStoreDiagnostics {
+  journalMode: string;
+  /** 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
+  synchronous: number;
+  busyTimeoutMs: number;
+  schemaVersion: number;
+}
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly byShape = new Map<string, Database.Statement<SqlValue[], unknown>>();
+
+  private readonly selectDocument: Database.Statement<[string, string], DocumentRow>;
+  private readonly selectEtag: Database.Statement<[string, string], { etag: string }>;
+  private readonly insertDocument: Database.Statement<[string, string, string, string, string, string]>;
+  private readonly updateDocument: Database.Statement<[string, string, string, string, string, string]>;
+  private readonly deleteDocument: Database.Statement<[string, string]>;
+  private readonly insertKey: Database.Statement<[string, string, string, ValueType, SqlValue]>;
+  private readonly deleteKeys: Database.Statement<[string, string]>;
+
+  // Immediate transactions take the write lock before the read, so another process sharing the file
+  // cannot slip a write between the etag check and the write (and no read→write lock upgrade can fail).
+  private readonly createTx: Database.Transaction<(row: WriteRow) => string>;
+  private readonly replaceTx: Database.Transaction<(row: WriteRow, ifMatch: string) => string>;
+  private readonly deleteTx: Database.Transaction<(collection: Collection, id: string, ifMatch?: string) => boolean>;
+
+  constructor(options: SqliteStoreOptions) {
+    const inMemory = options.path === ':memory:' || options.path === '';
+    if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    try {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      if (!inMemory) {
+        this.db.pragma('journal_mode = WAL');
+        // NORMAL in WAL mode may lose the last commits on power loss; a 2xx promises they survive.
+        this.db.pragma('synchronous = FULL');
+      }
+      migrate(this.db);
+    } catch (error) {
+      // The caller gets no object to close, so the file handle must not outlive the failure.
+      this.db.close();
+      throw error;
+    }
+
+    const db = this.db;
+    this.selectDocument = db.prepare(
+      'SELECT id, etag, last_modified, body, keys_json FROM documents WHERE collection = ? AND id = ?',
+    );
+    this.selectEtag = db.prepare('SELECT etag FROM documents WHERE collection = ? AND id = ?');
+    this.insertDocument = db.prepare(
+      'INSERT INTO documents (collection, id, etag, last_modified, body, keys_json) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.updateDocument = db.prepare(
+      'UPDATE documents SET etag = ?, last_modified = ?, body = ?, keys_json = ? WHERE collection = ? AND id = ?',
+    );
+    this.deleteDocument = db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?');
+    // OR IGNORE: an array may repeat an element; "contains" needs it once.
+    this.insertKey = db.prepare(
+      'INSERT OR IGNORE INTO index_keys (collection, id, key, value_type, value) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.deleteKeys = db.prepare('DELETE FROM index_keys WHERE collection = ? AND id = ?');
+
+    this.createTx = db.transaction((row: WriteRow): string => {
+      if (this.selectEtag.get(row.collection, row.id)) throw new StoreConflictError(row.collection, row.id, 'exists');
+      const etag = newEtag(row.lastModified);
+      this.insertDocument.run(row.collection, row.id, etag, row.lastModified, row.body, row.keysJson);
+      this.writeKeys(row);
+      return etag;
+    });
+
+    this.replaceTx = db.transaction((row: WriteRow, ifMatch: string): string => {
+      const current = this.selectEtag.get(row.collection, row.id);
+      if (!current) throw new StoreConflictError(row.collection, row.id, 'missing');
+      if (current.etag !== ifMatch) throw new StoreConflictError(row.collection, row.id, 'etagMismatch');
+      let etag = newEtag(row.lastModified);
+      // A writer holding the old etag must never see its write accepted twice, however unlikely the draw.
+      while (etag === current.etag) etag = newEtag(row.lastModified);
+      this.updateDocument.run(etag, row.lastModified, row.body, row.keysJson, row.collection, row.id);
+      this.deleteKeys.run(row.collection, row.id);
+      this.writeKeys(row);
+      return etag;
+    });
+
+    this.deleteTx = db.transaction((collection: Collection, id: string, ifMatch?: string): boolean => {
+      const current = this.selectEtag.get(collection, id);
+      if (!current) return false;
+      if (ifMatch !== undefined && current.etag !== ifMatch) throw new StoreConflictError(collection, id, 'etagMismatch');
+      this.deleteDocument.run(collection, id);
+      this.deleteKeys.run(collection, id);
+      return true;
+    });
+  }
+
+  async get<B = Record<string, unknown>>(collection: Collection, id: string): Promise<StoredDocument<B> | undefined> {
+    const row = this.selectDocument.get(collection, id);
+    return row ? toDocument<B>(collection, row) : undefined;
+  }
+
+  async create<B>(doc: NewDocument<B>): Promise<StoredDocument<B>> {
+    const row = toWriteRow(doc);
+    const etag = this.createTx.immediate(row);
+    return fromWriteRow<B>(row, etag);
+  }
+
+  async replace<B>(doc: NewDocument<B>, ifMatch: string): Promise<StoredDocument<B>> {
+    const row = toWriteRow(doc);
+    const etag = this.replaceTx.immediate(row, ifMatch);
+    return fromWriteRow<B>(row, etag);
+  }
+
+  async delete(collection: Collection, id: string, ifMatch?: string): Promise<boolean> {
+    return this.deleteTx.immediate(collection, id, ifMatch);
+  }
+
+  async list<B = Record<string, unknown>>(collection: Collection, query: ListQuery): Promise<Page<B>> {
+    const { pageSize } = query;
+    if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
+      throw new RangeError(`pageSize must be an integer of at least 1, got ${String(pageSize)}`);
+    }
+    const { sql, params } = listSql(collection, query.where ?? [], query.afterId, pageSize + 1);
+    const rows = this.statement(sql).all(...params) as DocumentRow[];
+    const hasMore = rows.length > pageSize;
+    return { items: rows.slice(0, pageSize).map((row) => toDocument<B>(collection, row)), hasMore };
+  }
+
+  async exists(collection: Collection, where: readonly Condition[]): Promise<boolean> {
+    const { sql, params } = existsSql(collection, where);
+    return this.statement(sql).get(...params) !== undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Connection settings as SQLite reports them. */
+  diagnostics(): SqliteStoreDiagnostics {
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+      busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
+      schemaVersion: Number(this.db.pragma('user_version', { simple: true })),
+    };
+  }
+
+  /** `EXPLAIN QUERY PLAN` details of the statement `list` runs for this query. */
+  explainList(collection: Collection, query: ListQuery): string[] {
+    const { sql, params } = listSql(collection, query.where ?? [], query.afterId, query.pageSize + 1);
+    return this.explain(sql, params);
+  }
+
+  /** `EXPLAIN QUERY PLAN` details of the statement `exists` runs for these conditions. */
+  explainExists(collection: Collection, where: readonly Condition[]): string[] {
+    const { sql, params } = existsSql(collection, where);
+    return this.explain(sql, params);
+  }
+
+  private explain(sql: string, params: SqlValue[]): string[] {
+    const rows = this.db.prepare<SqlValue[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all(...params);
+    return rows.map((row) => row.detail);
+  }
+
+  /** Query text depends only on the shape of the conditions, so each shape is prepared once. */
+  private statement(sql: string): Database.Statement<SqlValue[], unknown> {
+    let statement = this.byShape.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<SqlValue[], unknown>(sql);
+      this.byShape.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private writeKeys(row: WriteRow): void {
+    for (const key of row.keyRows) this.insertKey.run(row.collection, row.id, key.key, key.type, key.value);
+  }
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(options);
+}
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`store schema version ${version} is newer than this build understands (${SCHEMA_VERSION})`);
+    }
+    for (let step = version; step < SCHEMA_VERSION; step++) db.exec(MIGRATIONS[step] ?? '');
+    // PRAGMA takes no bound parameters; the value is our own integer.
+    if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/**
+ * Cosmos DB style, as the real service returned: `"xxxxxxxx-0000-0700-0000-yyyyyyyy0000"`, random x,
+ * y the write time in epoch seconds. The time comes from the caller's lastModified: the store reads no clock.
+ */
+function newEtag(lastModified: string): string {
+  const ms = Date.parse(lastModified);
+  const seconds = Math.min(Math.max(Math.floor(ms / 1000), 0), 0xffffffff);
+  const time = seconds.toString(16).padStart(8, '0');
+  return `"${randomBytes(4).toString('hex')}-0000-0700-0000-${time}0000"`;
+}
+
+function toWriteRow(doc: NewDocument<unknown>): WriteRow {
+  if (typeof doc.id !== 'string') throw new TypeError(`${doc.collection}: id must be a string`);
+  if (Number.isNaN(Date.parse(doc.lastModified))) {
+    throw new TypeError(`${doc.collection}/${doc.id}: lastModified is not an ISO instant: ${String(doc.lastModified)}`);
+  }
+  const keyRows: KeyRow[] = [];
+  for (const [key, value] of Object.entries(doc.keys)) {
+    // JSON drops an undefined key from keys_json, so the index must not know it either.
+    if (value === undefined) continue;
+    const values: readonly unknown[] = Array.isArray(value) ? value : [value];
+    for (const element of values) keyRows.push({ key, ...typed(element, `${doc.collection}/${doc.id} key ${key}`) });
+  }
+  return {
+    collection: doc.collection,
+    id: doc.id,
+    lastModified: doc.lastModified,
+    body: JSON.stringify(doc.body),
+    keysJson: JSON.stringify(doc.keys),
+    keyRows,
+  };
+}
+
+/** Returns what was written, parsed back, so the caller gets the same fresh object `get` would give. */
+function fromWriteRow<B>(row: WriteRow, etag: string): StoredDocument<B> {
+  return toDocument<B>(row.collection, {
+    id: row.id,
+    etag,
+    last_modified: row.lastModified,
+    body: row.body,
+    keys_json: row.keysJson,
+  });
+}
+
+function toDocument<B>(collection: Collection, row: DocumentRow): StoredDocument<B> {
+  return {
+    collection,
+    id: row.id,
+    etag: row.etag,
+    lastModified: row.last_modified,
+    body: JSON.parse(row.body) as B,
+    keys: JSON.parse(row.keys_json) as IndexKeys,
+  };
+}
+
+function typed(value: unknown, where: string): { type: ValueType; value: SqlValue } {
+  switch (typeof value) {
+    case 'string':
+      return { type: 's', value };
+    case 'number':
+      // NaN and ±Infinity do not survive JSON and SQLite stores NaN as NULL.
+      if (!Number.isFinite(value)) throw new TypeError(`${where}: index numbers must be finite`);
+      return { type: 'n', value };
+    case 'boolean':
+      return { type: 'b', value: value ? 1 : 0 };
+    default:
+      throw new TypeError(`${where}: index values must be strings, numbers or booleans`);
+  }
+}
+
+function conditionParams(condition: Condition): [string, ValueType, SqlValue] {
+  if (!(condition.op in SQL_OPERATOR)) throw new TypeError(`unknown condition operator ${String(condition.op)}`);
+  const { type, value } = typed(condition.value, `condition on ${condition.key}`);
+  return [condition.key, type, value];
+}
+
+/**
+ * Conditions on the document `alias` beyond the one driving the query. Each is a probe of the
+ * index_keys primary key (collection, id, key, value_type, value), never a scan.
+ */
+function restrictions(
+  collection: Collection,
+  alias: string,
+  conditions: readonly Condition[],
+): { sql: string; params: SqlValue[] } {
+  const parts: string[] = [];
+  const params: SqlValue[] = [];
+  for (const condition of conditions) {
+    parts.push(
+      ` AND EXISTS (SELECT 1 FROM index_keys x WHERE x.collection = ? AND x.id = ${alias}.id` +
+        ` AND x.key = ? AND x.value_type = ? AND x.value ${SQL_OPERATOR[condition.op]} ?)`,
+    );
+    params.push(collection, ...conditionParams(condition));
+  }
+  return { sql: parts.join(''), params };
+}
+
+/**
+ * An eq drives when there is one: index_keys_by_value then yields ids already in id order, so a page
+ * reads only its own rows. Otherwise the first range condition drives (its ids need a sort).
+ */
+function splitDriver(where: readonly Condition[]): { driver: Condition; rest: Condition[] } | undefined {
+  if (where.length === 0) return undefined;
+  const index = Math.max(
+    where.findIndex((condition) => condition.op === 'eq'),
+    0,
+  );
+  const driver = where[index];
+  if (!driver) return undefined;
+  return { driver, rest: where.filter((_, i) => i !== index) };
+}
+
+function listSql(
+  collection: Collection,
+  where: readonly Condition[],
+  afterId: string | undefined,
+  limit: number,
+): { sql: string; params: SqlValue[] } {
+  const columns = 'd.id, d.etag, d.last_modified, d.body, d.keys_json';
+  const split = splitDriver(where);
+  if (!split) {
+    const after = afterId === undefined ? '' : ' AND d.id > ?';
+    return {
+      sql: `SELECT ${columns} FROM documents d WHERE d.collection = ?${after} ORDER BY d.id LIMIT ?`,
+      params: afterId === undefined ? [collection, limit] : [collection, afterId, limit],
+    };
+  }
+  const { driver, rest } = split;
+  const after = afterId === undefined ? '' : ' AND k.id > ?';
+  // Range matches on an array key can repeat an id (one row per element).
+  const distinct = driver.op === 'eq' ? '' : 'DISTINCT ';
+  const more = restrictions(collection, 'd', rest);
+  // CROSS JOIN fixes the loop order: matching index rows outside, document lookups by primary key inside.
+  // Ordering by m.id rather than d.id (equal values) lets SQLite see that an eq driver's index already
+  // yields id order, so it stops after `limit` rows instead of sorting every match.
+  const sql =
+    `SELECT ${columns} FROM (SELECT ${distinct}k.id AS id FROM index_keys k` +
+    ` WHERE k.collection = ? AND k.key = ? AND k.value_type = ? AND k.value ${SQL_OPERATOR[driver.op]} ?${after}) m` +
+    ` CROSS JOIN documents d WHERE d.collection = ? AND d.id = m.id${more.sql} ORDER BY m.id LIMIT ?`;
+  const params: SqlValue[] = [collection, ...conditionParams(driver)];
+  if (afterId !== undefined) params.push(afterId);
+  params.push(collection, ...more.params, limit);
+  return { sql, params };
+}
+
+function existsSql(collection: Collection, where: readonly Condition[]): { sql: string; params: SqlValue[] } {
+  const split = splitDriver(where);
+  if (!split) return { sql: 'SELECT 1 FROM documents d WHERE d.collection = ? LIMIT 1', params: [collection] };
+  const { driver, rest } = split;
+  const more = restrictions(collection, 'k', rest);
+  return {
+    sql:
+      'SELECT 1 FROM index_keys k WHERE k.collection = ? AND k.key = ? AND k.value_type = ?' +
+      ` AND k.value ${SQL_OPERATOR[driver.op]} ?${more.sql} LIMIT 1`,
+    params: [collection, ...conditionParams(driver), ...more.params],
+  };
+}

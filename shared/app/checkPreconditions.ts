@@ -1,0 +1,31 @@
+import type { StoredDocument } from '../ports/Store';
+import { AppError } from './AppError';
+
+export interface Preconditions {
+  /** `If-Match`: a quoted etag, or `*`. */
+  ifMatch?: string;
+  /** `If-Unmodified-Since`. */
+  ifUnmodifiedSince?: Date;
+}
+
+/** Etags compare without their quotes so that clients that strip them still match. */
+const bare = (etag: string) => etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+
+/** RFC 7232 preconditions for the upsert PATCHes; failures are 412. */
+export function checkPreconditions(noun: string, id: string, current: StoredDocument<unknown> | undefined, preconditions: Preconditions): void {
+  const { ifMatch, ifUnmodifiedSince } = preconditions;
+  if (ifMatch !== undefined) {
+    if (!current) throw new AppError('preconditionFailed', `If-Match was given but the ${noun} '${id}' does not exist.`);
+    const accepted = ifMatch.split(',').map((tag) => tag.trim());
+    if (!accepted.includes('*') && !accepted.some((tag) => bare(tag) === bare(current.etag))) {
+      throw new AppError('preconditionFailed', `If-Match ${ifMatch} does not match the current etag ${current.etag} of the ${noun} '${id}'; read it again and retry.`);
+    }
+  }
+  if (ifUnmodifiedSince !== undefined && current) {
+    // HTTP dates have whole seconds: compare at that resolution.
+    const modifiedSeconds = Math.floor(Date.parse(current.lastModified) / 1000);
+    if (modifiedSeconds > Math.floor(ifUnmodifiedSince.getTime() / 1000)) {
+      throw new AppError('preconditionFailed', `The ${noun} '${id}' was modified at ${new Date(current.lastModified).toUTCString()}, after If-Unmodified-Since.`);
+    }
+  }
+}

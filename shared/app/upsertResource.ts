@@ -1,0 +1,67 @@
+import { isDeepStrictEqual } from 'node:util';
+import { apply as applyMergePatch } from 'json-merge-patch';
+import type { ResourceDefinition } from '../domain/resources';
+import type { RouterPorts } from '../ports/RouterPorts';
+import { StoreConflictError, type StoredDocument } from '../ports/Store';
+import { AppError } from './AppError';
+import { checkPreconditions, type Preconditions } from './checkPreconditions';
+import { checkReferences } from './checkReferences';
+
+export interface UpsertResult<Body> {
+  created: boolean;
+  document: StoredDocument<Body>;
+}
+
+/** Optimistic retries when another writer changes the same document between our read and write. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * PATCH upsert with JSON merge patch (RFC 7386): the patch is applied to the client-writable view
+ * of the stored resource, the result is validated whole and rebuilt with defaults and server fields.
+ * Nothing is written unless everything checks out; a patch that changes nothing writes nothing
+ * (the etag stays, as the service did).
+ */
+export async function upsertResource<Input, Body extends { id: string }>(
+  ports: RouterPorts,
+  definition: ResourceDefinition<Input, Body>,
+  id: string,
+  patch: Record<string, unknown>,
+  preconditions: Preconditions = {},
+): Promise<UpsertResult<Body>> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await ports.store.get<Body>(definition.collection, id);
+    checkPreconditions(definition.noun, id, current, preconditions);
+
+    const base = current ? structuredClone(definition.writable(current.body)) : {};
+    const merged: unknown = applyMergePatch(base, structuredClone(patch));
+    const validation = definition.validate(merged);
+    if (!validation.ok) {
+      throw new AppError(
+        'invalid',
+        `The ${definition.noun} is not valid: ${validation.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`,
+        validation.errors.map((e) => ({ code: 'InvalidValue', message: e.message, ...(e.path ? { target: e.path } : {}) })),
+      );
+    }
+    const now = ports.clock.now();
+    const context = { id, existing: current?.body, now, newId: ports.newId };
+    const body = definition.build(validation.value, context);
+    const problem = definition.check?.(body, context);
+    if (problem) throw new AppError('invalid', problem);
+    if (current && isDeepStrictEqual(body, current.body)) return { created: false, document: current };
+
+    await checkReferences(ports.store, definition.references(body));
+    const document = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: definition.indexKeys(body) };
+    try {
+      const saved = current ? await ports.store.replace(document, current.etag) : await ports.store.create(document);
+      return { created: !current, document: saved };
+    } catch (error) {
+      if (!(error instanceof StoreConflictError)) throw error;
+      // The client's own precondition is checked against the state we read; a lost race with it
+      // set means that precondition no longer holds.
+      if (preconditions.ifMatch !== undefined || attempt >= MAX_ATTEMPTS) {
+        if (preconditions.ifMatch !== undefined) throw new AppError('preconditionFailed', `The ${definition.noun} '${id}' was changed by another request; read it again and retry with its new etag.`);
+        throw new AppError('conflict', `The ${definition.noun} '${id}' is being changed by other requests; retry.`);
+      }
+    }
+  }
+}

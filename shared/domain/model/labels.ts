@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { describe } from './validation';
+
+/** Rules engines and selectors compare label values, so only JSON primitives are meaningful (docs: "number, string, boolean"). */
+export type LabelValue = string | number | boolean;
+export type Labels = Record<string, LabelValue>;
+
+export function isLabelValue(v: unknown): v is LabelValue {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+}
+
+export const labelValueSchema = z.custom<LabelValue>(isLabelValue, {
+  error: (issue) => `label values must be a string, number or boolean, got ${describe(issue.input)}`,
+});
+
+/** Used for `labels`, `tags` and `labelsToUpsert`. A null value is an error here: merge patch has already removed the ones that meant "delete". */
+export const labelsSchema = z.record(z.string().min(1, { error: 'label keys must be non-empty strings' }), labelValueSchema);

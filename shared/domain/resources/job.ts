@@ -1,0 +1,175 @@
+import { validateJob, type JobInput, type JobMatchingMode, type Labels, type RouterWorkerSelector } from '../model';
+import type { IndexKeys } from '../../ports/Store';
+import { toSortableTime, toWireTime } from '../wireTime';
+import { ACTIVE_JOB_STATUSES, isTerminal, type JobStatus } from './jobStatus';
+import { ordered, pick, type BuildContext, type Reference, type ResourceDefinition } from './ResourceDefinition';
+
+/** A worker selector as the service returns it: with its status and, when it expires, when. */
+export interface StoredWorkerSelector extends RouterWorkerSelector {
+  expedite: boolean;
+  status: 'active' | 'expired';
+  expiresAt?: string;
+}
+
+export interface RouterJobAssignment {
+  assignmentId: string;
+  workerId?: string;
+  assignedAt: string;
+  completedAt?: string;
+  closedAt?: string;
+}
+
+export interface RouterJobNote {
+  message: string;
+  addedAt: string;
+}
+
+export interface RouterJob {
+  id: string;
+  channelReference?: string;
+  status: JobStatus;
+  enqueuedAt?: string;
+  channelId?: string;
+  classificationPolicyId?: string;
+  queueId?: string;
+  priority: number;
+  dispositionCode?: string;
+  requestedWorkerSelectors: StoredWorkerSelector[];
+  attachedWorkerSelectors: StoredWorkerSelector[];
+  labels: Labels;
+  assignments: Record<string, RouterJobAssignment>;
+  tags: Labels;
+  notes: RouterJobNote[];
+  scheduledAt?: string;
+  matchingMode: JobMatchingMode;
+}
+
+export const DEFAULT_JOB_PRIORITY = 1;
+
+const WRITABLE = [
+  'channelReference',
+  'channelId',
+  'classificationPolicyId',
+  'queueId',
+  'priority',
+  'dispositionCode',
+  'requestedWorkerSelectors',
+  'labels',
+  'tags',
+  'notes',
+  'matchingMode',
+] as const;
+
+const WIRE_ORDER = [
+  'id',
+  'channelReference',
+  'status',
+  'enqueuedAt',
+  'channelId',
+  'classificationPolicyId',
+  'queueId',
+  'priority',
+  'dispositionCode',
+  'requestedWorkerSelectors',
+  'attachedWorkerSelectors',
+  'labels',
+  'assignments',
+  'tags',
+  'notes',
+  'scheduledAt',
+  'matchingMode',
+] as const;
+
+/** The status a new job starts in, before the engine moves it on (API.md §6, BEHAVIOUR.md §6). */
+function initialStatus(input: JobInput): JobStatus {
+  if (input.matchingMode?.kind === 'scheduleAndSuspend') return 'pendingSchedule';
+  if (input.classificationPolicyId) return 'pendingClassification';
+  return 'created';
+}
+
+const sameSelector = (a: RouterWorkerSelector, b: RouterWorkerSelector) =>
+  a.key === b.key &&
+  a.labelOperator === b.labelOperator &&
+  a.value === b.value &&
+  a.expiresAfterSeconds === b.expiresAfterSeconds &&
+  (a.expedite ?? false) === (b.expedite ?? false);
+
+/**
+ * Selectors keep their status and expiry across updates that leave them unchanged, so re-sending a
+ * job does not restart a selector's clock; a new or changed selector starts fresh.
+ */
+function buildSelectors(selectors: RouterWorkerSelector[], existing: StoredWorkerSelector[], now: Date): StoredWorkerSelector[] {
+  return selectors.map((selector, index) => {
+    const previous = existing[index];
+    if (previous && sameSelector(selector, previous)) return previous;
+    const expiresAt = selector.expiresAfterSeconds === undefined ? undefined : toWireTime(new Date(now.getTime() + selector.expiresAfterSeconds * 1000));
+    return ordered<StoredWorkerSelector>(
+      { expedite: selector.expedite ?? false, status: 'active', key: selector.key, labelOperator: selector.labelOperator, value: selector.value, expiresAfterSeconds: selector.expiresAfterSeconds, expiresAt },
+      ['expedite', 'status', 'key', 'labelOperator', 'value', 'expiresAfterSeconds', 'expiresAt'],
+    );
+  });
+}
+
+/** `queueAndMatch` when omitted (BEHAVIOUR.md §6); `scheduleAt` echoed in the service's time format. */
+function wireMatchingMode(mode: JobMatchingMode | undefined): JobMatchingMode {
+  if (!mode) return { kind: 'queueAndMatch' };
+  if (mode.kind === 'scheduleAndSuspend' && mode.scheduleAt) return { ...mode, scheduleAt: toWireTime(mode.scheduleAt) };
+  return mode;
+}
+
+function buildJob(input: JobInput, { id, existing, now }: BuildContext<RouterJob>): RouterJob {
+  const nowText = toWireTime(now);
+  return ordered<RouterJob>(
+    {
+      // Server-owned fields carry over from the stored job; the engine changes them, not a PATCH.
+      ...(existing ? pick(existing, ['status', 'enqueuedAt', 'attachedWorkerSelectors', 'assignments', 'scheduledAt']) : {}),
+      id,
+      status: existing?.status ?? initialStatus(input),
+      channelReference: input.channelReference,
+      channelId: input.channelId,
+      classificationPolicyId: input.classificationPolicyId,
+      queueId: input.queueId,
+      priority: input.priority ?? DEFAULT_JOB_PRIORITY,
+      dispositionCode: input.dispositionCode,
+      requestedWorkerSelectors: buildSelectors(input.requestedWorkerSelectors ?? [], existing?.requestedWorkerSelectors ?? [], now),
+      attachedWorkerSelectors: existing?.attachedWorkerSelectors ?? [],
+      labels: input.labels ?? {},
+      assignments: existing?.assignments ?? {},
+      tags: input.tags ?? {},
+      notes: (input.notes ?? []).map((note) => ({ message: note.message, addedAt: note.addedAt ? toWireTime(note.addedAt) : nowText })),
+      matchingMode: wireMatchingMode(input.matchingMode),
+    },
+    WIRE_ORDER,
+  );
+}
+
+export const jobResource: ResourceDefinition<JobInput, RouterJob> = {
+  collection: 'jobs',
+  noun: 'job',
+  validate: validateJob,
+  writable: (body) => pick(body, WRITABLE),
+  build: buildJob,
+  check: (body) =>
+    body.queueId || body.classificationPolicyId ? undefined : 'A job needs a queueId or a classificationPolicyId (or both).',
+  references: (body) => {
+    const refs: Reference[] = [];
+    if (body.queueId) refs.push({ collection: 'queues', id: body.queueId, field: 'queueId' });
+    if (body.classificationPolicyId) refs.push({ collection: 'classificationPolicies', id: body.classificationPolicyId, field: 'classificationPolicyId' });
+    return refs;
+  },
+  indexKeys: (body) => {
+    const keys: IndexKeys = {
+      status: body.status,
+      open: !isTerminal(body.status),
+      active: ACTIVE_JOB_STATUSES.includes(body.status),
+    };
+    if (body.queueId) keys['queueId'] = body.queueId;
+    if (body.channelId) keys['channelId'] = body.channelId;
+    if (body.classificationPolicyId) keys['classificationPolicyId'] = body.classificationPolicyId;
+    const scheduled = body.scheduledAt ?? (body.matchingMode.kind === 'scheduleAndSuspend' ? body.matchingMode.scheduleAt : undefined);
+    if (scheduled) keys['scheduledAt'] = toSortableTime(scheduled);
+    return keys;
+  },
+  deleteBlockers: [],
+  deleteBlockedStatus: 409,
+};

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const ACCESS_KEY_FILE = 'access-key';
+
+/**
+ * The key from configuration, else the one generated on first start and kept with the data (so the
+ * connection string stays the same across restarts), else a new one for an in-memory store.
+ */
+export function loadOrCreateAccessKey(dataDir: string, configured?: string): string {
+  if (configured) return configured;
+  if (dataDir === ':memory:') return randomBytes(32).toString('base64');
+  const file = path.join(dataDir, ACCESS_KEY_FILE);
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32).toString('base64');
+  // 'wx' so two processes starting together cannot both write different keys.
+  try {
+    fs.writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file, 'utf8').trim();
+    throw error;
+  }
+  return key;
+}
+
+export const connectionString = (endpoint: string, accessKey: string) => `endpoint=${endpoint};accesskey=${accessKey}`;

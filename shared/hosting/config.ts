@@ -1,0 +1,69 @@
+import path from 'node:path';
+
+/**
+ * Every setting the router reads, with its default. Both hosts read the same names (the Functions
+ * host from app settings / local.settings.json, the embedded host from the environment).
+ */
+export interface RouterConfig {
+  /** Interface the embedded server listens on. */
+  host: string;
+  /** Port of the embedded server; 0 picks a free one. */
+  port: number;
+  /** Folder of the SQLite file and the generated access key, or `:memory:` for a throwaway store. */
+  dataDir: string;
+  /** Access key (base64) that requests are signed with; generated into the data folder when absent. */
+  accessKey?: string;
+  maxBodyBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export const SETTINGS = {
+  host: 'JOBROUTER_HOST',
+  port: 'JOBROUTER_PORT',
+  dataDir: 'JOBROUTER_DATA_DIR',
+  accessKey: 'JOBROUTER_ACCESS_KEY',
+  maxBodyBytes: 'JOBROUTER_MAX_BODY_BYTES',
+  logLevel: 'JOBROUTER_LOG_LEVEL',
+} as const satisfies Record<keyof RouterConfig, string>;
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: './data',
+  maxBodyBytes: 256 * 1024,
+  logLevel: 'info',
+} as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function integer(name: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) throw new ConfigError(`${name}="${raw}" must be a whole number from ${min} to ${max}.`);
+  return value;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
+  const get = (key: keyof typeof SETTINGS) => {
+    const value = env[SETTINGS[key]];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const logLevel = get('logLevel') ?? DEFAULTS.logLevel;
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`${SETTINGS.logLevel}="${logLevel}" must be one of debug, info, warn, error, silent.`);
+  }
+  const accessKey = get('accessKey');
+  if (accessKey !== undefined && (!/^[A-Za-z0-9+/]+={0,2}$/.test(accessKey) || Buffer.from(accessKey, 'base64').length < 16)) {
+    throw new ConfigError(`${SETTINGS.accessKey} must be a base64 key of at least 16 bytes (e.g. the output of: openssl rand -base64 32).`);
+  }
+  const dataDir = get('dataDir') ?? DEFAULTS.dataDir;
+  return {
+    host: get('host') ?? DEFAULTS.host,
+    port: get('port') === undefined ? DEFAULTS.port : integer(SETTINGS.port, get('port') ?? '', 0, 65535),
+    dataDir: dataDir === ':memory:' ? dataDir : path.resolve(dataDir),
+    accessKey,
+    maxBodyBytes: get('maxBodyBytes') === undefined ? DEFAULTS.maxBodyBytes : integer(SETTINGS.maxBodyBytes, get('maxBodyBytes') ?? '', 1024, 64 * 1024 * 1024),
+    logLevel: logLevel as RouterConfig['logLevel'],
+  };
+}

@@ -1,0 +1,67 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleRequest, type RouterHttpOptions } from '../http/handleRequest';
+import type { HttpRequestMessage } from '../http/HttpMessage';
+
+/**
+ * Reads the body but keeps at most `limit + 1` bytes: enough for the pipeline to see it is too
+ * large, without letting a client make us buffer an unbounded upload.
+ */
+function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      if (size > limit) return;
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).subarray(0, limit + 1)));
+    request.on('error', reject);
+  });
+}
+
+function headersOf(request: http.IncomingMessage): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  return headers;
+}
+
+export interface ListeningServer {
+  server: http.Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The embedded host's transport: node:http in front of the shared pipeline. */
+export async function listen(options: RouterHttpOptions, host: string, port: number): Promise<ListeningServer> {
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      try {
+        const message: HttpRequestMessage = { method: req.method ?? 'GET', url: req.url ?? '/', headers: headersOf(req), body: await readBody(req, options.maxBodyBytes) };
+        const response = await handleRequest(message, options);
+        res.writeHead(response.status, response.headers);
+        res.end(response.body);
+      } catch (error) {
+        options.logger.error({ err: error }, 'could not answer request');
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${shownHost}:${address.port}/`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,41 @@
+import type { Condition } from '../ports/Store';
+import { badRequest } from './errors';
+
+/**
+ * A continuation token carries everything needed to produce the next page — the last id returned,
+ * the page size and the filters — so it survives restarts and needs no server-side cursor. It is
+ * opaque to clients (base64 of JSON), like the service's.
+ */
+export interface PageCursor {
+  afterId: string;
+  pageSize: number;
+  where: Condition[];
+}
+
+export function encodePageToken(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify({ a: cursor.afterId, n: cursor.pageSize, w: cursor.where }), 'utf8').toString('base64');
+}
+
+export function decodePageToken(token: string): PageCursor {
+  const invalid = () => badRequest('continuationToken is not valid: pass the nextLink of the previous page unchanged.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw invalid();
+  const { a, n, w } = parsed as { a?: unknown; n?: unknown; w?: unknown };
+  if (typeof a !== 'string' || typeof n !== 'number' || !Number.isInteger(n) || n < 1 || !Array.isArray(w)) throw invalid();
+  const where = w.filter(
+    (c): c is Condition =>
+      typeof c === 'object' && c !== null && typeof (c as Condition).key === 'string' && ['eq', 'lte', 'gte'].includes((c as Condition).op) && ['string', 'number', 'boolean'].includes(typeof (c as Condition).value),
+  );
+  if (where.length !== w.length) throw invalid();
+  return { afterId: a, pageSize: n, where };
+}
+
+/** `nextLink` as the service wrote it: a relative path without api-version (clients append it). */
+export function nextLink(collectionPath: string, cursor: PageCursor): string {
+  return `${collectionPath}?continuationToken=${encodeURIComponent(encodePageToken(cursor))}`;
+}

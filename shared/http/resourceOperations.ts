@@ -1,0 +1,103 @@
+import { deleteResource } from '../app/deleteResource';
+import { getResource } from '../app/getResource';
+import { listResources } from '../app/listResources';
+import { upsertResource } from '../app/upsertResource';
+import type { ResourceDefinition } from '../domain/resources';
+import { badRequest } from './errors';
+import { noFilters, type ListFilters } from './listFilters';
+import type { Operation, OperationRequest } from './Operation';
+import { decodePageToken, nextLink, type PageCursor } from './pagingToken';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+interface ResourceNames {
+  /** `/routing/queues` */
+  collectionPath: string;
+  /** `queueId` */
+  idParam: string;
+  /** Operation id stems: `Queue` / `Queues` → GetQueue, ListQueues, … */
+  singular: string;
+  plural: string;
+  filters?: ListFilters;
+}
+
+function pageSize(query: URLSearchParams): number {
+  const raw = query.get('maxpagesize');
+  if (raw === null) return DEFAULT_PAGE_SIZE;
+  const size = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw badRequest(`maxpagesize="${raw}" is not valid; use a whole number from 1 to ${MAX_PAGE_SIZE}.`);
+  }
+  return size;
+}
+
+function cursorOf(request: OperationRequest, filters: ListFilters): PageCursor {
+  const token = request.query.get('continuationToken');
+  if (token !== null) return decodePageToken(token);
+  return { afterId: '', pageSize: pageSize(request.query), where: filters(request.query) };
+}
+
+function ifUnmodifiedSince(request: OperationRequest): Date | undefined {
+  const raw = request.headers['if-unmodified-since'];
+  if (raw === undefined) return undefined;
+  const time = Date.parse(raw);
+  if (Number.isNaN(time)) throw badRequest(`If-Unmodified-Since "${raw}" is not an HTTP date such as "Wed, 15 Nov 2023 00:05:12 GMT".`);
+  return new Date(time);
+}
+
+/** List, get, upsert and delete of one resource: written once, used by all six. */
+export function resourceOperations<Input, Body extends { id: string }>(
+  definition: ResourceDefinition<Input, Body>,
+  names: ResourceNames,
+): Operation[] {
+  const itemPath = `${names.collectionPath}/{${names.idParam}}`;
+  const filters = names.filters ?? noFilters;
+  const idOf = (request: OperationRequest) => request.params[names.idParam] ?? '';
+  return [
+    {
+      operationId: `List${names.plural}`,
+      method: 'GET',
+      path: names.collectionPath,
+      body: 'none',
+      run: async (request, ports) => {
+        const cursor = cursorOf(request, filters);
+        const page = await listResources(ports, definition, { where: cursor.where, pageSize: cursor.pageSize, afterId: cursor.afterId || undefined });
+        const value = page.items.map((doc) => ({ ...doc.body, etag: doc.etag }));
+        const last = page.items[page.items.length - 1];
+        const json = page.hasMore && last ? { value, nextLink: nextLink(names.collectionPath, { ...cursor, afterId: last.id }) } : { value };
+        return { status: 200, json };
+      },
+    },
+    {
+      operationId: `Get${names.singular}`,
+      method: 'GET',
+      path: itemPath,
+      body: 'none',
+      run: async (request, ports) => ({ status: 200, document: await getResource(ports, definition, idOf(request)) }),
+    },
+    {
+      operationId: `Upsert${names.singular}`,
+      method: 'PATCH',
+      path: itemPath,
+      body: 'mergePatch',
+      run: async (request, ports) => {
+        const { created, document } = await upsertResource(ports, definition, idOf(request), request.body as Record<string, unknown>, {
+          ifMatch: request.headers['if-match'],
+          ifUnmodifiedSince: ifUnmodifiedSince(request),
+        });
+        return { status: created ? 201 : 200, document };
+      },
+    },
+    {
+      operationId: `Delete${names.singular}`,
+      method: 'DELETE',
+      path: itemPath,
+      body: 'none',
+      run: async (request, ports) => {
+        await deleteResource(ports, definition, idOf(request));
+        return { status: 204 };
+      },
+    },
+  ];
+}

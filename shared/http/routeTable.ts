@@ -1,0 +1,26 @@
+import {
+  classificationPolicyResource,
+  distributionPolicyResource,
+  exceptionPolicyResource,
+  jobResource,
+  queueResource,
+  workerResource,
+} from '../domain/resources';
+import { actionOperations } from './actionOperations';
+import { jobFilters, workerFilters } from './listFilters';
+import type { Operation } from './Operation';
+import { resourceOperations } from './resourceOperations';
+
+/**
+ * THE route table: all 33 operations of the Job Router REST API 2023-11-01, with the service's exact
+ * paths. Both hosts serve exactly this list.
+ */
+export const routeTable: readonly Operation[] = [
+  ...resourceOperations(classificationPolicyResource, { collectionPath: '/routing/classificationPolicies', idParam: 'classificationPolicyId', singular: 'ClassificationPolicy', plural: 'ClassificationPolicies' }),
+  ...resourceOperations(distributionPolicyResource, { collectionPath: '/routing/distributionPolicies', idParam: 'distributionPolicyId', singular: 'DistributionPolicy', plural: 'DistributionPolicies' }),
+  ...resourceOperations(exceptionPolicyResource, { collectionPath: '/routing/exceptionPolicies', idParam: 'exceptionPolicyId', singular: 'ExceptionPolicy', plural: 'ExceptionPolicies' }),
+  ...resourceOperations(queueResource, { collectionPath: '/routing/queues', idParam: 'queueId', singular: 'Queue', plural: 'Queues' }),
+  ...resourceOperations(jobResource, { collectionPath: '/routing/jobs', idParam: 'jobId', singular: 'Job', plural: 'Jobs', filters: jobFilters }),
+  ...resourceOperations(workerResource, { collectionPath: '/routing/workers', idParam: 'workerId', singular: 'Worker', plural: 'Workers', filters: workerFilters }),
+  ...actionOperations,
+];

@@ -1,0 +1,57 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { HttpRequestMessage } from './HttpMessage';
+import { unauthorized } from './errors';
+
+/** How far a request's `x-ms-date` may be from our clock (replay protection, as the service does). */
+export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+
+const AUTH_PATTERN = /^HMAC-SHA256 SignedHeaders=([^&]+)&Signature=(.+)$/;
+const SIGNED_HEADERS = 'x-ms-date;host;x-ms-content-sha256';
+
+/**
+ * Checks a request signed the way the official SDKs sign with an access key
+ * (`@azure/communication-common` credential policy): HMAC-SHA256 over
+ * `VERB\npathAndQuery\nx-ms-date;host;x-ms-content-sha256`. Throws a 401 HttpError on any mismatch.
+ */
+export function verifyHmac(request: HttpRequestMessage, accessKey: string, now: Date): void {
+  const authorization = request.headers['authorization'];
+  if (!authorization) {
+    throw unauthorized('Missing Authorization header. Sign requests with the access key from the connection string (HMAC-SHA256), as the Job Router SDKs do.');
+  }
+  if (/^Bearer /i.test(authorization)) {
+    throw unauthorized('Bearer tokens are not accepted by this router. Use the access key from the connection string (HMAC-SHA256).');
+  }
+  const match = AUTH_PATTERN.exec(authorization);
+  if (!match) {
+    throw unauthorized(`Malformed Authorization header. Expected "HMAC-SHA256 SignedHeaders=${SIGNED_HEADERS}&Signature=<base64>".`);
+  }
+  if (match[1] !== SIGNED_HEADERS) {
+    throw unauthorized(`Unsupported SignedHeaders "${match[1]}". Expected "${SIGNED_HEADERS}".`);
+  }
+  const date = request.headers['x-ms-date'];
+  const host = request.headers['host'];
+  const contentHash = request.headers['x-ms-content-sha256'];
+  if (!date || !host || !contentHash) {
+    throw unauthorized('Signed requests need the x-ms-date, host and x-ms-content-sha256 headers.');
+  }
+  const signedAt = Date.parse(date);
+  if (Number.isNaN(signedAt)) {
+    throw unauthorized(`x-ms-date "${date}" is not an HTTP date such as "Wed, 15 Nov 2023 00:05:12 GMT".`);
+  }
+  if (Math.abs(now.getTime() - signedAt) > MAX_CLOCK_SKEW_MS) {
+    throw unauthorized(`x-ms-date "${date}" is more than 15 minutes from the server time (${now.toUTCString()}). Check the client's clock.`);
+  }
+  const actualHash = createHash('sha256').update(request.body).digest('base64');
+  if (actualHash !== contentHash) {
+    throw unauthorized('x-ms-content-sha256 does not match the SHA-256 of the request body.');
+  }
+  const url = new URL(request.url, 'http://placeholder');
+  const query = url.searchParams.toString();
+  const pathAndQuery = query ? `${url.pathname}?${query}` : url.pathname;
+  const stringToSign = `${request.method.toUpperCase()}\n${pathAndQuery}\n${date};${host};${contentHash}`;
+  const expected = createHmac('sha256', Buffer.from(accessKey, 'base64')).update(stringToSign, 'utf8').digest();
+  const given = Buffer.from(match[2] ?? '', 'base64');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw unauthorized('The request signature does not match. Check that the access key in the connection string is this router\'s key.');
+  }
+}

@@ -1,0 +1,9 @@
+import { startEmbeddedHost, type EmbeddedHost, type EmbeddedHostOptions } from '../../shared/hosting/startEmbeddedHost';
+import { silentLogger } from '../../shared/ports/Logger';
+import { createSignedClient } from './signedClient';
+
+/** An embedded host on a free port with an in-memory store (or the given data folder), quiet logs. */
+export async function startTestRouter(options: EmbeddedHostOptions = {}): Promise<EmbeddedHost & { client: ReturnType<typeof createSignedClient> }> {
+  const host = await startEmbeddedHost({ dataDir: ':memory:', port: 0, logger: silentLogger, ...options });
+  return { ...host, client: createSignedClient(host.connectionString) };
+}
