@@ -1,4 +1,4 @@
-import type { ResourceDefinition } from '../domain/resources';
+import { ordered, type ResourceDefinition } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { StoreConflictError, type StoredDocument } from '../ports/Store';
 import { AppError } from './AppError';
@@ -12,7 +12,7 @@ const MAX_ATTEMPTS = 8;
  */
 export async function modifyResource<Body extends { id: string }>(
   ports: RouterPorts,
-  definition: Pick<ResourceDefinition<unknown, Body>, 'collection' | 'noun' | 'indexKeys'>,
+  definition: Pick<ResourceDefinition<unknown, Body>, 'collection' | 'noun' | 'indexKeys' | 'wireOrder'>,
   id: string,
   change: (body: Body, now: Date) => Body,
 ): Promise<StoredDocument<Body>> {
@@ -20,7 +20,7 @@ export async function modifyResource<Body extends { id: string }>(
     const current = await ports.store.get<Body>(definition.collection, id);
     if (!current) throw new AppError('notFound', `The ${definition.noun} '${id}' was not found.`);
     const now = ports.clock.now();
-    const body = change(structuredClone(current.body), now);
+    const body = ordered<Body>(change(structuredClone(current.body), now), definition.wireOrder);
     try {
       return await ports.store.replace(
         { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: definition.indexKeys(body) },

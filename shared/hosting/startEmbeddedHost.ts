@@ -2,6 +2,7 @@ import pino from 'pino';
 import { DEFAULT_MAX_BODY_BYTES } from '../http/handleRequest';
 import type { Clock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';
+import type { RouterPorts } from '../ports/RouterPorts';
 import { connectionString, loadOrCreateAccessKey } from './accessKey';
 import { DEFAULTS, type RouterConfig } from './config';
 import { listen } from './embeddedServer';
@@ -20,6 +21,8 @@ export interface EmbeddedHost {
 export interface EmbeddedHostOptions extends Partial<RouterConfig> {
   logger?: Logger;
   clock?: Clock;
+  /** Replaces the SQLite composition (tests that drive ids and time). */
+  ports?: RouterPorts;
 }
 
 /** Starts the router on one machine: SQLite store, node:http server, everything in-process. */
@@ -27,7 +30,7 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
   const dataDir = options.dataDir ?? DEFAULTS.dataDir;
   const logger = options.logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel });
   const accessKey = loadOrCreateAccessKey(dataDir, options.accessKey);
-  const ports = openEmbeddedPorts(dataDir, options.clock);
+  const ports = options.ports ?? openEmbeddedPorts(dataDir, options.clock);
   try {
     const listening = await listen(
       { ports, accessKey, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, logger },

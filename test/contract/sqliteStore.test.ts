@@ -20,7 +20,7 @@ afterAll(() => {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 });
 
-describeStoreContract('SqliteStore (:memory:)', () => Promise.resolve({ store: openSqliteStore({ path: ':memory:' }) }));
+describeStoreContract('SqliteStore (:memory:)', () => Promise.resolve({ store: openSqliteStore({ path: ':memory:' }) }), { durable: false });
 
 describeStoreContract('SqliteStore (file, reopened)', () => {
   const path = newFilePath();
@@ -33,7 +33,7 @@ describeStoreContract('SqliteStore (file, reopened)', () => {
       return current;
     },
   });
-});
+}, { durable: true });
 
 describe('SqliteStore specifics', () => {
   const open: SqliteStore[] = [];

@@ -12,13 +12,14 @@ import {
  * The behaviour every Store adapter must have (shared/ports/Store.ts), run once per adapter.
  *
  * `open` is called before every test and must return an empty store; the suite closes it afterwards.
- * `reopen`, when given, closes that store and returns a new one over the same data (a restart): the
- * durability tests use it and pass trivially without it. The suite supplies every lastModified itself
+ * `reopen` closes that store and returns a new one over the same data (a restart): the durability
+ * tests use it and are only declared for adapters that say they are durable (an in-memory store is not). The suite supplies every lastModified itself
  * and reads no clock.
  */
 export function describeStoreContract(
   name: string,
   open: () => Promise<{ store: Store; reopen?: () => Promise<Store> }>,
+  options: { durable: boolean },
 ): void {
   describe(name, () => {
     let store: Store;
@@ -491,9 +492,9 @@ export function describeStoreContract(
       });
     });
 
-    describe('durability (when reopen is given)', () => {
+    // Only durable adapters declare these: an in-memory store forgets everything by design.
+    if (options.durable) describe('durability across a restart', () => {
       it('keeps every write, with its etag, across a reopen', async () => {
-        if (!reopen) return;
         const a = await store.create(doc('queues', 'a', { name: 'A' }, { distributionPolicyId: 'p1' }, T0));
         const b0 = await store.create(doc('workers', 'b', { v: 1 }, { queues: ['a'], capacity: 1 }, T0));
         const b = await store.replace(doc('workers', 'b', { v: 2 }, { queues: ['a', 'c'], capacity: 2 }, T1), b0.etag);
@@ -513,7 +514,6 @@ export function describeStoreContract(
       });
 
       it('still enforces etags and conflicts after a reopen', async () => {
-        if (!reopen) return;
         const created = await store.create(doc('jobs', 'j1', { v: 1 }, {}, T0));
         const reopened = await restart();
 

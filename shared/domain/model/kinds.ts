@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { withoutNulls, type RefinementContext } from './primitives';
-import { describe, isPlainObject } from './validation';
+import { describeValue, isPlainObject } from './validation';
 
 /** One member of a `kind`-discriminated union: a plain object schema whose `kind` is a single literal. */
 type KindOption = z.ZodObject<{ kind: z.ZodLiteral<string> } & z.core.$ZodLooseShape>;
@@ -17,8 +17,8 @@ function kebabToCamel(s: string): string {
  */
 export function normaliseKind(kind: string, kinds: readonly string[], aliases: Readonly<Record<string, string>> = {}): string | undefined {
   if (kinds.includes(kind)) return kind;
-  const alias = aliases[kind];
-  if (alias !== undefined) return alias;
+  // hasOwn: a kind such as "constructor" must not find Object.prototype members.
+  if (Object.hasOwn(aliases, kind)) return aliases[kind];
   if (/^[a-z0-9]+(?:-[a-z0-9]+)+$/.test(kind) && kinds.includes(kebabToCamel(kind))) return kebabToCamel(kind);
   return undefined;
 }
@@ -43,12 +43,12 @@ export function kindUnion<const O extends readonly [KindOption, ...KindOption[]]
       return value;
     }
     if (typeof kind !== 'string') {
-      ctx.addIssue({ code: 'custom', path: ['kind'], message: `${expected}, got ${describe(kind)}`, input: kind });
+      ctx.addIssue({ code: 'custom', path: ['kind'], message: `${expected}, got ${describeValue(kind)}`, input: kind });
       return value;
     }
     const camel = normaliseKind(kind, kinds, aliases);
     if (camel === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown ${what} kind ${describe(kind)}; ${expected}`, input: kind });
+      ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown ${what} kind ${describeValue(kind)}; ${expected}`, input: kind });
       return value;
     }
     return { ...withoutNulls(value), kind: camel };

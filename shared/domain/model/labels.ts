@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { describe } from './validation';
+import { valueWhere } from './primitives';
+import { describeValue } from './validation';
 
 /** Rules engines and selectors compare label values, so only JSON primitives are meaningful (docs: "number, string, boolean"). */
 export type LabelValue = string | number | boolean;
@@ -9,9 +10,10 @@ export function isLabelValue(v: unknown): v is LabelValue {
   return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 }
 
-export const labelValueSchema = z.custom<LabelValue>(isLabelValue, {
-  error: (issue) => `label values must be a string, number or boolean, got ${describe(issue.input)}`,
-});
+export const labelValueSchema = valueWhere(
+  isLabelValue,
+  (issue) => `label values must be a string, number or boolean, got ${describeValue(issue.input)}`,
+);
 
 /** Used for `labels`, `tags` and `labelsToUpsert`. A null value is an error here: merge patch has already removed the ones that meant "delete". */
 export const labelsSchema = z.record(z.string().min(1, { error: 'label keys must be non-empty strings' }), labelValueSchema);

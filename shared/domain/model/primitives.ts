@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idProblem } from './ids';
-import { describe, expecting, isPlainObject } from './validation';
+import { describeValue, expecting, isPlainObject } from './validation';
 
 /** Building blocks shared by the resource schemas. Each one carries the message that tells the caller what to send. */
 
@@ -8,9 +8,17 @@ export const INT32_MAX = 2147483647;
 
 export type RefinementContext = z.core.$RefinementCtx;
 
+/**
+ * A value accepted by a predicate, with one message for every way of failing it. `abort: false` because zod's
+ * default for custom schemas would also switch off the cross-field checks of every enclosing object and array.
+ */
+export function valueWhere<T>(accept: (v: unknown) => v is T, error: (issue: { input?: unknown }) => string) {
+  return z.custom<T>(accept, { error, abort: false });
+}
+
 /** JSON numbers only: NaN, ±Infinity and numeric strings ("5") are refused like any other wrong type. */
 function numberWhere(what: string, accept: (n: number) => boolean) {
-  return z.custom<number>((v) => typeof v === 'number' && Number.isFinite(v) && accept(v), { error: expecting(what) });
+  return valueWhere((v): v is number => typeof v === 'number' && Number.isFinite(v) && accept(v), expecting(what));
 }
 
 export function integer(min: number, max = INT32_MAX) {
@@ -59,16 +67,17 @@ export function isRfc3339DateTime(s: string): boolean {
 const DATE_TIME_HINT = 'must be an RFC 3339 date-time such as 2024-01-01T00:00:00Z';
 
 /** Kept as the string the caller sent: reformatting is the resource layer's business, not validation's. */
-export const dateTimeSchema = z.custom<string>((v) => typeof v === 'string' && isRfc3339DateTime(v), {
-  error: (issue) => (issue.input === undefined ? 'is required' : `${DATE_TIME_HINT}, got ${describe(issue.input)}`),
-});
+export const dateTimeSchema = valueWhere(
+  (v): v is string => typeof v === 'string' && isRfc3339DateTime(v),
+  (issue) => (issue.input === undefined ? 'is required' : `${DATE_TIME_HINT}, got ${describeValue(issue.input)}`),
+);
 
 /** How the .NET SDK serialises an unset DateTimeOffset (`closeAt`, `retryOfferAt`): it means "no value". */
 export function isDotNetMinDate(v: unknown): boolean {
   return typeof v === 'string' && /^0001-01-01T00:00:00(?:\.0{1,7})?(?:Z|[+-]00:00)$/i.test(v);
 }
 
-function isHttpUrl(v: unknown): boolean {
+function isHttpUrl(v: unknown): v is string {
   if (typeof v !== 'string') return false;
   try {
     const url = new URL(v);
@@ -78,7 +87,7 @@ function isHttpUrl(v: unknown): boolean {
   }
 }
 
-export const httpUrlSchema = z.custom<string>(isHttpUrl, { error: expecting('an absolute http(s) URL') });
+export const httpUrlSchema = valueWhere(isHttpUrl, expecting('an absolute http(s) URL'));
 
 /**
  * Merge patch removes `null` members from objects, but arrays are replaced wholesale, so an item of an array can
@@ -114,7 +123,7 @@ export function uniqueBy(key: string, what: string) {
       if (!isPlainObject(item) || typeof item[key] !== 'string') return;
       const first = firstIndex.get(item[key]);
       if (first === undefined) firstIndex.set(item[key], index);
-      else ctx.addIssue({ code: 'custom', path: [index, key], message: `duplicate ${what} ${describe(item[key])} (already used by item ${first})`, input: item[key] });
+      else ctx.addIssue({ code: 'custom', path: [index, key], message: `duplicate ${what} ${describeValue(item[key])} (first used at index ${first})`, input: item[key] });
     });
   });
 }

@@ -14,7 +14,7 @@ const weightsSumToOne = crossCheck((attachment, ctx) => {
   if (!weights.every((w): w is number => typeof w === 'number' && Number.isFinite(w))) return; // reported per allocation
   const sum = weights.reduce((total, w) => total + w, 0);
   if (Math.abs(sum - 1) > WEIGHT_TOLERANCE) {
-    ctx.addIssue({ code: 'custom', path: [], message: `allocation weights must add up to 1, got ${sum}`, input: attachment });
+    ctx.addIssue({ code: 'custom', path: [], message: `allocation weights must add up to 1, got ${Number(sum.toPrecision(12))}`, input: attachment });
   }
 });
 

@@ -11,7 +11,7 @@ const PREVIEW_LABEL_OPERATORS: Readonly<Record<string, (typeof LABEL_OPERATORS)[
 };
 
 export const labelOperatorSchema = z.preprocess(
-  (v) => (typeof v === 'string' ? (PREVIEW_LABEL_OPERATORS[v] ?? v) : v),
+  (v) => (typeof v === 'string' && Object.hasOwn(PREVIEW_LABEL_OPERATORS, v) ? PREVIEW_LABEL_OPERATORS[v] : v),
   z.enum(LABEL_OPERATORS),
 );
 export type LabelOperator = z.infer<typeof labelOperatorSchema>;

@@ -26,7 +26,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** How a received value is quoted back in messages (long strings are cut so one bad field cannot flood a response). */
-export function describe(v: unknown): string {
+export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
@@ -38,7 +38,7 @@ export function describe(v: unknown): string {
 
 /** Error message builder for schemas that state their own expectation ("an integer between -100 and 100"). */
 export function expecting(what: string): (issue: { input?: unknown }) => string {
-  return (issue) => (issue.input === undefined ? 'is required' : `expected ${what}, got ${describe(issue.input)}`);
+  return (issue) => (issue.input === undefined ? 'is required' : `expected ${what}, got ${describeValue(issue.input)}`);
 }
 
 const NOUNS: Record<string, string> = {
@@ -63,12 +63,13 @@ const friendlyError: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type': {
       if (issue.input === undefined) return 'is required';
-      return `expected ${NOUNS[issue.expected] ?? issue.expected}, got ${describe(issue.input)}`;
+      return `expected ${NOUNS[issue.expected] ?? issue.expected}, got ${describeValue(issue.input)}`;
     }
     case 'invalid_value':
+      if (issue.input === undefined) return `is required; expected one of ${listValues(issue.values)}`;
       return issue.values.length === 1
-        ? `expected ${JSON.stringify(issue.values[0])}, got ${describe(issue.input)}`
-        : `expected one of ${listValues(issue.values)}, got ${describe(issue.input)}`;
+        ? `expected ${JSON.stringify(issue.values[0])}, got ${describeValue(issue.input)}`
+        : `expected one of ${listValues(issue.values)}, got ${describeValue(issue.input)}`;
     case 'too_small':
       if (issue.origin === 'string') return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
       if (issue.origin === 'array') return `must have at least ${issue.minimum} items`;
@@ -94,7 +95,7 @@ function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
 export function bodyValidator<S extends z.ZodType>(schema: S): (body: unknown) => Validation<z.output<S>> {
   return (body) => {
     if (!isPlainObject(body)) {
-      return { ok: false, errors: [{ path: '', message: `the request body must be a JSON object, got ${describe(body)}` }] };
+      return { ok: false, errors: [{ path: '', message: `the request body must be a JSON object, got ${describeValue(body)}` }] };
     }
     const result = schema.safeParse(body, { error: friendlyError });
     return result.success ? { ok: true, value: result.data } : { ok: false, errors: toFieldErrors(result.error.issues) };

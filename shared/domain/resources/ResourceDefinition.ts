@@ -37,6 +37,8 @@ export interface ResourceDefinition<Input = unknown, Body extends { id: string }
   noun: string;
   /** Validates the merge-patched writable document. */
   validate(document: unknown): Validation<Input>;
+  /** Key order of the wire body (the service's); every write keeps it. */
+  wireOrder: readonly string[];
   /** The client-writable part of a stored body: what a merge patch is applied to. */
   writable(body: Body): Record<string, unknown>;
   /** The stored (and wire) body: validated input plus defaults and server-owned fields, in wire key order. */

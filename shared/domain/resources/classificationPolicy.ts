@@ -22,6 +22,7 @@ const WRITABLE = ['name', 'fallbackQueueId', 'queueSelectorAttachments', 'priori
 export const classificationPolicyResource: ResourceDefinition<ClassificationPolicyInput, ClassificationPolicy> = {
   collection: 'classificationPolicies',
   noun: 'classification policy',
+  wireOrder: ['id', ...WRITABLE],
   validate: validateClassificationPolicy,
   writable: (body) => pick(body, WRITABLE),
   build: (input, { id }) =>

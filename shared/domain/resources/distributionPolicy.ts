@@ -13,12 +13,13 @@ const WRITABLE = ['name', 'offerExpiresAfterSeconds', 'mode'] as const;
 /** Mode defaults are the documented ones (API.md §4.2); the service echoed them in every read. */
 function withModeDefaults(mode: DistributionMode): DistributionMode {
   const { kind, minConcurrentOffers, maxConcurrentOffers, bypassSelectors, ...rest } = mode;
-  return { kind, minConcurrentOffers: minConcurrentOffers ?? 1, maxConcurrentOffers: maxConcurrentOffers ?? 1, bypassSelectors: bypassSelectors ?? false, ...rest } as DistributionMode;
+  return { kind, minConcurrentOffers: minConcurrentOffers ?? 1, maxConcurrentOffers: maxConcurrentOffers ?? 1, bypassSelectors: bypassSelectors ?? false, ...rest };
 }
 
 export const distributionPolicyResource: ResourceDefinition<DistributionPolicyInput, DistributionPolicy> = {
   collection: 'distributionPolicies',
   noun: 'distribution policy',
+  wireOrder: ['id', ...WRITABLE],
   validate: validateDistributionPolicy,
   writable: (body) => pick(body, WRITABLE),
   build: (input, { id }) =>

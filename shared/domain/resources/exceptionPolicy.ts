@@ -12,6 +12,7 @@ const WRITABLE = ['name', 'exceptionRules'] as const;
 export const exceptionPolicyResource: ResourceDefinition<ExceptionPolicyInput, ExceptionPolicy> = {
   collection: 'exceptionPolicies',
   noun: 'exception policy',
+  wireOrder: ['id', ...WRITABLE],
   validate: validateExceptionPolicy,
   writable: (body) => pick(body, WRITABLE),
   build: (input, { id, newId }) =>

@@ -146,6 +146,7 @@ function buildJob(input: JobInput, { id, existing, now }: BuildContext<RouterJob
 export const jobResource: ResourceDefinition<JobInput, RouterJob> = {
   collection: 'jobs',
   noun: 'job',
+  wireOrder: WIRE_ORDER,
   validate: validateJob,
   writable: (body) => pick(body, WRITABLE),
   build: buildJob,

@@ -15,6 +15,7 @@ const WRITABLE = ['name', 'distributionPolicyId', 'labels', 'exceptionPolicyId']
 export const queueResource: ResourceDefinition<QueueInput, RouterQueue> = {
   collection: 'queues',
   noun: 'queue',
+  wireOrder: ['id', ...WRITABLE],
   validate: validateQueue,
   writable: (body) => pick(body, WRITABLE),
   build: (input, { id }) =>

@@ -62,6 +62,7 @@ function stateOf(availableForOffers: boolean, holdsWork: boolean): WorkerState {
 export const workerResource: ResourceDefinition<WorkerInput, RouterWorker> = {
   collection: 'workers',
   noun: 'worker',
+  wireOrder: WIRE_ORDER,
   validate: validateWorker,
   writable: (body) => pick(body, WRITABLE),
   build: (input, { id, existing }) => {
