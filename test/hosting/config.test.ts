@@ -1,0 +1,27 @@
+import path from 'node:path';
+import { ConfigError, DEFAULTS, readConfig } from '../../shared/hosting/config';
+
+describe('readConfig', () => {
+  it('uses the documented defaults', () => {
+    expect(readConfig({})).toEqual({ host: DEFAULTS.host, port: 8080, dataDir: path.resolve('./data'), accessKey: undefined, maxBodyBytes: 262144, logLevel: 'info' });
+  });
+
+  it('reads every setting', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    expect(
+      readConfig({ JOBROUTER_HOST: '0.0.0.0', JOBROUTER_PORT: '9000', JOBROUTER_DATA_DIR: ':memory:', JOBROUTER_ACCESS_KEY: key, JOBROUTER_MAX_BODY_BYTES: '4096', JOBROUTER_LOG_LEVEL: 'warn' }),
+    ).toEqual({ host: '0.0.0.0', port: 9000, dataDir: ':memory:', accessKey: key, maxBodyBytes: 4096, logLevel: 'warn' });
+  });
+
+  it.each([
+    ['JOBROUTER_PORT', 'eighty', /JOBROUTER_PORT="eighty" must be a whole number/],
+    ['JOBROUTER_PORT', '70000', /from 0 to 65535/],
+    ['JOBROUTER_MAX_BODY_BYTES', '10', /from 1024/],
+    ['JOBROUTER_LOG_LEVEL', 'loud', /must be one of debug, info/],
+    ['JOBROUTER_ACCESS_KEY', 'not base64!', /base64 key of at least 16 bytes/],
+    ['JOBROUTER_ACCESS_KEY', 'c2hvcnQ=', /at least 16 bytes/],
+  ])('refuses %s=%s with a message that says what to fix', (name, value, message) => {
+    expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => readConfig({ [name]: value })).toThrow(message);
+  });
+});
