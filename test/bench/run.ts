@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
-import { workerResource, type RouterWorker } from '../../shared/domain/resources';
+import { workerResource } from '../../shared/domain/resources';
 import { startEmbeddedHost } from '../../shared/hosting/startEmbeddedHost';
 import { silentLogger } from '../../shared/ports/Logger';
 import { systemClock } from '../../shared/ports/Clock';
@@ -37,7 +37,7 @@ async function seedWorkers(store: ReturnType<typeof openSqliteStore>, count: num
     const body = workerResource.build(
       { capacity: 10, queues: [`q-${i % 100}`], channels: [{ channelId: i % 2 ? 'voice' : 'chat', capacityCostPerJob: 5 }], availableForOffers: i % 3 !== 0 },
       { id, now, newId: randomUUID },
-    ) as RouterWorker;
+    );
     await store.create({ collection: 'workers', id, lastModified: now.toISOString(), body, keys: workerResource.indexKeys(body) });
   }
 }
