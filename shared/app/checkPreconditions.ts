@@ -8,8 +8,11 @@ export interface Preconditions {
   ifUnmodifiedSince?: Date;
 }
 
-/** Etags compare without their quotes so that clients that strip them still match. */
-const bare = (etag: string) => etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+/**
+ * If-Match uses the strong comparison (RFC 7232 §3.1): a weak `W/` tag never matches. Quotes are
+ * optional so that clients that strip them still match.
+ */
+const strongMatch = (tag: string, etag: string) => !tag.startsWith('W/') && tag.replace(/^"(.*)"$/, '$1') === etag.replace(/^"(.*)"$/, '$1');
 
 /** RFC 7232 preconditions for the upsert PATCHes; failures are 412. */
 export function checkPreconditions(noun: string, id: string, current: StoredDocument<unknown> | undefined, preconditions: Preconditions): void {
@@ -17,7 +20,7 @@ export function checkPreconditions(noun: string, id: string, current: StoredDocu
   if (ifMatch !== undefined) {
     if (!current) throw new AppError('preconditionFailed', `If-Match was given but the ${noun} '${id}' does not exist.`);
     const accepted = ifMatch.split(',').map((tag) => tag.trim());
-    if (!accepted.includes('*') && !accepted.some((tag) => bare(tag) === bare(current.etag))) {
+    if (!accepted.includes('*') && !accepted.some((tag) => strongMatch(tag, current.etag))) {
       throw new AppError('preconditionFailed', `If-Match ${ifMatch} does not match the current etag ${current.etag} of the ${noun} '${id}'; read it again and retry.`);
     }
   }

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import { apply as applyMergePatch } from 'json-merge-patch';
 import type { ResourceDefinition } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { StoreConflictError, type StoredDocument } from '../ports/Store';
 import { AppError } from './AppError';
+import { applyMergePatch } from './applyMergePatch';
 import { checkPreconditions, type Preconditions } from './checkPreconditions';
 import { checkReferences } from './checkReferences';
 
@@ -32,8 +32,7 @@ export async function upsertResource<Input, Body extends { id: string }>(
     const current = await ports.store.get<Body>(definition.collection, id);
     checkPreconditions(definition.noun, id, current, preconditions);
 
-    const base = current ? structuredClone(definition.writable(current.body)) : {};
-    const merged: unknown = applyMergePatch(base, structuredClone(patch));
+    const merged = applyMergePatch(current ? definition.writable(current.body) : {}, patch);
     const validation = definition.validate(merged);
     if (!validation.ok) {
       throw new AppError(

@@ -6,6 +6,9 @@ import { badRequest } from './errors';
  * the page size and the filters — so it survives restarts and needs no server-side cursor. It is
  * opaque to clients (base64 of JSON), like the service's.
  */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
 export interface PageCursor {
   afterId: string;
   pageSize: number;
@@ -26,7 +29,7 @@ export function decodePageToken(token: string): PageCursor {
   }
   if (typeof parsed !== 'object' || parsed === null) throw invalid();
   const { a, n, w } = parsed as { a?: unknown; n?: unknown; w?: unknown };
-  if (typeof a !== 'string' || typeof n !== 'number' || !Number.isInteger(n) || n < 1 || !Array.isArray(w)) throw invalid();
+  if (typeof a !== 'string' || typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE || !Array.isArray(w)) throw invalid();
   const where = w.filter(
     (c): c is Condition =>
       typeof c === 'object' && c !== null && typeof (c as Condition).key === 'string' && ['eq', 'lte', 'gte'].includes((c as Condition).op) && ['string', 'number', 'boolean'].includes(typeof (c as Condition).value),

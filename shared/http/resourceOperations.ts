@@ -4,12 +4,11 @@ import { listResources } from '../app/listResources';
 import { upsertResource } from '../app/upsertResource';
 import type { ResourceDefinition } from '../domain/resources';
 import { badRequest } from './errors';
+import { parseHttpDate } from './httpDate';
 import { noFilters, type ListFilters } from './listFilters';
 import type { Operation, OperationRequest } from './Operation';
-import { decodePageToken, nextLink, type PageCursor } from './pagingToken';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decodePageToken, nextLink, type PageCursor } from './pagingToken';
 
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
 
 interface ResourceNames {
   /** `/routing/queues` */
@@ -41,8 +40,8 @@ function cursorOf(request: OperationRequest, filters: ListFilters): PageCursor {
 function ifUnmodifiedSince(request: OperationRequest): Date | undefined {
   const raw = request.headers['if-unmodified-since'];
   if (raw === undefined) return undefined;
-  const time = Date.parse(raw);
-  if (Number.isNaN(time)) throw badRequest(`If-Unmodified-Since "${raw}" is not an HTTP date such as "Wed, 15 Nov 2023 00:05:12 GMT".`);
+  const time = parseHttpDate(raw);
+  if (time === undefined) throw badRequest(`If-Unmodified-Since "${raw}" is not an HTTP date such as "Wed, 15 Nov 2023 00:05:12 GMT".`);
   return new Date(time);
 }
 

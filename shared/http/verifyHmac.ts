@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { HttpRequestMessage } from './HttpMessage';
 import { unauthorized } from './errors';
+import { parseHttpDate } from './httpDate';
 
 /** How far a request's `x-ms-date` may be from our clock (replay protection, as the service does). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
@@ -34,8 +35,8 @@ export function verifyHmac(request: HttpRequestMessage, accessKey: string, now: 
   if (!date || !host || !contentHash) {
     throw unauthorized('Signed requests need the x-ms-date, host and x-ms-content-sha256 headers.');
   }
-  const signedAt = Date.parse(date);
-  if (Number.isNaN(signedAt)) {
+  const signedAt = parseHttpDate(date);
+  if (signedAt === undefined) {
     throw unauthorized(`x-ms-date "${date}" is not an HTTP date such as "Wed, 15 Nov 2023 00:05:12 GMT".`);
   }
   if (Math.abs(now.getTime() - signedAt) > MAX_CLOCK_SKEW_MS) {

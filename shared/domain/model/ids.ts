@@ -14,6 +14,8 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 /** Why `s` cannot be used as an id (a message to show the caller), or undefined when it can. */
 export function idProblem(s: string): string | undefined {
   if (s.length === 0) return 'must not be empty';
+  // Inner spaces are fine (`a b`); an id of only spaces looks like no id at all in every log and UI.
+  if (s.trim().length === 0) return 'must not be only whitespace';
   if (s.length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters, got ${s.length}`;
   const forbidden = FORBIDDEN_CHARACTERS.find((c) => s.includes(c));
   if (forbidden !== undefined) return `must not contain "${forbidden}"`;

@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
+import { startEmbeddedHost, type EmbeddedHost } from '../../shared/hosting/startEmbeddedHost';
+import { systemClock } from '../../shared/ports/Clock';
+import { silentLogger } from '../../shared/ports/Logger';
+import { COLLECTIONS, type Store } from '../../shared/ports/Store';
+import { createSignedClient } from './signedClient';
+
+export type RouterWithStore = EmbeddedHost & { store: Store; client: ReturnType<typeof createSignedClient> };
+
+/** An embedded host on a free port whose in-memory store the test can also read directly. */
+export async function startRouterWithStore(): Promise<RouterWithStore> {
+  const store = openSqliteStore({ path: ':memory:' });
+  const host = await startEmbeddedHost({ port: 0, dataDir: ':memory:', logger: silentLogger, ports: { store, clock: systemClock, newId: randomUUID } });
+  return { ...host, store, client: createSignedClient(host.connectionString) };
+}
+
+/**
+ * Every document of every collection (id, etag, write time, body and index keys) serialised in store
+ * order: two snapshots are equal exactly when nothing was written in between.
+ */
+export async function snapshotStore(store: Store): Promise<string> {
+  const collections: Record<string, unknown[]> = {};
+  for (const collection of COLLECTIONS) {
+    const page = await store.list(collection, { pageSize: 1_000_000 });
+    if (page.hasMore) throw new Error(`snapshotStore: ${collection} has more than a million documents`);
+    collections[collection] = page.items;
+  }
+  return JSON.stringify(collections);
+}
