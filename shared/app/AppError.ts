@@ -1,3 +1,4 @@
+import type { FieldError } from '../domain/model';
 import type { ErrorDetail } from '../http/errors';
 
 /**
@@ -11,10 +12,17 @@ export class AppError extends Error {
     readonly reason: AppErrorReason,
     message: string,
     readonly details?: ErrorDetail[],
-    /** Overrides the default status of the reason where the service used another (400 vs 409 deletes). */
-    readonly status?: number,
   ) {
     super(message);
     this.name = 'AppError';
   }
+}
+
+/** A 400 listing every field problem, in the message (`path: problem; …`) and as details. */
+export function invalidFields(what: string, errors: readonly FieldError[]): AppError {
+  return new AppError(
+    'invalid',
+    `${what} is not valid: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`,
+    errors.map((e) => ({ code: 'InvalidValue', message: e.message, ...(e.path ? { target: e.path } : {}) })),
+  );
 }

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ResourceDefinition } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { StoreConflictError, type StoredDocument } from '../ports/Store';
-import { AppError } from './AppError';
+import { AppError, invalidFields } from './AppError';
 import { applyMergePatch } from './applyMergePatch';
 import { checkPreconditions, type Preconditions } from './checkPreconditions';
 import { checkReferences } from './checkReferences';
@@ -34,13 +34,7 @@ export async function upsertResource<Input, Body extends { id: string }>(
 
     const merged = applyMergePatch(current ? definition.writable(current.body) : {}, patch);
     const validation = definition.validate(merged);
-    if (!validation.ok) {
-      throw new AppError(
-        'invalid',
-        `The ${definition.noun} is not valid: ${validation.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`,
-        validation.errors.map((e) => ({ code: 'InvalidValue', message: e.message, ...(e.path ? { target: e.path } : {}) })),
-      );
-    }
+    if (!validation.ok) throw invalidFields(`The ${definition.noun}`, validation.errors);
     const now = ports.clock.now();
     const context = { id, existing: current?.body, now, newId: ports.newId };
     const body = definition.build(validation.value, context);

@@ -1,4 +1,4 @@
-import { AppError } from '../app/AppError';
+import { AppError, invalidFields } from '../app/AppError';
 import { cancelJob } from '../app/cancelJob';
 import { getResource } from '../app/getResource';
 import {
@@ -12,17 +12,13 @@ import {
 } from '../domain/model';
 import { jobResource, queueResource, workerResource, type RouterJob, type RouterWorker } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
-import { badRequest } from './errors';
 import type { Operation, OperationRequest } from './Operation';
 
 /** Validates an action body (absent = no options), answering 400 with every problem. */
 function options<T>(request: OperationRequest, validate: (body: unknown) => Validation<T>): T {
   const result = validate(request.body);
   if (result.ok) return result.value;
-  throw badRequest(
-    `The request body is not valid: ${result.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`,
-    result.errors.map((e) => ({ code: 'InvalidValue', message: e.message, ...(e.path ? { target: e.path } : {}) })),
-  );
+  throw invalidFields('The request body', result.errors);
 }
 
 /** Operations whose engine is not part of this version answer 501 after every check that can fail earlier. */

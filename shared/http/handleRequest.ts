@@ -95,7 +95,7 @@ export async function handleRequest(request: HttpRequestMessage, options: Router
     if (error instanceof HttpError) {
       response = errorResponse(error.status, error.code, error.message, target, error.details);
     } else if (error instanceof AppError) {
-      const status = error.status ?? STATUS_OF_REASON[error.reason];
+      const status = STATUS_OF_REASON[error.reason];
       response = errorResponse(status, CODE_OF_STATUS[status] ?? 'Error', error.message, target, error.details);
     } else {
       options.logger.error({ err: error, method: request.method, target, operationId }, 'request failed');
