@@ -5,16 +5,16 @@
  * keys are user data, so every member name must be an ordinary key: own-property checks only, and
  * members defined rather than assigned (assigning `__proto__` would change the prototype).
  */
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isPlainObject } from '../domain/model';
 
 function define(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return patch;
+  if (!isPlainObject(patch)) return patch;
   const result: Record<string, unknown> = {};
-  if (isObject(target)) for (const key of Object.keys(target)) define(result, key, target[key]);
+  if (isPlainObject(target)) for (const key of Object.keys(target)) define(result, key, target[key]);
   for (const key of Object.keys(patch)) {
     const value = patch[key];
     if (value === null) {

@@ -1,8 +1,8 @@
+import { isRfc3339DateTime } from '../domain/model';
 import { JOB_STATUSES, WORKER_STATES } from '../domain/resources';
 import { toSortableTime } from '../domain/wireTime';
 import type { Condition } from '../ports/Store';
 import { badRequest } from './errors';
-import { isRfc3339 } from './queryValues';
 
 /** A list operation's query parameters turned into store conditions; bad values are 400s. */
 export type ListFilters = (query: URLSearchParams) => Condition[];
@@ -13,7 +13,7 @@ const oneOf = (name: string, value: string, allowed: readonly string[]) => {
 };
 
 const dateParam = (name: string, value: string) => {
-  if (!isRfc3339(value)) throw badRequest(`Query parameter ${name}="${value}" is not an RFC 3339 date-time such as 2024-01-01T00:00:00Z.`);
+  if (!isRfc3339DateTime(value)) throw badRequest(`Query parameter ${name}="${value}" is not an RFC 3339 date-time such as 2024-01-01T00:00:00Z.`);
   return toSortableTime(value);
 };
 
