@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
-import { startEmbeddedHost, type EmbeddedHost } from '../../shared/hosting/startEmbeddedHost';
+import type { EmbeddedHost } from '../../shared/hosting/startEmbeddedHost';
 import { systemClock } from '../../shared/ports/Clock';
-import { silentLogger } from '../../shared/ports/Logger';
 import { COLLECTIONS, type Store } from '../../shared/ports/Store';
-import { createSignedClient } from './signedClient';
+import { startTestRouter } from './embeddedRouter';
+import type { createSignedClient } from './signedClient';
 
 export type RouterWithStore = EmbeddedHost & { store: Store; client: ReturnType<typeof createSignedClient> };
 
 /** An embedded host on a free port whose in-memory store the test can also read directly. */
 export async function startRouterWithStore(): Promise<RouterWithStore> {
   const store = openSqliteStore({ path: ':memory:' });
-  const host = await startEmbeddedHost({ port: 0, dataDir: ':memory:', logger: silentLogger, ports: { store, clock: systemClock, newId: randomUUID } });
-  return { ...host, store, client: createSignedClient(host.connectionString) };
+  return { ...(await startTestRouter({ ports: { store, clock: systemClock, newId: randomUUID } })), store };
 }
 
 /**
