@@ -1,19 +1,47 @@
 import type { CancelJobOptions } from '../domain/model';
-import { isTerminal, jobResource, type RouterJob } from '../domain/resources';
-import { toWireTime } from '../domain/wireTime';
+import { addNote } from '../domain/routing/jobLifecycle';
+import { jobEvents } from '../domain/routing/routerEvents';
+import { jobRouting, type EngineJob, type JobOfferRecord } from '../domain/routing/routingState';
+import { isTerminal } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
 import { modifyResource } from './modifyResource';
+import { revokeFromWorkers } from './offerEnds';
+import { eventContext, jobs, publish, readJob } from './routingDocuments';
+import { settleAssignment, settleTimer, type AssignmentRef } from './settleAssignment';
+
+/** Assignments whose worker still holds capacity for the job (at most one, the current one). */
+export function openAssignments(job: EngineJob): AssignmentRef[] {
+  return Object.values(job.assignments)
+    .filter((a) => !a.closedAt && (job.status === 'assigned' || job.status === 'completed'))
+    .map((a) => ({ jobId: job.id, assignmentId: a.assignmentId, workerId: a.workerId ?? '' }));
+}
+
+/** Ends what a job that stops (cancelled, deleted) holds on workers: offers revoked, capacity released. */
+export async function releaseJobHoldings(ports: RouterPorts, job: EngineJob, offers: readonly JobOfferRecord[], assignments: readonly AssignmentRef[]): Promise<void> {
+  await revokeFromWorkers(ports, job, offers);
+  for (const ref of assignments) await settleAssignment(ports, ref);
+}
 
 /** `:cancel`: any job that is not closed or cancelled ends as `cancelled` (API.md §6). */
 export async function cancelJob(ports: RouterPorts, jobId: string, options: CancelJobOptions): Promise<void> {
-  await modifyResource<RouterJob>(ports, jobResource, jobId, (job, now) => {
+  const existing = await readJob(ports, jobId);
+  if (!existing) throw new AppError('notFound', `The job '${jobId}' was not found.`);
+  const assignments = openAssignments(existing.body);
+  for (const ref of assignments) await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
+  let offers: JobOfferRecord[] = [];
+  const document = await modifyResource(ports, jobs, jobId, (job, now) => {
     if (isTerminal(job.status)) {
       throw new AppError('conflict', `The job '${jobId}' is ${job.status}; only a job that is not closed or cancelled can be cancelled.`);
     }
+    const routing = jobRouting(job);
+    offers = routing.offers;
+    routing.offers = [];
+    delete routing.pendingClose;
     job.status = 'cancelled';
     job.dispositionCode = options.dispositionCode ?? 'Cancelled';
-    if (options.note) job.notes.push({ message: options.note, addedAt: toWireTime(now) });
-    return job;
+    addNote(job, options.note, now);
   });
+  await publish(ports, [jobEvents.cancelled(eventContext(ports), document.body, options.note)]);
+  await releaseJobHoldings(ports, document.body, offers, assignments);
 }

@@ -10,6 +10,8 @@ import { checkReferences } from './checkReferences';
 export interface UpsertResult<Body> {
   created: boolean;
   document: StoredDocument<Body>;
+  /** The body before this write (undefined on create); equal to document.body when nothing changed. */
+  previous?: Body;
 }
 
 /** Optimistic retries when another writer changes the same document between our read and write. */
@@ -40,13 +42,13 @@ export async function upsertResource<Input, Body extends { id: string }>(
     const body = definition.build(validation.value, context);
     const problem = definition.check?.(body, context);
     if (problem) throw new AppError('invalid', problem);
-    if (current && isDeepStrictEqual(body, current.body)) return { created: false, document: current };
+    if (current && isDeepStrictEqual(body, current.body)) return { created: false, document: current, previous: current.body };
 
     await checkReferences(ports.store, definition.references(body));
-    const document = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: definition.indexKeys(body) };
+    const document = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: definition.indexKeys(body, now) };
     try {
       const saved = current ? await ports.store.replace(document, current.etag) : await ports.store.create(document);
-      return { created: !current, document: saved };
+      return { created: !current, document: saved, previous: current?.body };
     } catch (error) {
       if (!(error instanceof StoreConflictError)) throw error;
       // The client's own precondition is checked against the state we read; a lost race with it

@@ -2,11 +2,12 @@ import pino from 'pino';
 import { DEFAULT_MAX_BODY_BYTES } from '../http/handleRequest';
 import type { Clock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';
-import type { RouterPorts } from '../ports/RouterPorts';
+import type { Store } from '../ports/Store';
 import { connectionString, loadOrCreateAccessKey } from './accessKey';
 import { DEFAULTS, type RouterConfig } from './config';
 import { listen } from './embeddedServer';
-import { databasePath, openEmbeddedPorts } from './openEmbeddedPorts';
+import { createEmbeddedEngine, type EmbeddedEngine } from './createEmbeddedEngine';
+import { databasePath, openEmbeddedStore } from './openEmbeddedStore';
 
 export interface EmbeddedHost {
   /** `http://127.0.0.1:PORT/` */
@@ -15,14 +16,18 @@ export interface EmbeddedHost {
   connectionString: string;
   /** The SQLite file (or `:memory:`). */
   database: string;
+  /** The routing engine (tests wait on it to go idle). */
+  engine: EmbeddedEngine;
   close(): Promise<void>;
 }
 
 export interface EmbeddedHostOptions extends Partial<RouterConfig> {
   logger?: Logger;
   clock?: Clock;
-  /** Replaces the SQLite composition (tests that drive ids and time). */
-  ports?: RouterPorts;
+  /** Replaces the SQLite file (tests that read the store directly). */
+  store?: Store;
+  /** Id generator (tests that need deterministic ids). */
+  newId?: () => string;
 }
 
 /** Starts the router on one machine: SQLite store, node:http server, everything in-process. */
@@ -30,8 +35,11 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
   const dataDir = options.dataDir ?? DEFAULTS.dataDir;
   const logger = options.logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel });
   const accessKey = loadOrCreateAccessKey(dataDir, options.accessKey);
-  const ports = options.ports ?? openEmbeddedPorts(dataDir, options.clock);
+  const store = options.store ?? openEmbeddedStore(dataDir);
+  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId });
+  const ports = engine.ports;
   try {
+    await engine.start();
     const listening = await listen(
       { ports, accessKey, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, logger },
       options.host ?? DEFAULTS.host,
@@ -42,13 +50,16 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
       accessKey,
       connectionString: connectionString(listening.url, accessKey),
       database: databasePath(dataDir),
+      engine,
       close: async () => {
         await listening.close();
-        await ports.store.close();
+        await engine.stop();
+        await store.close();
       },
     };
   } catch (error) {
-    await ports.store.close();
+    await engine.stop();
+    await store.close();
     throw error;
   }
 }

@@ -1,6 +1,13 @@
+import { acceptOffer } from '../app/acceptOffer';
 import { AppError, invalidFields } from '../app/AppError';
 import { cancelJob } from '../app/cancelJob';
+import { closeJob } from '../app/closeJob';
+import { completeJob } from '../app/completeJob';
+import { declineOffer } from '../app/declineOffer';
+import { getJobPosition } from '../app/getJobPosition';
+import { getQueueStatistics } from '../app/getQueueStatistics';
 import { getResource } from '../app/getResource';
+import { unassignJob } from '../app/unassignJob';
 import {
   validateCancelJobOptions,
   validateCloseJobOptions,
@@ -10,8 +17,7 @@ import {
   validateUnassignJobOptions,
   type Validation,
 } from '../domain/model';
-import { jobResource, queueResource, workerResource, type RouterJob, type RouterWorker } from '../domain/resources';
-import type { RouterPorts } from '../ports/RouterPorts';
+import { jobResource } from '../domain/resources';
 import type { Operation, OperationRequest } from './Operation';
 
 /** Validates an action body (absent = no options), answering 400 with every problem. */
@@ -21,30 +27,13 @@ function options<T>(request: OperationRequest, validate: (body: unknown) => Vali
   throw invalidFields('The request body', result.errors);
 }
 
-/** Operations whose engine is not part of this version answer 501 after every check that can fail earlier. */
-const notYet = (what: string) =>
-  new AppError('notImplemented', `${what} is not available in this version of the router: the routing engine that issues offers and assignments is not enabled yet.`);
-
-async function assignmentOf(ports: RouterPorts, request: OperationRequest) {
-  const jobId = request.params['jobId'] ?? '';
-  const assignmentId = request.params['assignmentId'] ?? '';
-  const job = await getResource<RouterJob>(ports, jobResource, jobId);
-  if (!job.body.assignments[assignmentId]) {
-    throw new AppError('notFound', `The job '${jobId}' has no assignment '${assignmentId}'. Use the assignmentId returned when the offer was accepted.`);
-  }
-}
-
-async function offerOf(ports: RouterPorts, request: OperationRequest) {
-  const workerId = request.params['workerId'] ?? '';
-  const offerId = request.params['offerId'] ?? '';
-  const worker = await getResource<RouterWorker>(ports, workerResource, workerId);
-  if (!worker.body.offers.some((offer) => offer.offerId === offerId)) {
-    throw new AppError('notFound', `Offer not found. OfferId: ${offerId}, WorkerId: ${workerId}. It may have expired, been revoked, or been accepted or declined already.`);
-  }
-}
+const param = (request: OperationRequest, name: string) => request.params[name] ?? '';
 
 const ASSIGNMENT = '/routing/jobs/{jobId}/assignments/{assignmentId}';
 const OFFER = '/routing/workers/{workerId}/offers/{offerId}';
+
+/** The action results the service answers with an empty object (API.md §3). */
+const EMPTY = { status: 200 as const, json: {} };
 
 export const actionOperations: Operation[] = [
   {
@@ -54,8 +43,8 @@ export const actionOperations: Operation[] = [
     body: 'optionalJson',
     run: async (request, ports) => {
       options(request, validateReclassifyJobOptions);
-      await getResource(ports, jobResource, request.params['jobId'] ?? '');
-      throw notYet('Reclassification');
+      await getResource(ports, jobResource, param(request, 'jobId'));
+      throw new AppError('notImplemented', 'Reclassification is not available in this version of the router: classification policies are not evaluated yet.');
     },
   },
   {
@@ -64,65 +53,69 @@ export const actionOperations: Operation[] = [
     path: '/routing/jobs/{jobId}:cancel',
     body: 'optionalJson',
     run: async (request, ports) => {
-      await cancelJob(ports, request.params['jobId'] ?? '', options(request, validateCancelJobOptions));
-      return { status: 200, json: {} };
+      await cancelJob(ports, param(request, 'jobId'), options(request, validateCancelJobOptions));
+      return EMPTY;
     },
   },
-  ...(
-    [
-      ['CompleteJob', 'complete', validateCompleteJobOptions],
-      ['CloseJob', 'close', validateCloseJobOptions],
-      ['UnassignJob', 'unassign', validateUnassignJobOptions],
-    ] as const
-  ).map(
-    ([operationId, verb, validate]): Operation => ({
-      operationId,
-      method: 'POST',
-      path: `${ASSIGNMENT}:${verb}`,
-      body: 'optionalJson',
-      run: async (request, ports) => {
-        options<unknown>(request, validate);
-        await assignmentOf(ports, request);
-        throw notYet(`:${verb}`);
-      },
+  {
+    operationId: 'CompleteJob',
+    method: 'POST',
+    path: `${ASSIGNMENT}:complete`,
+    body: 'optionalJson',
+    run: async (request, ports) => {
+      await completeJob(ports, param(request, 'jobId'), param(request, 'assignmentId'), options(request, validateCompleteJobOptions));
+      return EMPTY;
+    },
+  },
+  {
+    operationId: 'CloseJob',
+    method: 'POST',
+    path: `${ASSIGNMENT}:close`,
+    body: 'optionalJson',
+    run: async (request, ports) => {
+      await closeJob(ports, param(request, 'jobId'), param(request, 'assignmentId'), options(request, validateCloseJobOptions));
+      return EMPTY;
+    },
+  },
+  {
+    operationId: 'UnassignJob',
+    method: 'POST',
+    path: `${ASSIGNMENT}:unassign`,
+    body: 'optionalJson',
+    run: async (request, ports) => ({
+      status: 200,
+      json: await unassignJob(ports, param(request, 'jobId'), param(request, 'assignmentId'), options(request, validateUnassignJobOptions)),
     }),
-  ),
+  },
   {
     operationId: 'GetInQueuePosition',
     method: 'GET',
     path: '/routing/jobs/{jobId}/position',
     body: 'none',
-    run: async (request, ports) => {
-      await getResource(ports, jobResource, request.params['jobId'] ?? '');
-      throw notYet('Queue position');
-    },
+    run: async (request, ports) => ({ status: 200, json: await getJobPosition(ports, param(request, 'jobId')) }),
   },
   {
     operationId: 'GetQueueStatistics',
     method: 'GET',
     path: '/routing/queues/{queueId}/statistics',
     body: 'none',
+    run: async (request, ports) => ({ status: 200, json: await getQueueStatistics(ports, param(request, 'queueId')) }),
+  },
+  {
+    operationId: 'AcceptJobOffer',
+    method: 'POST',
+    path: `${OFFER}:accept`,
+    body: 'optionalJson',
+    run: async (request, ports) => ({ status: 200, json: await acceptOffer(ports, param(request, 'workerId'), param(request, 'offerId')) }),
+  },
+  {
+    operationId: 'DeclineJobOffer',
+    method: 'POST',
+    path: `${OFFER}:decline`,
+    body: 'optionalJson',
     run: async (request, ports) => {
-      await getResource(ports, queueResource, request.params['queueId'] ?? '');
-      throw notYet('Queue statistics');
+      await declineOffer(ports, param(request, 'workerId'), param(request, 'offerId'), options(request, validateDeclineJobOfferOptions));
+      return EMPTY;
     },
   },
-  ...(
-    [
-      ['AcceptJobOffer', 'accept', () => ({ ok: true, value: {} }) as const],
-      ['DeclineJobOffer', 'decline', validateDeclineJobOfferOptions],
-    ] as const
-  ).map(
-    ([operationId, verb, validate]): Operation => ({
-      operationId,
-      method: 'POST',
-      path: `${OFFER}:${verb}`,
-      body: 'optionalJson',
-      run: async (request, ports) => {
-        options<unknown>(request, validate);
-        await offerOf(ports, request);
-        throw notYet(`:${verb}`);
-      },
-    }),
-  ),
 ];

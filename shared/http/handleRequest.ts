@@ -1,5 +1,6 @@
 import { AppError } from '../app/AppError';
 import { idProblem } from '../domain/model';
+import { wireBody } from '../domain/routing/routingState';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { API_SUPPORTED_VERSIONS_HEADER, checkApiVersion } from './apiVersion';
@@ -56,7 +57,7 @@ function toResponse(result: OperationResult): HttpResponseMessage {
   if ('document' in result) {
     const { document } = result;
     // `etag` is always the last key of a resource body, and the same quoted string as the header.
-    return json(result.status, { ...document.body, etag: document.etag }, { etag: document.etag, 'last-modified': new Date(document.lastModified).toUTCString() });
+    return json(result.status, { ...wireBody(document.body), etag: document.etag }, { etag: document.etag, 'last-modified': new Date(document.lastModified).toUTCString() });
   }
   return json(result.status, result.json);
 }

@@ -1,8 +1,11 @@
 import { deleteResource } from '../app/deleteResource';
 import { getResource } from '../app/getResource';
 import { listResources } from '../app/listResources';
-import { upsertResource } from '../app/upsertResource';
+import type { Preconditions } from '../app/checkPreconditions';
+import { upsertResource, type UpsertResult } from '../app/upsertResource';
+import type { RouterPorts } from '../ports/RouterPorts';
 import type { ResourceDefinition } from '../domain/resources';
+import { wireBody } from '../domain/routing/routingState';
 import { badRequest } from './errors';
 import { parseHttpDate } from './httpDate';
 import { noFilters, type ListFilters } from './listFilters';
@@ -19,6 +22,9 @@ interface ResourceNames {
   singular: string;
   plural: string;
   filters?: ListFilters;
+  /** Use cases that replace the generic upsert/delete (jobs and workers have routing consequences). */
+  upsert?: (ports: RouterPorts, id: string, patch: Record<string, unknown>, preconditions: Preconditions) => Promise<UpsertResult<object & { id: string }>>;
+  remove?: (ports: RouterPorts, id: string) => Promise<void>;
 }
 
 function pageSize(query: URLSearchParams): number {
@@ -62,7 +68,7 @@ export function resourceOperations<Input, Body extends { id: string }>(
       run: async (request, ports) => {
         const cursor = cursorOf(request, filters);
         const page = await listResources(ports, definition, { where: cursor.where, pageSize: cursor.pageSize, afterId: cursor.afterId || undefined });
-        const value = page.items.map((doc) => ({ ...doc.body, etag: doc.etag }));
+        const value = page.items.map((doc) => ({ ...wireBody(doc.body), etag: doc.etag }));
         const last = page.items[page.items.length - 1];
         const json = page.hasMore && last ? { value, nextLink: nextLink(names.collectionPath, { ...cursor, afterId: last.id }) } : { value };
         return { status: 200, json };
@@ -81,10 +87,11 @@ export function resourceOperations<Input, Body extends { id: string }>(
       path: itemPath,
       body: 'mergePatch',
       run: async (request, ports) => {
-        const { created, document } = await upsertResource(ports, definition, idOf(request), request.body as Record<string, unknown>, {
-          ifMatch: request.headers['if-match'],
-          ifUnmodifiedSince: ifUnmodifiedSince(request),
-        });
+        const preconditions = { ifMatch: request.headers['if-match'], ifUnmodifiedSince: ifUnmodifiedSince(request) };
+        const patch = request.body as Record<string, unknown>;
+        const { created, document } = names.upsert
+          ? await names.upsert(ports, idOf(request), patch, preconditions)
+          : await upsertResource(ports, definition, idOf(request), patch, preconditions);
         return { status: created ? 201 : 200, document };
       },
     },
@@ -94,7 +101,7 @@ export function resourceOperations<Input, Body extends { id: string }>(
       path: itemPath,
       body: 'none',
       run: async (request, ports) => {
-        await deleteResource(ports, definition, idOf(request));
+        await (names.remove ? names.remove(ports, idOf(request)) : deleteResource(ports, definition, idOf(request)));
         return { status: 204 };
       },
     },

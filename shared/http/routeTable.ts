@@ -6,6 +6,10 @@ import {
   queueResource,
   workerResource,
 } from '../domain/resources';
+import { deleteJob } from '../app/deleteJob';
+import { deleteWorker } from '../app/deleteWorker';
+import { upsertJob } from '../app/upsertJob';
+import { upsertWorker } from '../app/upsertWorker';
 import { actionOperations } from './actionOperations';
 import { jobFilters, workerFilters } from './listFilters';
 import type { Operation } from './Operation';
@@ -20,7 +24,7 @@ export const routeTable: readonly Operation[] = [
   ...resourceOperations(distributionPolicyResource, { collectionPath: '/routing/distributionPolicies', idParam: 'distributionPolicyId', singular: 'DistributionPolicy', plural: 'DistributionPolicies' }),
   ...resourceOperations(exceptionPolicyResource, { collectionPath: '/routing/exceptionPolicies', idParam: 'exceptionPolicyId', singular: 'ExceptionPolicy', plural: 'ExceptionPolicies' }),
   ...resourceOperations(queueResource, { collectionPath: '/routing/queues', idParam: 'queueId', singular: 'Queue', plural: 'Queues' }),
-  ...resourceOperations(jobResource, { collectionPath: '/routing/jobs', idParam: 'jobId', singular: 'Job', plural: 'Jobs', filters: jobFilters }),
-  ...resourceOperations(workerResource, { collectionPath: '/routing/workers', idParam: 'workerId', singular: 'Worker', plural: 'Workers', filters: workerFilters }),
+  ...resourceOperations(jobResource, { collectionPath: '/routing/jobs', idParam: 'jobId', singular: 'Job', plural: 'Jobs', filters: jobFilters, upsert: upsertJob, remove: deleteJob }),
+  ...resourceOperations(workerResource, { collectionPath: '/routing/workers', idParam: 'workerId', singular: 'Worker', plural: 'Workers', filters: workerFilters, upsert: upsertWorker, remove: deleteWorker }),
   ...actionOperations,
 ];

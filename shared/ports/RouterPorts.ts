@@ -1,10 +1,20 @@
 import type { Clock } from './Clock';
+import type { EventPublisher } from './EventPublisher';
+import type { Logger } from './Logger';
+import type { MatchQueue } from './MatchQueue';
+import type { RuleEvaluator } from './RuleEvaluator';
+import type { Scheduler } from './Scheduler';
 import type { Store } from './Store';
 
 /** The ports every use case is given: hosts compose them from their adapters. */
 export interface RouterPorts {
   store: Store;
   clock: Clock;
-  /** New unique ids (assignment, offer and exception action ids). */
+  /** New unique ids (assignment, offer, event and exception action ids). */
   newId: () => string;
+  scheduler: Scheduler;
+  matchQueue: MatchQueue;
+  events: EventPublisher;
+  rules: RuleEvaluator;
+  logger: Logger;
 }

@@ -15,7 +15,13 @@ export type Collection =
   | 'exceptionPolicies'
   | 'queues'
   | 'jobs'
-  | 'workers';
+  | 'workers'
+  /** Engine state that belongs to no resource (round-robin cursors). */
+  | 'routingState'
+  /** Durable timers of the embedded scheduler. */
+  | 'timers'
+  /** Recorded router events. */
+  | 'events';
 
 export const COLLECTIONS: readonly Collection[] = [
   'distributionPolicies',
@@ -24,6 +30,9 @@ export const COLLECTIONS: readonly Collection[] = [
   'queues',
   'jobs',
   'workers',
+  'routingState',
+  'timers',
+  'events',
 ];
 
 export type IndexValue = string | number | boolean;
@@ -67,6 +76,18 @@ export interface Page<B = Record<string, unknown>> {
   hasMore: boolean;
 }
 
+/**
+ * Documents whose string-valued index key `key` lies in [from, to), in order of that value (then id).
+ * Engine keys encode their own order (`<queue>\u001f<priority><enqueuedAt>…`), so one range over one
+ * key gives a queue's jobs in matching order without reading any other queue.
+ */
+export interface RangeQuery {
+  key: string;
+  from: string;
+  to: string;
+  limit: number;
+}
+
 /** The document exists already (create) or its etag no longer matches (replace/delete). */
 export class StoreConflictError extends Error {
   constructor(
@@ -90,5 +111,9 @@ export interface Store {
   list<B = Record<string, unknown>>(collection: Collection, query: ListQuery): Promise<Page<B>>;
   /** Whether any document of the collection satisfies every condition. */
   exists(collection: Collection, where: readonly Condition[]): Promise<boolean>;
+  /** Documents by one index key's value range, in value order (see RangeQuery). */
+  range<B = Record<string, unknown>>(collection: Collection, query: RangeQuery): Promise<StoredDocument<B>[]>;
+  /** How many values of the index key lie in [from, to). */
+  count(collection: Collection, query: Omit<RangeQuery, 'limit'>): Promise<number>;
   close(): Promise<void>;
 }

@@ -169,6 +169,9 @@ describe('list filters', () => {
     await ok('/routing/queues/qA', { distributionPolicyId: 'dp' });
     await ok('/routing/queues/qB', { distributionPolicyId: 'dp' });
     await ok('/routing/classificationPolicies/cp1', { name: 'cp1' });
+    // The workers serve queues without jobs, so that matching leaves their capacity as the filters expect.
+    await ok('/routing/queues/qC', { distributionPolicyId: 'dp' });
+    await ok('/routing/queues/qD', { distributionPolicyId: 'dp' });
 
     await ok('/routing/jobs/j1', { queueId: 'qA', channelId: 'voice' });
     await ok('/routing/jobs/j2', { queueId: 'qB', channelId: 'chat' });
@@ -178,9 +181,9 @@ describe('list filters', () => {
     await ok('/routing/jobs/j6', { queueId: 'qA', channelId: 'voice' });
     expect((await client.pathUnchecked('/routing/jobs/j6:cancel').post()).status).toBe('200');
 
-    await ok('/routing/workers/w1', { availableForOffers: true, capacity: 1, queues: ['qA'], channels: [{ channelId: 'voice', capacityCostPerJob: 1 }] });
-    await ok('/routing/workers/w2', { availableForOffers: false, capacity: 1, queues: ['qB'], channels: [{ channelId: 'chat', capacityCostPerJob: 1 }] });
-    await ok('/routing/workers/w3', { availableForOffers: true, capacity: 2, queues: ['qA', 'qB'], channels: [{ channelId: 'voice', capacityCostPerJob: 5 }, { channelId: 'chat', capacityCostPerJob: 1 }] });
+    await ok('/routing/workers/w1', { availableForOffers: true, capacity: 1, queues: ['qC'], channels: [{ channelId: 'voice', capacityCostPerJob: 1 }] });
+    await ok('/routing/workers/w2', { availableForOffers: false, capacity: 1, queues: ['qD'], channels: [{ channelId: 'chat', capacityCostPerJob: 1 }] });
+    await ok('/routing/workers/w3', { availableForOffers: true, capacity: 2, queues: ['qC', 'qD'], channels: [{ channelId: 'voice', capacityCostPerJob: 5 }, { channelId: 'chat', capacityCostPerJob: 1 }] });
     await ok('/routing/workers/w4', { availableForOffers: true, capacity: 0 });
   });
   afterAll(async () => {
@@ -204,18 +207,18 @@ describe('list filters', () => {
     it('fixture statuses', async () => {
       const statuses = Object.fromEntries(idsOf(await listPages(client, '/routing/jobs')).map((id) => [id, '']));
       for (const id of Object.keys(statuses)) statuses[id] = (await client.pathUnchecked(`/routing/jobs/${id}`).get()).body.status;
-      expect(statuses).toEqual({ j1: 'created', j2: 'created', j3: 'pendingClassification', j4: 'pendingSchedule', j5: 'pendingSchedule', j6: 'cancelled' });
+      expect(statuses).toEqual({ j1: 'queued', j2: 'queued', j3: 'pendingClassification', j4: 'pendingSchedule', j5: 'pendingSchedule', j6: 'cancelled' });
     });
 
     it.each([
       [{}, ['j1', 'j2', 'j3', 'j4', 'j5', 'j6']],
       [{ status: 'all' }, ['j1', 'j2', 'j3', 'j4', 'j5', 'j6']],
-      [{ status: 'active' }, ['j3', 'j4', 'j5']],
-      [{ status: 'created' }, ['j1', 'j2']],
+      [{ status: 'active' }, ['j1', 'j2', 'j3', 'j4', 'j5']],
+      [{ status: 'created' }, []],
       [{ status: 'cancelled' }, ['j6']],
       [{ status: 'pendingSchedule' }, ['j4', 'j5']],
       [{ status: 'pendingClassification' }, ['j3']],
-      [{ status: 'queued' }, []],
+      [{ status: 'queued' }, ['j1', 'j2']],
       [{ queueId: 'qA' }, ['j1', 'j3', 'j4', 'j6']],
       [{ queueId: 'qB' }, ['j2', 'j5']],
       [{ queueId: 'nope' }, []],
@@ -230,7 +233,7 @@ describe('list filters', () => {
       [{ scheduledAfter: '2031-06-01T00:00:00.001Z' }, []],
       [{ scheduledAfter: '2029-01-01T00:00:00Z', scheduledBefore: '2032-01-01T00:00:00Z' }, ['j4', 'j5']],
       [{ scheduledAfter: '2029-01-01T00:00:00+02:00' }, ['j4', 'j5']],
-      [{ status: 'created', queueId: 'qA' }, ['j1']],
+      [{ status: 'queued', queueId: 'qA' }, ['j1']],
       [{ status: 'active', queueId: 'qA', channelId: 'chat' }, ['j4']],
       [{ queueId: 'qB', scheduledBefore: '2040-01-01T00:00:00Z' }, ['j5']],
     ])('%j → %j', async (query, expected) => {
@@ -259,8 +262,8 @@ describe('list filters', () => {
       [{ state: 'active' }, ['w1', 'w3', 'w4']],
       [{ state: 'inactive' }, ['w2']],
       [{ state: 'draining' }, []],
-      [{ queueId: 'qA' }, ['w1', 'w3']],
-      [{ queueId: 'qB' }, ['w2', 'w3']],
+      [{ queueId: 'qC' }, ['w1', 'w3']],
+      [{ queueId: 'qD' }, ['w2', 'w3']],
       [{ channelId: 'voice' }, ['w1', 'w3']],
       [{ channelId: 'chat' }, ['w2', 'w3']],
       [{ hasCapacity: 'true' }, ['w1', 'w2', 'w3']],
@@ -269,7 +272,7 @@ describe('list filters', () => {
       [{ hasCapacity: 'true', channelId: 'chat' }, ['w2', 'w3']],
       [{ hasCapacity: 'false', channelId: 'voice' }, ['w1', 'w3']],
       [{ state: 'active', hasCapacity: 'true', channelId: 'chat' }, ['w3']],
-      [{ state: 'active', queueId: 'qB' }, ['w3']],
+      [{ state: 'active', queueId: 'qD' }, ['w3']],
     ])('%j → %j', async (query, expected) => {
       await expectIds('workers', query, expected);
     });

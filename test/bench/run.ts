@@ -11,7 +11,6 @@ import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import { workerResource } from '../../shared/domain/resources';
 import { startEmbeddedHost } from '../../shared/hosting/startEmbeddedHost';
 import { silentLogger } from '../../shared/ports/Logger';
-import { systemClock } from '../../shared/ports/Clock';
 import { createSignedClient, patch } from '../support/signedClient';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -38,13 +37,13 @@ async function seedWorkers(store: ReturnType<typeof openSqliteStore>, count: num
       { capacity: 10, queues: [`q-${i % 100}`], channels: [{ channelId: i % 2 ? 'voice' : 'chat', capacityCostPerJob: 5 }], availableForOffers: i % 3 !== 0 },
       { id, now, newId: randomUUID },
     );
-    await store.create({ collection: 'workers', id, lastModified: now.toISOString(), body, keys: workerResource.indexKeys(body) });
+    await store.create({ collection: 'workers', id, lastModified: now.toISOString(), body, keys: workerResource.indexKeys(body, now) });
   }
 }
 
 async function main(): Promise<void> {
   const store = openSqliteStore({ path: ':memory:' });
-  const host = await startEmbeddedHost({ port: 0, dataDir: ':memory:', logger: silentLogger, ports: { store, clock: systemClock, newId: randomUUID } });
+  const host = await startEmbeddedHost({ port: 0, dataDir: ':memory:', logger: silentLogger, store });
   const client = createSignedClient(host.connectionString);
   console.log(`Job Router bench — node ${process.version}, in-memory SQLite, signed requests over loopback\n`);
 

@@ -14,6 +14,8 @@ export interface PendingStep {
   now?: Readonly<Record<string, unknown>>;
   /** Our status today when it is not the recorded one; the recorded body is then not compared. */
   nowStatus?: number;
+  /** The error code of that answer (NotImplemented unless said). */
+  nowCode?: string;
 }
 
 const QUEUED_BY_ENGINE: PendingStep = {
@@ -28,8 +30,9 @@ export const PENDING: Readonly<Record<string, PendingStep>> = {
   'recording_should_update_a_job.json#6': QUEUED_BY_ENGINE,
   'recording_should_get_queue_position_for_a_job.json#5': QUEUED_BY_ENGINE,
   'recording_should_get_queue_position_for_a_job.json#6': {
-    reason: 'routing engine: GET /position answers 501 here (recorded: 200 {"jobId","position":1,"queueId","queueLength":1})',
-    nowStatus: 501,
+    reason: 'classification: the job (created with a classification policy) stays pendingClassification, so it has no position: 409 here (recorded: 200 {"jobId","position":1,"queueId","queueLength":1})',
+    nowStatus: 409,
+    nowCode: 'Conflict',
   },
   'recording_should_reclassify_a_job.json#5': {
     reason: 'classification: :reclassify answers 501 here (recorded: 200 {})',

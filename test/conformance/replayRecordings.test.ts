@@ -98,13 +98,14 @@ function supportedVersionsDiffs(entry: RecordedEntry, exchange: Exchange): strin
   return ours?.split(',').some((version) => version.trim() === replayed) ? [] : [`header api-supported-versions: expected a list with ${replayed}, got ${ours ?? 'nothing'}`];
 }
 
-/** A pending step answered with today's status (501): the error body and headers must be well-formed. */
+/** A pending step answered with today's error status: the error body and headers must be well-formed. */
 function comparePendingStatus(entry: RecordedEntry, response: HttpResponse, exchange: Exchange, pending: PendingStep): string[] {
   const status = Number(response.status);
   if (status !== pending.nowStatus) return [`status: expected ${pending.nowStatus} for now (${pending.reason}), got ${status}: ${exchange.bodyText.slice(0, 400)}`];
   const error = (response.body as { communicationError?: Record<string, unknown> } | undefined)?.communicationError;
   const diffs: string[] = [];
-  if (error?.['code'] !== 'NotImplemented') diffs.push(`$.communicationError.code: expected "NotImplemented", got ${JSON.stringify(error?.['code'])}`);
+  const code = pending.nowCode ?? 'NotImplemented';
+  if (error?.['code'] !== code) diffs.push(`$.communicationError.code: expected "${code}", got ${JSON.stringify(error?.['code'])}`);
   if (error?.['target'] !== recordedTarget(entry).path) diffs.push(`$.communicationError.target: expected ${recordedTarget(entry).path}, got ${JSON.stringify(error?.['target'])}`);
   if (typeof error?.['message'] !== 'string' || error['message'].trim() === '') diffs.push(`$.communicationError.message: expected a non-empty message`);
   if (exchange.headers['etag'] !== undefined || exchange.headers['last-modified'] !== undefined) diffs.push('headers: no ETag/Last-Modified on errors');

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, type SqliteStore } from '../../shared/adapters/embedded/SqliteStore';
-import { StoreConflictError, type Condition, type ListQuery } from '../../shared/ports/Store';
-import { describeStoreContract, doc, eq, gte, lte, T0 } from './storeContract';
+import { StoreConflictError, type Condition, type ListQuery, type RangeQuery } from '../../shared/ports/Store';
+import { byBinary, describeStoreContract, doc, eq, gte, lte, T0 } from './storeContract';
 
 let tempDir: string | undefined;
 let fileCount = 0;
@@ -113,6 +113,49 @@ describe('SqliteStore specifics', () => {
     expect(await b.exists('jobs', [eq('status', 'assigned')])).toBe(true);
   });
 
+  it('refuses a range limit that is not an integer of at least 1 with a RangeError', async () => {
+    const store = openFile();
+    await store.create(doc('jobs', 'j1', {}, { order: 'm' }));
+    for (const limit of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(store.range('jobs', { key: 'order', from: 'a', to: 'z', limit })).rejects.toThrow(RangeError);
+    }
+  });
+
+  it('ranges over 20,000 documents with a limit of 10 return exactly the right 10', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    open.push(store);
+    const total = 20_000;
+    const queues = ['q0', 'q1', 'q2', 'q3'];
+    const values: { id: string; value: string }[] = [];
+    for (let i = 0; i < total; i++) {
+      const id = `j${String(i).padStart(5, '0')}`;
+      // 7919 is prime to 20,000, so every position is used once and value order is unrelated to id order.
+      const position = String((i * 7919) % total).padStart(5, '0');
+      const value = `${queues[i % queues.length]!}\u001f${position}\u001f${id}`;
+      values.push({ id, value });
+      await store.create(doc('jobs', id, {}, { order: value, position: Number(position) }));
+    }
+    const inQueue = (queue: string): { id: string; value: string }[] =>
+      values.filter((entry) => entry.value.startsWith(`${queue}\u001f`)).sort((a, b) => byBinary(a.value, b.value));
+
+    const q2 = inQueue('q2');
+    expect(q2).toHaveLength(total / queues.length);
+    const head = await store.range('jobs', { key: 'order', from: 'q2\u001f', to: 'q2\u0020', limit: 10 });
+    expect(head.map((item) => item.id)).toEqual(q2.slice(0, 10).map((entry) => entry.id));
+
+    // From the middle, continuing after a value as a pager would.
+    const after = q2[2_500]!;
+    const middle = await store.range('jobs', { key: 'order', from: `${after.value}\u0000`, to: 'q2\u0020', limit: 10 });
+    expect(middle.map((item) => item.id)).toEqual(q2.slice(2_501, 2_511).map((entry) => entry.id));
+
+    // The tail: fewer than 10 left.
+    const tail = await store.range('jobs', { key: 'order', from: q2.at(-4)!.value, to: 'q2\u0020', limit: 10 });
+    expect(tail.map((item) => item.id)).toEqual(q2.slice(-4).map((entry) => entry.id));
+
+    expect(await store.count('jobs', { key: 'order', from: 'q2\u001f', to: 'q2\u0020' })).toBe(total / queues.length);
+    expect(await store.count('jobs', { key: 'order', from: `${after.value}\u0000`, to: 'q2\u0020' })).toBe(q2.length - 2_501);
+  });
+
   describe('query plans use the index, never a scan of the collection', () => {
     let store: SqliteStore;
     beforeEach(async () => {
@@ -154,6 +197,19 @@ describe('SqliteStore specifics', () => {
       expect(plan.filter((detail) => tableScan.test(detail))).toEqual([]);
     });
 
+    const ranges: [string, RangeQuery][] = [
+      ['a prefix', { key: 'queues', from: 'q1', to: 'q2', limit: 10 }],
+      ['an open-ended window', { key: 'seen', from: '', to: '\uffff', limit: 1 }],
+    ];
+    it.each(ranges)('range over %s walks index_keys_by_value in value order and reads documents by primary key', (_, query) => {
+      const plan = store.explainRange('workers', query);
+      expect(plan.some((detail) => /USING (COVERING )?INDEX index_keys_by_value \(collection=\? AND key=\? AND value_type=\? AND value>/.test(detail))).toBe(true);
+      expect(plan.some((detail) => /^SEARCH d USING INDEX sqlite_autoindex_documents_1 \(collection=\? AND id=\?\)/.test(detail))).toBe(true);
+      // No scan of documents (or of any table), and no sort of all matches: the limit stops the walk.
+      expect(plan.filter((detail) => /^SCAN /.test(detail))).toEqual([]);
+      expect(plan.filter((detail) => detail.includes('TEMP B-TREE'))).toEqual([]);
+    });
+
     it('list and exists without conditions use the primary key', () => {
       for (const plan of [store.explainList('workers', { pageSize: 5, afterId: 'w001' }), store.explainExists('workers', [])]) {
         expect(plan.join('\n')).toMatch(/USING (COVERING )?INDEX sqlite_autoindex_documents_1 \(collection=\?/);
@@ -169,6 +225,7 @@ describe('SqliteStore specifics', () => {
       ]);
       expect(await store.exists('workers', [gte('load', 49), eq('available', false)])).toBe(true);
       expect(await store.exists('workers', [gte('load', 49), eq('available', true)])).toBe(false);
+      expect((await store.range('workers', { key: 'queues', from: 'q1', to: 'q2', limit: 3 })).map((d) => d.id)).toEqual(['w001', 'w006', 'w011']);
     });
   });
 });

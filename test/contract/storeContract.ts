@@ -1,4 +1,5 @@
 import {
+  COLLECTIONS,
   StoreConflictError,
   type Collection,
   type Condition,
@@ -441,6 +442,280 @@ export function describeStoreContract(
         expect(await store.exists('queues', [])).toBe(true);
         await store.delete('queues', 'q1', created.etag);
         expect(await store.exists('queues', [])).toBe(false);
+      });
+    });
+
+    describe('range and count', () => {
+      /** Ids of `range` over [from, to) of `key`, in the order returned. */
+      async function rangeIds(collection: Collection, key: string, from: string, to: string, limit = 1000): Promise<string[]> {
+        return (await store.range(collection, { key, from, to, limit })).map((item) => item.id);
+      }
+
+      async function countOf(collection: Collection, key: string, from: string, to: string): Promise<number> {
+        return store.count(collection, { key, from, to });
+      }
+
+      it('orders by the key value, binary comparison, not by id; equal values by id', async () => {
+        // Ids run opposite to the values, and were created in neither order.
+        await createAll([
+          doc('jobs', 'j1', {}, { order: 'é' }),
+          doc('jobs', 'j5', {}, { order: 'a b' }),
+          doc('jobs', 'j2', {}, { order: 'a.b' }),
+          doc('jobs', 'j7', {}, { order: 'B' }),
+          doc('jobs', 'j3', {}, { order: 'a' }),
+          doc('jobs', 'j6', {}, { order: '12345' }),
+          doc('jobs', 'j4', {}, { order: 'a' }),
+          doc('jobs', 'j0', {}, { order: 'a' }),
+        ]);
+        // '1' < 'B' < 'a' < 'a b' < 'a.b' < 'é'; the three 'a' by id.
+        expect(await rangeIds('jobs', 'order', '', '\uffff')).toEqual(['j6', 'j7', 'j0', 'j3', 'j4', 'j5', 'j2', 'j1']);
+        expect(await countOf('jobs', 'order', '', '\uffff')).toBe(8);
+      });
+
+      it('returns whole documents, equal to what get returns', async () => {
+        const created = await store.create(doc('jobs', 'j1', { v: 1, nested: { a: [1] } }, { order: 'm', other: 3 }, T1));
+        expect(await store.range('jobs', { key: 'order', from: 'a', to: 'z', limit: 5 })).toEqual([created]);
+        expect(await store.get('jobs', 'j1')).toEqual(created);
+      });
+
+      it('is half-open: from is included, to is not', async () => {
+        await createAll([
+          doc('jobs', 'a', {}, { order: 'b' }),
+          doc('jobs', 'b', {}, { order: 'b\u0000' }),
+          doc('jobs', 'c', {}, { order: 'c' }),
+          doc('jobs', 'd', {}, { order: 'c\uffff' }),
+          doc('jobs', 'e', {}, { order: 'd' }),
+          doc('jobs', 'f', {}, { order: 'a\uffff' }),
+        ]);
+        expect(await rangeIds('jobs', 'order', 'b', 'd')).toEqual(['a', 'b', 'c', 'd']);
+        expect(await rangeIds('jobs', 'order', 'b\u0000', 'c')).toEqual(['b']);
+        expect(await rangeIds('jobs', 'order', 'c', 'c\uffff')).toEqual(['c']);
+        expect(await rangeIds('jobs', 'order', 'd', 'e')).toEqual(['e']);
+        // Empty and inverted ranges hold nothing.
+        expect(await rangeIds('jobs', 'order', 'c', 'c')).toEqual([]);
+        expect(await rangeIds('jobs', 'order', 'd', 'b')).toEqual([]);
+        expect(await countOf('jobs', 'order', 'b', 'd')).toBe(4);
+        expect(await countOf('jobs', 'order', 'c', 'c')).toBe(0);
+        expect(await countOf('jobs', 'order', 'd', 'b')).toBe(0);
+      });
+
+      it('returns at most limit documents, the first ones in value order', async () => {
+        await createAll(['e', 'c', 'a', 'd', 'b'].map((v, i) => doc('jobs', `j${i}`, {}, { order: v })));
+        expect(await rangeIds('jobs', 'order', 'a', 'z', 1)).toEqual(['j2']);
+        expect(await rangeIds('jobs', 'order', 'a', 'z', 3)).toEqual(['j2', 'j4', 'j1']);
+        expect(await rangeIds('jobs', 'order', 'b', 'z', 4)).toEqual(['j4', 'j1', 'j3', 'j0']);
+        expect(await rangeIds('jobs', 'order', 'a', 'z', 5)).toEqual(['j2', 'j4', 'j1', 'j3', 'j0']);
+        expect(await rangeIds('jobs', 'order', 'a', 'z', 100)).toEqual(['j2', 'j4', 'j1', 'j3', 'j0']);
+      });
+
+      it('rejects (never throws synchronously) a limit below 1', async () => {
+        await store.create(doc('jobs', 'j1', {}, { order: 'm' }));
+        for (const limit of [0, -1]) {
+          let promise: Promise<unknown> | undefined;
+          expect(() => {
+            promise = store.range('jobs', { key: 'order', from: 'a', to: 'z', limit });
+          }).not.toThrow();
+          await expect(promise).rejects.toThrow();
+        }
+        // A refused query changes nothing.
+        expect(await rangeIds('jobs', 'order', 'a', 'z', 1)).toEqual(['j1']);
+      });
+
+      it('reads only the named key of the named collection', async () => {
+        await createAll([
+          doc('jobs', 'j1', {}, { order: 'm1', other: 'm0' }),
+          doc('jobs', 'j2', {}, { other: 'm2' }),
+          doc('jobs', 'j3', {}, { Order: 'm3', orde: 'm3', orderX: 'm3' }),
+          doc('workers', 'j4', {}, { order: 'm4' }),
+          doc('queues', 'j1', {}, { order: 'm5' }),
+        ]);
+        expect(await rangeIds('jobs', 'order', 'm', 'n')).toEqual(['j1']);
+        expect(await rangeIds('jobs', 'other', 'm', 'n')).toEqual(['j1', 'j2']);
+        expect(await rangeIds('workers', 'order', 'm', 'n')).toEqual(['j4']);
+        expect(await rangeIds('queues', 'order', 'm', 'n')).toEqual(['j1']);
+        expect(await rangeIds('jobs', 'missing', '', '\uffff')).toEqual([]);
+        expect(await countOf('jobs', 'order', 'm', 'n')).toBe(1);
+        expect(await countOf('jobs', 'other', 'm', 'n')).toBe(2);
+        expect(await countOf('exceptionPolicies', 'order', '', '\uffff')).toBe(0);
+      });
+
+      it('keeps every collection apart, including the engine collections', async () => {
+        expect(COLLECTIONS).toEqual(expect.arrayContaining(['routingState', 'timers', 'events']));
+        for (const [i, collection] of COLLECTIONS.entries()) {
+          await store.create(doc(collection, 'same', { collection }, { order: `v${String(i).padStart(2, '0')}` }));
+        }
+        for (const [i, collection] of COLLECTIONS.entries()) {
+          const items = await store.range(collection, { key: 'order', from: 'v', to: 'w', limit: 100 });
+          expect(items.map((item) => [item.collection, item.id, item.body])).toEqual([[collection, 'same', { collection }]]);
+          expect(items[0]?.keys).toEqual({ order: `v${String(i).padStart(2, '0')}` });
+          expect(await countOf(collection, 'order', 'v', 'w')).toBe(1);
+        }
+      });
+
+      it('matches string values only: numbers and booleans under the same key never match', async () => {
+        await createAll([
+          doc('jobs', 'n1', {}, { order: 5 }),
+          doc('jobs', 'n2', {}, { order: 0 }),
+          doc('jobs', 'b1', {}, { order: true }),
+          doc('jobs', 'b2', {}, { order: false }),
+          doc('jobs', 's1', {}, { order: '5' }),
+          doc('jobs', 's2', {}, { order: 'true' }),
+          doc('jobs', 'mixed', {}, { order: [7, '6', false] }),
+        ]);
+        // As text, 0, 5, 7, false and true would all fall in these ranges.
+        expect(await rangeIds('jobs', 'order', '', '\uffff')).toEqual(['s1', 'mixed', 's2']);
+        expect(await rangeIds('jobs', 'order', '0', 'z')).toEqual(['s1', 'mixed', 's2']);
+        expect(await rangeIds('jobs', 'order', '7', '8')).toEqual([]);
+        expect(await rangeIds('jobs', 'order', 'false', 'falsf')).toEqual([]);
+        expect(await countOf('jobs', 'order', '', '\uffff')).toBe(3);
+        expect(await countOf('jobs', 'order', '0', '9')).toBe(2);
+      });
+
+      it('counts each element of an array key; a document appears once per matching element', async () => {
+        await createAll([
+          doc('workers', 'w1', {}, { slots: ['a|1', 'b|1', 'x|1'] }),
+          doc('workers', 'w2', {}, { slots: ['a|2'] }),
+          doc('workers', 'w3', {}, { slots: [] }),
+          doc('workers', 'w4', {}, { slots: 'b|0' }),
+        ]);
+        expect(await rangeIds('workers', 'slots', 'a', 'c')).toEqual(['w1', 'w2', 'w4', 'w1']);
+        expect(await rangeIds('workers', 'slots', 'a', 'c', 2)).toEqual(['w1', 'w2']);
+        expect(await rangeIds('workers', 'slots', 'x', 'y')).toEqual(['w1']);
+        expect(await countOf('workers', 'slots', 'a', 'c')).toBe(4);
+        expect(await countOf('workers', 'slots', '', '\uffff')).toBe(5);
+      });
+
+      it('pages without gaps or duplicates by continuing from lastValue + "\\u0000"', async () => {
+        // Unique values (as engine keys are), some a prefix of others, one the NUL successor of another.
+        const values = [
+          'q\u001f1',
+          'q\u001f10',
+          'q\u001f100',
+          'q\u001f2',
+          'q\u001f2\u0000',
+          'q\u001f2\u0001',
+          ...Array.from({ length: 17 }, (_, i) => `q\u001f${((i * 7919) % 97).toString(36)}\u001fj${i}`),
+        ];
+        const ids = values.map((_, i) => `j${String((i * 5) % values.length).padStart(2, '0')}`);
+        await createAll(values.map((order, i) => doc('jobs', ids[i]!, {}, { order })));
+        await store.create(doc('jobs', 'outside', {}, { order: 'q\u0020' }));
+        const expected = values
+          .map((value, i) => ({ value, id: ids[i]! }))
+          .sort((a, b) => byBinary(a.value, b.value))
+          .map((entry) => entry.id);
+        const valueOf = new Map(values.map((value, i) => [ids[i]!, value]));
+
+        for (const limit of [1, 5]) {
+          const seen: string[] = [];
+          const pageLengths: number[] = [];
+          let from = 'q\u001f';
+          const to = 'q\u0020';
+          for (;;) {
+            expect(await countOf('jobs', 'order', from, to)).toBe(expected.length - seen.length);
+            const page = await rangeIds('jobs', 'order', from, to, limit);
+            if (page.length === 0) break;
+            pageLengths.push(page.length);
+            seen.push(...page);
+            from = `${valueOf.get(page.at(-1)!)!}\u0000`;
+          }
+          expect(seen).toEqual(expected);
+          if (limit === 5) expect(pageLengths).toEqual([5, 5, 5, 5, 3]);
+        }
+      });
+
+      it('follows replaces: a changed key moves the document within, out of and into the range', async () => {
+        const a = await store.create(doc('jobs', 'a', {}, { order: 'k1' }));
+        const b = await store.create(doc('jobs', 'b', {}, { order: 'k2' }));
+        const c = await store.create(doc('jobs', 'c', {}, { order: 'z9' }));
+        expect(await rangeIds('jobs', 'order', 'k', 'l')).toEqual(['a', 'b']);
+
+        // Within: a now sorts after b.
+        const a2 = await store.replace(doc('jobs', 'a', { v: 2 }, { order: 'k3' }), a.etag);
+        expect(await rangeIds('jobs', 'order', 'k', 'l')).toEqual(['b', 'a']);
+        expect(await rangeIds('jobs', 'order', 'k1', 'k2')).toEqual([]);
+        expect((await store.range('jobs', { key: 'order', from: 'k3', to: 'k4', limit: 1 }))[0]).toEqual(a2);
+
+        // Out of: b loses its string value (a number under the same key, then no key at all).
+        const b2 = await store.replace(doc('jobs', 'b', {}, { order: 2 }), b.etag);
+        expect(await rangeIds('jobs', 'order', 'k', 'l')).toEqual(['a']);
+        await store.replace(doc('jobs', 'b', {}, { unrelated: 'k2' }), b2.etag);
+        expect(await rangeIds('jobs', 'order', '', '\uffff')).toEqual(['a', 'c']);
+
+        // Into: c comes in first; an array value brings it in once per element.
+        const c2 = await store.replace(doc('jobs', 'c', {}, { order: 'k0' }), c.etag);
+        expect(await rangeIds('jobs', 'order', 'k', 'l')).toEqual(['c', 'a']);
+        await store.replace(doc('jobs', 'c', {}, { order: ['k0', 'k4', 'z'] }), c2.etag);
+        expect(await rangeIds('jobs', 'order', 'k', 'l')).toEqual(['c', 'a', 'c']);
+        expect(await countOf('jobs', 'order', 'k', 'l')).toBe(3);
+        expect(await countOf('jobs', 'order', '', '\uffff')).toBe(4);
+
+        // A replace refused for its etag moves nothing.
+        await conflictOf(store.replace(doc('jobs', 'a', {}, { order: 'a' }), a.etag));
+        expect(await rangeIds('jobs', 'order', 'k', 'l')).toEqual(['c', 'a', 'c']);
+      });
+
+      it('follows deletes: a deleted document leaves the range and the count', async () => {
+        await createAll([doc('jobs', 'a', {}, { order: 'k1' }), doc('jobs', 'b', {}, { order: ['k2', 'k3'] })]);
+        expect(await countOf('jobs', 'order', 'k', 'l')).toBe(3);
+        expect(await store.delete('jobs', 'b')).toBe(true);
+        expect(await rangeIds('jobs', 'order', 'k', 'l')).toEqual(['a']);
+        expect(await countOf('jobs', 'order', 'k', 'l')).toBe(1);
+        expect(await store.delete('jobs', 'a')).toBe(true);
+        expect(await rangeIds('jobs', 'order', 'k', 'l')).toEqual([]);
+        expect(await countOf('jobs', 'order', 'k', 'l')).toBe(0);
+        // Created again under the same id, it is found under its new value only.
+        await store.create(doc('jobs', 'b', {}, { order: 'k9' }));
+        expect(await rangeIds('jobs', 'order', 'k', 'l')).toEqual(['b']);
+        expect(await countOf('jobs', 'order', 'k2', 'k4')).toBe(0);
+      });
+
+      it('count agrees with the length of range for every window', async () => {
+        const values = ['a', 'a\u0000', 'ab', 'b', 'b\u001fx', 'c', 'é', '🙂'];
+        await createAll([
+          ...values.map((order, i) => doc('jobs', `s${i}`, {}, { order })),
+          doc('jobs', 'arr', {}, { order: ['a', 'bb', 'c'] }),
+          doc('jobs', 'num', {}, { order: 3 }),
+          doc('queues', 'elsewhere', {}, { order: 'b' }),
+        ]);
+        const bounds = ['', 'a', 'a\u0000', 'aa', 'b', 'b\u001f', 'b\u0020', 'bb', 'c', 'd', 'é', '\uffff'];
+        for (const from of bounds) {
+          for (const to of bounds) {
+            const ids = await rangeIds('jobs', 'order', from, to);
+            expect(await countOf('jobs', 'order', from, to)).toBe(ids.length);
+          }
+        }
+        // Values compare as ids do, by UTF-8 bytes: '🙂' (F0 9F …) lies above '\uffff' (EF BF BF), 'é' below.
+        expect(await countOf('jobs', 'order', '', '\uffff')).toBe(values.length - 1 + 3);
+        expect(await rangeIds('jobs', 'order', '\uffff', '\u{10ffff}')).toEqual(['s7']);
+      });
+
+      it('a prefix range `${queue}\\u001f`..`${queue}\\u0020` holds exactly that queue’s values', async () => {
+        const queues = ['a', 'a b', 'ab'];
+        const expected = new Map<string, string[]>();
+        for (const queue of queues) {
+          // Priority then enqueue time then id, as engine match keys are built; ids out of that order.
+          const entries = [
+            { id: `${queue}-3`, rest: `1\u001f2023-11-01T10:00:00.000Z\u001f${queue}-3` },
+            { id: `${queue}-1`, rest: `1\u001f2023-11-01T10:00:01.000Z\u001f${queue}-1` },
+            { id: `${queue}-2`, rest: `2\u001f2023-11-01T09:00:00.000Z\u001f${queue}-2` },
+          ];
+          for (const entry of entries) await store.create(doc('jobs', entry.id, {}, { match: `${queue}\u001f${entry.rest}` }));
+          expected.set(queue, entries.map((entry) => entry.id));
+        }
+        // Neighbours that a sloppy bound would catch.
+        await createAll([
+          doc('jobs', 'bare-a', {}, { match: 'a' }),
+          doc('jobs', 'a-space', {}, { match: 'a\u0020' }),
+          doc('jobs', 'a-tab', {}, { match: 'a\u0009x' }),
+          doc('jobs', 'a-nul', {}, { match: 'a\u0000' }),
+        ]);
+
+        for (const queue of queues) {
+          const range = { from: `${queue}\u001f`, to: `${queue}\u0020` };
+          expect(await rangeIds('jobs', 'match', range.from, range.to)).toEqual(expected.get(queue));
+          expect(await countOf('jobs', 'match', range.from, range.to)).toBe(3);
+          expect(await rangeIds('jobs', 'match', range.from, range.to, 1)).toEqual([`${queue}-3`]);
+        }
       });
     });
 

@@ -5,13 +5,13 @@ import { DEFAULT_MAX_BODY_BYTES } from '../../shared/http/handleRequest';
 import { useFunctionsRouter } from '../../shared/hosting/functionsRouter';
 import { startEmbeddedHost, type EmbeddedHost } from '../../shared/hosting/startEmbeddedHost';
 import { silentLogger } from '../../shared/ports/Logger';
-import type { RouterPorts } from '../../shared/ports/RouterPorts';
+import { createEmbeddedEngine, type EmbeddedEngine } from '../../shared/hosting/createEmbeddedEngine';
 import { functionsTransport } from '../support/functionsTransport';
 
-/** Deterministic ports so that two independent hosts produce byte-identical answers (but etags). */
-function deterministicPorts(now: Date): RouterPorts {
+/** Deterministic parts so that two independent hosts produce byte-identical answers (but etags). */
+function deterministicParts(now: Date) {
   let next = 0;
-  return { store: openSqliteStore({ path: ':memory:' }), clock: { now: () => now }, newId: () => `id-${++next}` };
+  return { store: openSqliteStore({ path: ':memory:' }), clock: { now: () => now }, newId: () => `id-${++next}`, logger: silentLogger };
 }
 
 function client(connectionString: string, viaFunctions: boolean): Client {
@@ -53,18 +53,23 @@ describe('the embedded host and a direct Functions invocation answer alike', () 
   let embedded: EmbeddedHost;
   let viaHttp: Client;
   let viaFunctions: Client;
+  let functionsEngine: EmbeddedEngine;
 
   beforeAll(async () => {
     const now = new Date();
     const accessKey = Buffer.alloc(32, 7).toString('base64');
-    embedded = await startEmbeddedHost({ port: 0, accessKey, logger: silentLogger, ports: deterministicPorts(now) });
-    useFunctionsRouter({ ports: deterministicPorts(now), accessKey, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger });
+    embedded = await startEmbeddedHost({ port: 0, accessKey, ...deterministicParts(now) });
+    functionsEngine = createEmbeddedEngine(deterministicParts(now));
+    await functionsEngine.start();
+    useFunctionsRouter({ ports: functionsEngine.ports, accessKey, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger });
     viaHttp = client(embedded.connectionString, false);
     viaFunctions = client(embedded.connectionString, true);
   });
 
   afterAll(async () => {
     await embedded.close();
+    await functionsEngine.stop();
+    await functionsEngine.ports.store.close();
     useFunctionsRouter(undefined);
   });
 
@@ -76,7 +81,11 @@ describe('the embedded host and a direct Functions invocation answer alike', () 
       if (method === 'post') return body === undefined ? resource.post() : resource.post({ body, contentType: 'application/json' });
       return resource[method]();
     };
-    const [a, b] = [await send(viaHttp), await send(viaFunctions)];
+    // Matching runs after the answer; both engines finish it before the next step reads its effects.
+    const a = await send(viaHttp);
+    await embedded.engine.idle();
+    const b = await send(viaFunctions);
+    await functionsEngine.idle();
     expect(b.status).toBe(a.status);
     expect(withoutEtags(JSON.stringify(b.body))).toBe(withoutEtags(JSON.stringify(a.body)));
     const headers = (h: Record<string, string>) => {

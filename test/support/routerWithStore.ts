@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import type { EmbeddedHost } from '../../shared/hosting/startEmbeddedHost';
-import { systemClock } from '../../shared/ports/Clock';
 import { COLLECTIONS, type Store } from '../../shared/ports/Store';
 import { startTestRouter } from './embeddedRouter';
 import type { createSignedClient } from './signedClient';
@@ -11,7 +9,7 @@ export type RouterWithStore = EmbeddedHost & { store: Store; client: ReturnType<
 /** An embedded host on a free port whose in-memory store the test can also read directly. */
 export async function startRouterWithStore(): Promise<RouterWithStore> {
   const store = openSqliteStore({ path: ':memory:' });
-  return { ...(await startTestRouter({ ports: { store, clock: systemClock, newId: randomUUID } })), store };
+  return { ...(await startTestRouter({ store })), store };
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type ListQuery,
   type NewDocument,
   type Page,
+  type RangeQuery,
   type Store,
   type StoredDocument,
 } from '../../ports/Store';
@@ -54,6 +55,12 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 const BUSY_TIMEOUT_MS = 5000;
+
+/** index_keys_by_value walks the range in value order; each match is one primary-key lookup. */
+const RANGE_SQL =
+  'SELECT d.id, d.etag, d.last_modified, d.body, d.keys_json FROM' +
+  " (SELECT k.id AS id, k.value AS value FROM index_keys k WHERE k.collection = ? AND k.key = ? AND k.value_type = 's' AND k.value >= ? AND k.value < ?) m" +
+  ' CROSS JOIN documents d WHERE d.collection = ? AND d.id = m.id ORDER BY m.value, m.id LIMIT ?';
 
 type ValueType = 's' | 'n' | 'b';
 type SqlValue = string | number;
@@ -109,6 +116,8 @@ export class SqliteStore implements Store {
   private readonly deleteDocument: Database.Statement<[string, string]>;
   private readonly insertKey: Database.Statement<[string, string, string, ValueType, SqlValue]>;
   private readonly deleteKeys: Database.Statement<[string, string]>;
+  private readonly selectRange: Database.Statement<[string, string, string, string, string, number], DocumentRow>;
+  private readonly countRange: Database.Statement<[string, string, string, string], { n: number }>;
 
   // Immediate transactions take the write lock before the read, so another process sharing the file
   // cannot slip a write between the etag check and the write (and no read→write lock upgrade can fail).
@@ -151,6 +160,10 @@ export class SqliteStore implements Store {
       'INSERT OR IGNORE INTO index_keys (collection, id, key, value_type, value) VALUES (?, ?, ?, ?, ?)',
     );
     this.deleteKeys = db.prepare('DELETE FROM index_keys WHERE collection = ? AND id = ?');
+    this.selectRange = db.prepare(RANGE_SQL);
+    this.countRange = db.prepare(
+      "SELECT count(*) AS n FROM index_keys WHERE collection = ? AND key = ? AND value_type = 's' AND value >= ? AND value < ?",
+    );
 
     this.createTx = db.transaction((row: WriteRow): string => {
       if (this.selectEtag.get(row.collection, row.id)) throw new StoreConflictError(row.collection, row.id, 'exists');
@@ -218,6 +231,21 @@ export class SqliteStore implements Store {
   async exists(collection: Collection, where: readonly Condition[]): Promise<boolean> {
     const { sql, params } = existsSql(collection, where);
     return this.statement(sql).get(...params) !== undefined;
+  }
+
+  async range<B = Record<string, unknown>>(collection: Collection, query: RangeQuery): Promise<StoredDocument<B>[]> {
+    if (!Number.isSafeInteger(query.limit) || query.limit < 1) throw new RangeError(`limit must be an integer of at least 1, got ${String(query.limit)}`);
+    const rows = this.selectRange.all(collection, query.key, query.from, query.to, collection, query.limit);
+    return rows.map((row) => toDocument<B>(collection, row));
+  }
+
+  async count(collection: Collection, query: Omit<RangeQuery, 'limit'>): Promise<number> {
+    return this.countRange.get(collection, query.key, query.from, query.to)?.n ?? 0;
+  }
+
+  /** `EXPLAIN QUERY PLAN` details of the statement `range` runs. */
+  explainRange(collection: Collection, query: RangeQuery): string[] {
+    return this.explain(RANGE_SQL, [collection, query.key, query.from, query.to, collection, query.limit]);
   }
 
   async close(): Promise<void> {

@@ -46,7 +46,8 @@ export interface ResourceDefinition<Input = unknown, Body extends { id: string }
   /** Rules across fields that a schema cannot see (e.g. a job needs a queue or a classification policy). */
   check?(body: Body, context: BuildContext<Body>): string | undefined;
   references(body: Body): Reference[];
-  indexKeys(body: Body): IndexKeys;
+  /** `now` for keys that depend on time (a job's order changes when an expedite selector expires). */
+  indexKeys(body: Body, now: Date): IndexKeys;
   deleteBlockers: DeleteBlocker[];
   /** 400 (policies) or 409 (queues) when a delete is blocked: the service used both. */
   deleteBlockedStatus: 400 | 409;

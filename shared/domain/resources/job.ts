@@ -3,6 +3,8 @@ import type { IndexKeys } from '../../ports/Store';
 import { toSortableTime, toWireTime } from '../wireTime';
 import { ACTIVE_JOB_STATUSES, isTerminal, type JobStatus } from './jobStatus';
 import { ordered, pick, type BuildContext, type Reference, type ResourceDefinition } from './ResourceDefinition';
+import { jobRoutingKeys } from '../routing/routingKeys';
+import type { EngineJob, JobRouting } from '../routing/routingState';
 
 /** A worker selector as the service returns it: with its status and, when it expires, when. */
 export interface StoredWorkerSelector extends RouterWorkerSelector {
@@ -78,13 +80,43 @@ const WIRE_ORDER = [
   'notes',
   'scheduledAt',
   'matchingMode',
+  '_routing',
 ] as const;
 
-/** The status a new job starts in, before the engine moves it on (API.md §6, BEHAVIOUR.md §6). */
+/**
+ * The status a new job starts in (API.md §6). A job given a queue and no classification policy is
+ * queued in the same write that creates it, so an acknowledged job is never left unqueued by a crash.
+ */
 function initialStatus(input: JobInput): JobStatus {
   if (input.matchingMode?.kind === 'scheduleAndSuspend') return 'pendingSchedule';
   if (input.classificationPolicyId) return 'pendingClassification';
-  return 'created';
+  if (input.matchingMode?.kind === 'suspend') return 'waitingForActivation';
+  return 'queued';
+}
+
+/** Fields whose change revokes a queued job's offers and re-matches it (CONCEPTS.md §6, §10). */
+const REMATCH_FIELDS = ['queueId', 'channelId', 'labels', 'requestedWorkerSelectors'] as const;
+
+/**
+ * How an update moves a job that is waiting: switching to `suspend` parks it (waitingForActivation),
+ * switching a parked job back to `queueAndMatch` queues it, and changing what matching reads revokes
+ * its offers. Jobs in other statuses keep their status: the engine's actions move them.
+ */
+function statusAfterUpdate(job: RouterJob & { _routing?: JobRouting }, existing: EngineJob, now: Date): void {
+  const mode = job.matchingMode.kind;
+  if (existing.status === 'created' && mode === 'queueAndMatch' && job.queueId && !job.classificationPolicyId) {
+    job.status = 'queued';
+  } else if (existing.status === 'queued' && mode === 'suspend') {
+    job.status = 'waitingForActivation';
+  } else if (existing.status === 'waitingForActivation' && mode === 'queueAndMatch' && job.queueId) {
+    job.status = 'queued';
+  }
+  const queuedNow = job.status === 'queued' && (existing.status !== 'queued' || job.queueId !== existing.queueId);
+  if (queuedNow) job.enqueuedAt = toWireTime(now);
+  const rematch = REMATCH_FIELDS.some((field) => JSON.stringify(job[field]) !== JSON.stringify(existing[field]));
+  if (job._routing && job._routing.offers.length > 0 && (job.status !== 'queued' || rematch)) {
+    job._routing = { ...job._routing, offers: [] };
+  }
 }
 
 const sameSelector = (a: RouterWorkerSelector, b: RouterWorkerSelector) =>
@@ -119,12 +151,14 @@ function wireMatchingMode(mode: JobMatchingMode | undefined): JobMatchingMode {
 
 function buildJob(input: JobInput, { id, existing, now }: BuildContext<RouterJob>): RouterJob {
   const nowText = toWireTime(now);
-  return ordered<RouterJob>(
+  const status = existing?.status ?? initialStatus(input);
+  const job = ordered<EngineJob>(
     {
       // Server-owned fields carry over from the stored job; the engine changes them, not a PATCH.
-      ...(existing ? pick(existing, ['status', 'enqueuedAt', 'attachedWorkerSelectors', 'assignments', 'scheduledAt']) : {}),
+      ...(existing ? pick(existing, ['status', 'enqueuedAt', 'attachedWorkerSelectors', 'assignments', 'scheduledAt', '_routing']) : {}),
+      enqueuedAt: existing ? existing.enqueuedAt : status === 'queued' ? nowText : undefined,
       id,
-      status: existing?.status ?? initialStatus(input),
+      status,
       channelReference: input.channelReference,
       channelId: input.channelId,
       classificationPolicyId: input.classificationPolicyId,
@@ -141,6 +175,8 @@ function buildJob(input: JobInput, { id, existing, now }: BuildContext<RouterJob
     },
     WIRE_ORDER,
   );
+  if (existing) statusAfterUpdate(job, existing, now);
+  return job;
 }
 
 export const jobResource: ResourceDefinition<JobInput, RouterJob> = {
@@ -158,8 +194,9 @@ export const jobResource: ResourceDefinition<JobInput, RouterJob> = {
     if (body.classificationPolicyId) refs.push({ collection: 'classificationPolicies', id: body.classificationPolicyId, field: 'classificationPolicyId' });
     return refs;
   },
-  indexKeys: (body) => {
+  indexKeys: (body, now) => {
     const keys: IndexKeys = {
+      ...jobRoutingKeys(body, now),
       status: body.status,
       open: !isTerminal(body.status),
       active: ACTIVE_JOB_STATUSES.includes(body.status),

@@ -1,6 +1,10 @@
 import { validateWorker, type Labels, type RouterChannel, type WorkerInput } from '../model';
 import type { IndexKeys } from '../../ports/Store';
-import { ordered, pick, withIdLabel, type ResourceDefinition } from './ResourceDefinition';
+import { ordered, pick, withIdLabel, type BuildContext, type ResourceDefinition } from './ResourceDefinition';
+import { hasRoomFor, refreshWorker } from '../routing/workerCapacity';
+import { workerRoutingKeys } from '../routing/routingKeys';
+import type { EngineWorker, WorkerRouting } from '../routing/routingState';
+import { toWireTime } from '../wireTime';
 
 export type WorkerState = 'active' | 'draining' | 'inactive';
 export const WORKER_STATES: readonly WorkerState[] = ['active', 'draining', 'inactive'];
@@ -37,62 +41,65 @@ export interface RouterWorker {
 
 const WRITABLE = ['queues', 'capacity', 'labels', 'tags', 'channels', 'availableForOffers', 'maxConcurrentOffers'] as const;
 
-const WIRE_ORDER = ['id', 'state', 'queues', 'capacity', 'labels', 'tags', 'channels', 'offers', 'assignedJobs', 'loadRatio', 'availableForOffers', 'maxConcurrentOffers'] as const;
+const WIRE_ORDER = ['id', 'state', 'queues', 'capacity', 'labels', 'tags', 'channels', 'offers', 'assignedJobs', 'loadRatio', 'availableForOffers', 'maxConcurrentOffers', '_routing'] as const;
 
-/** Capacity in use: every pending offer and every assignment holds its channel cost (CONCEPTS.md). */
-export function usedCapacity(worker: Pick<RouterWorker, 'offers' | 'assignedJobs'>): number {
-  return [...worker.offers, ...worker.assignedJobs].reduce((sum, held) => sum + held.capacityCost, 0);
-}
+const CHANGES_REVOKING_OFFERS = ['queues', 'labels', 'channels'] as const;
 
 /**
- * Channels on which the worker could take one more job by capacity cost. The per-channel
- * `maxNumberOfJobs` limit joins this once offers and assignments record their channel (matching engine).
+ * Offers a worker update revokes (CONCEPTS.md §2, §10): all of them when the worker deregisters, when
+ * its labels, queues or channels change, or when its capacity goes down.
  */
-export function channelsWithCapacity(worker: RouterWorker): string[] {
-  const free = worker.capacity - usedCapacity(worker);
-  return worker.channels.filter((channel) => channel.capacityCostPerJob <= free).map((channel) => channel.channelId);
+export function offersRevokedBy(next: RouterWorker, existing: RouterWorker | undefined): boolean {
+  if (!existing || existing.offers.length === 0) return false;
+  if (!next.availableForOffers || next.capacity < existing.capacity) return true;
+  return CHANGES_REVOKING_OFFERS.some((field) => JSON.stringify(next[field]) !== JSON.stringify(existing[field]));
 }
 
-/** `state` follows `availableForOffers` synchronously (BEHAVIOUR.md §5); draining while work winds down. */
-function stateOf(availableForOffers: boolean, holdsWork: boolean): WorkerState {
-  if (availableForOffers) return 'active';
-  return holdsWork ? 'draining' : 'inactive';
+function buildWorker(input: WorkerInput, { id, existing, now }: BuildContext<EngineWorker>): EngineWorker {
+  const availableForOffers = input.availableForOffers ?? false;
+  // A JSON copy (not structuredClone): its objects must compare equal to stored ones for the no-op check.
+  const routing: WorkerRouting = existing?._routing ? (JSON.parse(JSON.stringify(existing._routing)) as WorkerRouting) : { holdings: {}, endedOffers: [] };
+  if (availableForOffers && !existing?.availableForOffers) {
+    routing.registeredAt = toWireTime(now);
+    routing.idleSince = toWireTime(now);
+  }
+  const worker = ordered<EngineWorker>(
+    {
+      id,
+      state: 'inactive',
+      queues: input.queues ?? [],
+      capacity: input.capacity ?? 0,
+      labels: withIdLabel(input.labels, id),
+      tags: input.tags ?? {},
+      channels: input.channels ?? [],
+      offers: existing?.offers ?? [],
+      assignedJobs: existing?.assignedJobs ?? [],
+      loadRatio: 0,
+      availableForOffers,
+      maxConcurrentOffers: input.maxConcurrentOffers,
+      _routing: routing,
+    },
+    WIRE_ORDER,
+  );
+  if (offersRevokedBy(worker, existing)) {
+    for (const offer of worker.offers) delete routing.holdings[offer.offerId];
+    worker.offers = [];
+  }
+  return refreshWorker(worker);
 }
 
-export const workerResource: ResourceDefinition<WorkerInput, RouterWorker> = {
+export const workerResource: ResourceDefinition<WorkerInput, EngineWorker> = {
   collection: 'workers',
   noun: 'worker',
   wireOrder: WIRE_ORDER,
   validate: validateWorker,
   writable: (body) => pick(body, WRITABLE),
-  build: (input, { id, existing }) => {
-    const offers = existing?.offers ?? [];
-    const assignedJobs = existing?.assignedJobs ?? [];
-    const capacity = input.capacity ?? 0;
-    const availableForOffers = input.availableForOffers ?? false;
-    const used = usedCapacity({ offers, assignedJobs });
-    return ordered<RouterWorker>(
-      {
-        id,
-        state: stateOf(availableForOffers, used > 0),
-        queues: input.queues ?? [],
-        capacity,
-        labels: withIdLabel(input.labels, id),
-        tags: input.tags ?? {},
-        channels: input.channels ?? [],
-        offers,
-        assignedJobs,
-        loadRatio: capacity > 0 ? Math.min(1, used / capacity) : 0,
-        availableForOffers,
-        maxConcurrentOffers: input.maxConcurrentOffers,
-      },
-      WIRE_ORDER,
-    );
-  },
+  build: buildWorker,
   references: (body) => body.queues.map((queueId, index) => ({ collection: 'queues' as const, id: queueId, field: `queues[${index}]` })),
   indexKeys: (body) => {
-    const withCapacity = channelsWithCapacity(body);
+    const withCapacity = body.channels.filter((c) => hasRoomFor(body, c.channelId)).map((c) => c.channelId);
     const keys: IndexKeys = {
+      ...workerRoutingKeys(body),
       state: body.state,
       queueId: body.queues,
       channelId: body.channels.map((channel) => channel.channelId),

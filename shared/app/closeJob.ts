@@ -1,0 +1,43 @@
+import type { CloseJobOptions } from '../domain/model';
+import { applyClose, requireStatus } from '../domain/routing/jobLifecycle';
+import { jobEvents } from '../domain/routing/routerEvents';
+import { jobRouting } from '../domain/routing/routingState';
+import { toWireTime } from '../domain/wireTime';
+import type { RouterPorts } from '../ports/RouterPorts';
+import { AppError } from './AppError';
+import { noAssignment } from './completeJob';
+import { modifyResource } from './modifyResource';
+import { eventContext, jobs, publish, readJob } from './routingDocuments';
+import { settleAssignment, settleTimer } from './settleAssignment';
+
+/**
+ * `:close`. Without `closeAt` (or with one that has passed) the job closes now and the worker's
+ * capacity is released; with a future `closeAt` both happen at that time, by a durable timer that
+ * survives restarts. The timer is written before the job, so a crash never strands the capacity.
+ * A job may be closed from `assigned` (skipping wrap-up) or `completed`.
+ */
+export async function closeJob(ports: RouterPorts, jobId: string, assignmentId: string, options: CloseJobOptions): Promise<void> {
+  const existing = await readJob(ports, jobId);
+  if (!existing) throw new AppError('notFound', `The job '${jobId}' was not found.`);
+  const assignment = existing.body.assignments[assignmentId];
+  if (!assignment) throw noAssignment(jobId, assignmentId);
+  const closeAt = options.closeAt ? new Date(options.closeAt) : undefined;
+  const later = closeAt !== undefined && closeAt.getTime() > ports.clock.now().getTime();
+  const ref = { jobId, assignmentId, workerId: assignment.workerId ?? '' };
+  await ports.scheduler.schedule(settleTimer(ref, later && closeAt ? closeAt : ports.clock.now()));
+
+  const document = await modifyResource(ports, jobs, jobId, (job, now) => {
+    if (!job.assignments[assignmentId]) throw noAssignment(jobId, assignmentId);
+    const pending = jobRouting(job).pendingClose;
+    if (pending) throw new AppError('conflict', `The job '${jobId}' is already being closed at ${pending.closeAt}.`);
+    const problem = requireStatus(job, ['assigned', 'completed'], 'closing');
+    if (problem) throw new AppError('conflict', problem);
+    if (later && closeAt) {
+      jobRouting(job).pendingClose = { assignmentId, closeAt: toWireTime(closeAt), dispositionCode: options.dispositionCode, note: options.note };
+    } else {
+      applyClose(job, assignmentId, options, now);
+    }
+  });
+  if (!later) await publish(ports, [jobEvents.closed(eventContext(ports), document.body, assignmentId, ref.workerId)]);
+  await settleAssignment(ports, ref);
+}

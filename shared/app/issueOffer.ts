@@ -1,0 +1,66 @@
+import type { DistributionMode } from '../domain/model';
+import type { DistributionPolicy } from '../domain/resources';
+import { mismatch, ineligibility } from '../domain/routing/eligibility';
+import { offerEvents } from '../domain/routing/routerEvents';
+import { isMatchable } from '../domain/routing/routingKeys';
+import { jobRouting, type EngineJob } from '../domain/routing/routingState';
+import { addOffer } from '../domain/routing/workerHoldings';
+import { toWireTime } from '../domain/wireTime';
+import type { RouterJobOffer } from '../domain/resources';
+import type { RouterPorts } from '../ports/RouterPorts';
+import { mutateDocument } from './mutateDocument';
+import { endWorkerOffer, offerTimerId } from './offerEnds';
+import { eventContext, jobs, publish, workers } from './routingDocuments';
+
+/** When a policy does not say (the service's documented example uses 60 s). */
+export const DEFAULT_OFFER_EXPIRES_AFTER_SECONDS = 60;
+export const DEFAULT_MODE: DistributionMode = { kind: 'longestIdle', minConcurrentOffers: 1, maxConcurrentOffers: 1, bypassSelectors: false };
+
+export const modeOf = (policy: DistributionPolicy): DistributionMode => policy.mode ?? DEFAULT_MODE;
+
+export type OfferOutcome = 'issued' | 'workerUnfit' | 'jobDone';
+
+/**
+ * Offers a job to a worker in two conditional writes, worker first: capacity is reserved where it is
+ * counted, so no interleaving can put a worker over capacity; then the job records the offer, which
+ * fails if the job was accepted, cancelled, changed or filled meanwhile, and the reservation is undone.
+ * The expiry timer is durable before either write, so a crash between them is repaired at expiry.
+ */
+export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: string, policy: DistributionPolicy): Promise<OfferOutcome> {
+  const mode = modeOf(policy);
+  const start = ports.clock.now();
+  const offerId = ports.newId();
+  const expires = new Date(start.getTime() + (policy.offerExpiresAfterSeconds ?? DEFAULT_OFFER_EXPIRES_AFTER_SECONDS) * 1000);
+  const timerId = offerTimerId(offerId);
+  await ports.scheduler.schedule({ id: timerId, kind: 'offerExpiry', dueAt: expires.toISOString(), payload: { offerId, jobId: job.id, workerId } });
+
+  let offer: RouterJobOffer | undefined;
+  const reserved = await mutateDocument(ports, workers, workerId, (worker, now) => {
+    if (ineligibility(job, worker, mode, now) || !job.channelId) return false;
+    const cost = worker.channels.find((c) => c.channelId === job.channelId)?.capacityCostPerJob ?? 0;
+    offer = { offerId, jobId: job.id, capacityCost: cost, offeredAt: toWireTime(start), expiresAt: toWireTime(expires) };
+    addOffer(worker, offer, job.channelId);
+    return true;
+  });
+  if (!reserved?.changed || !offer) {
+    await ports.scheduler.cancel(timerId);
+    return 'workerUnfit';
+  }
+  const held = offer;
+
+  const recorded = await mutateDocument(ports, jobs, job.id, (fresh, now) => {
+    const routing = jobRouting(fresh);
+    if (!isMatchable(fresh) || routing.offers.length >= (mode.maxConcurrentOffers ?? 1)) return false;
+    if (routing.offers.some((o) => o.workerId === workerId)) return false;
+    if (mismatch(fresh, reserved.document.body, mode, now)) return false;
+    routing.offers.push({ offerId, workerId, capacityCost: held.capacityCost, offeredAt: held.offeredAt ?? '', expiresAt: held.expiresAt ?? '' });
+    return true;
+  });
+  if (!recorded?.changed) {
+    await endWorkerOffer(ports, workerId, offerId, 'revoked');
+    await ports.scheduler.cancel(timerId);
+    return 'jobDone';
+  }
+  await publish(ports, [offerEvents.issued(eventContext(ports), reserved.document.body, recorded.document.body, held)]);
+  return 'issued';
+}

@@ -1,0 +1,73 @@
+import { offerEvents } from '../domain/routing/routerEvents';
+import { jobRouting, type EngineJob, type JobOfferRecord, type OfferEnd } from '../domain/routing/routingState';
+import { endOffer } from '../domain/routing/workerHoldings';
+import type { RouterEvent } from '../ports/EventPublisher';
+import type { RouterPorts } from '../ports/RouterPorts';
+import { mutateDocument } from './mutateDocument';
+import { eventContext, jobs, publish, workers } from './routingDocuments';
+
+/**
+ * The two halves of ending an offer. The job's record and the worker's capacity live in different
+ * documents; each half is an idempotent conditional write, and the offer-expiry timer (scheduled
+ * before the offer existed) finishes whatever half a crash left undone.
+ */
+
+export const offerTimerId = (offerId: string) => `offerExpiry:${offerId}`;
+
+/** Removes the offer from the worker (capacity released); false when it was no longer there. */
+export async function endWorkerOffer(ports: RouterPorts, workerId: string, offerId: string, how: OfferEnd): Promise<boolean> {
+  const result = await mutateDocument(ports, workers, workerId, (worker, now) => endOffer(worker, offerId, how, now));
+  return result?.changed ?? false;
+}
+
+/** Removes the offer from the job's open offers; the removed record, if it was there. */
+export async function endJobOffer(ports: RouterPorts, jobId: string, offerId: string): Promise<JobOfferRecord | undefined> {
+  let removed: JobOfferRecord | undefined;
+  await mutateDocument(ports, jobs, jobId, (job) => {
+    const routing = jobRouting(job);
+    removed = routing.offers.find((o) => o.offerId === offerId);
+    if (!removed) return false;
+    routing.offers = routing.offers.filter((o) => o.offerId !== offerId);
+    return true;
+  });
+  return removed;
+}
+
+/**
+ * Revokes offers the job no longer has (it was accepted elsewhere, cancelled, changed, deleted):
+ * releases each worker's capacity, cancels the expiry timers and records one OfferRevoked each.
+ */
+export async function revokeFromWorkers(
+  ports: RouterPorts,
+  job: Pick<EngineJob, 'id' | 'channelReference' | 'channelId' | 'queueId'>,
+  offers: readonly Pick<JobOfferRecord, 'offerId' | 'workerId'>[],
+  how: OfferEnd = 'revoked',
+): Promise<void> {
+  const events: RouterEvent[] = [];
+  for (const offer of offers) {
+    if (await endWorkerOffer(ports, offer.workerId, offer.offerId, how)) {
+      events.push(offerEvents.ended(eventContext(ports), 'RouterWorkerOfferRevoked', offer, job));
+    }
+    await ports.scheduler.cancel(offerTimerId(offer.offerId));
+  }
+  await publish(ports, events);
+}
+
+/**
+ * The job half of offers a worker gave up (it deregistered, changed, or was deleted): each job drops
+ * the offer and is matched again; one OfferRevoked each.
+ */
+export async function revokeFromJobs(ports: RouterPorts, workerId: string, offers: readonly { offerId: string; jobId: string }[]): Promise<void> {
+  const events: RouterEvent[] = [];
+  const rematch: { queueId: string; jobId: string }[] = [];
+  for (const offer of offers) {
+    await ports.scheduler.cancel(offerTimerId(offer.offerId));
+    await endJobOffer(ports, offer.jobId, offer.offerId);
+    const job = await ports.store.get<EngineJob>('jobs', offer.jobId);
+    const about = job?.body ?? { id: offer.jobId };
+    events.push(offerEvents.ended(eventContext(ports), 'RouterWorkerOfferRevoked', { offerId: offer.offerId, workerId }, about));
+    if (job?.body.queueId) rematch.push({ queueId: job.body.queueId, jobId: job.body.id });
+  }
+  await publish(ports, events);
+  if (rematch.length > 0) await ports.matchQueue.enqueue(rematch);
+}

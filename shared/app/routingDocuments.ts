@@ -1,0 +1,56 @@
+import { jobResource, workerResource, queueResource, distributionPolicyResource, type DistributionPolicy, type RouterQueue } from '../domain/resources';
+import type { QueueDetails } from '../domain/routing/routerEvents';
+import type { EngineJob, EngineWorker } from '../domain/routing/routingState';
+import type { RouterEvent } from '../ports/EventPublisher';
+import type { RouterPorts } from '../ports/RouterPorts';
+import type { Definition } from './mutateDocument';
+
+/** The job and worker definitions typed with their engine-private state. */
+export const jobs = jobResource as unknown as Definition<EngineJob>;
+export const workers = workerResource as unknown as Definition<EngineWorker>;
+
+export async function readJob(ports: RouterPorts, id: string) {
+  return ports.store.get<EngineJob>('jobs', id);
+}
+
+export async function readWorker(ports: RouterPorts, id: string) {
+  return ports.store.get<EngineWorker>('workers', id);
+}
+
+export interface QueueWithPolicy {
+  queue: RouterQueue;
+  policy: DistributionPolicy;
+}
+
+/** A queue and its distribution policy, or undefined when either is gone (nothing can be matched then). */
+export async function readQueueWithPolicy(ports: RouterPorts, queueId: string): Promise<QueueWithPolicy | undefined> {
+  const queue = await ports.store.get<RouterQueue>(queueResource.collection, queueId);
+  if (!queue?.body.distributionPolicyId) return undefined;
+  const policy = await ports.store.get<DistributionPolicy>(distributionPolicyResource.collection, queue.body.distributionPolicyId);
+  return policy ? { queue: queue.body, policy: policy.body } : undefined;
+}
+
+/** Queue id, name and labels for worker events (EVENTS.md `queueAssignments`). */
+export async function queueDetails(ports: RouterPorts, queueIds: readonly string[]): Promise<QueueDetails[]> {
+  const details: QueueDetails[] = [];
+  for (const id of queueIds) {
+    const queue = await ports.store.get<RouterQueue>('queues', id);
+    details.push({ id, name: queue?.body.name, labels: queue?.body.labels ?? {} });
+  }
+  return details;
+}
+
+export const eventContext = (ports: RouterPorts) => ({ newId: ports.newId, now: ports.clock.now() });
+
+/**
+ * Publishes after the state change committed. A failure to record is logged, not thrown: the change
+ * is already durable and the caller's answer must say so.
+ */
+export async function publish(ports: RouterPorts, events: readonly RouterEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  try {
+    await ports.events.publish(events);
+  } catch (error) {
+    ports.logger.error({ err: error, types: events.map((e) => e.type) }, 'router events could not be recorded');
+  }
+}

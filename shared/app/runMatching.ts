@@ -1,0 +1,85 @@
+import { ineligibility } from '../domain/routing/eligibility';
+import { isMatchable, JOB_MATCH_ORDER, prefixRange, WORKER_OFFERABLE } from '../domain/routing/routingKeys';
+import { jobRouting, type EngineJob } from '../domain/routing/routingState';
+import { offerableChannels } from '../domain/routing/workerCapacity';
+import type { MatchRequest } from '../ports/MatchQueue';
+import type { RouterPorts } from '../ports/RouterPorts';
+import { issueOffer, modeOf } from './issueOffer';
+import { readJob, readQueueWithPolicy, readWorker, type QueueWithPolicy } from './routingDocuments';
+import { selectCandidates } from './selectCandidates';
+
+const PAGE = 64;
+/**
+ * How deep into a queue a worker-driven pass looks for a job the worker can take. A job is matched
+ * against all workers when it is queued or changed; this pass only serves jobs that were waiting for
+ * capacity, so a bound keeps one freed worker from reading a whole backlog it cannot serve.
+ */
+const WORKER_SCAN_LIMIT = 2_000;
+
+/**
+ * Runs matching for one queue: for one job (it was queued or changed), for one worker (it registered
+ * or freed capacity: the queue's jobs in matching order until the worker is full), or for the whole
+ * queue (recovery). Returns the number of offers issued. Safe to run concurrently with itself and
+ * with every other use case: each offer is two conditional writes (see issueOffer).
+ */
+export async function runMatching(ports: RouterPorts, request: MatchRequest): Promise<number> {
+  const target = await readQueueWithPolicy(ports, request.queueId);
+  if (!target) return 0;
+  if (request.jobId) {
+    const job = await readJob(ports, request.jobId);
+    if (!job || job.body.queueId !== request.queueId) return 0;
+    return matchJob(ports, job.body, target);
+  }
+  return matchQueue(ports, target, request.workerId);
+}
+
+/** Tops the job's open offers up to the mode's maxConcurrentOffers, best candidates first. */
+export async function matchJob(ports: RouterPorts, job: EngineJob, target: QueueWithPolicy): Promise<number> {
+  if (!isMatchable(job)) return 0;
+  const mode = modeOf(target.policy);
+  const wanted = (mode.maxConcurrentOffers ?? 1) - jobRouting(job).offers.length;
+  if (wanted < 1) return 0;
+  let issued = 0;
+  for (const worker of await selectCandidates(ports, job, mode, wanted)) {
+    const outcome = await issueOffer(ports, job, worker.id, target.policy);
+    if (outcome === 'issued') issued++;
+    if (outcome === 'jobDone') break;
+    if (outcome === 'issued') {
+      // The next offer is recorded on the job as it is now.
+      const fresh = await readJob(ports, job.id);
+      if (!fresh) break;
+      job = fresh.body;
+    }
+  }
+  return issued;
+}
+
+async function anyOfferableWorker(ports: RouterPorts, queueId: string): Promise<boolean> {
+  return (await ports.store.count('workers', { key: WORKER_OFFERABLE, ...prefixRange(queueId) })) > 0;
+}
+
+async function matchQueue(ports: RouterPorts, target: QueueWithPolicy, workerId: string | undefined): Promise<number> {
+  const queueId = target.queue.id;
+  const range = prefixRange(queueId);
+  const mode = modeOf(target.policy);
+  let issued = 0;
+  let from = range.from;
+  let scanned = 0;
+  for (;;) {
+    if (!(await anyOfferableWorker(ports, queueId))) return issued;
+    if (workerId !== undefined && scanned >= WORKER_SCAN_LIMIT) return issued;
+    const page = await ports.store.range<EngineJob>('jobs', { key: JOB_MATCH_ORDER, from, to: range.to, limit: PAGE });
+    for (const doc of page) {
+      scanned++;
+      if (workerId !== undefined) {
+        const worker = await readWorker(ports, workerId);
+        if (!worker || !worker.body.queues.includes(queueId) || offerableChannels(worker.body).length === 0) return issued;
+        if (ineligibility(doc.body, worker.body, mode, ports.clock.now())) continue;
+      }
+      issued += await matchJob(ports, doc.body, target);
+    }
+    const last = page[page.length - 1];
+    if (page.length < PAGE || !last) return issued;
+    from = `${String(last.keys[JOB_MATCH_ORDER])}\u0000`;
+  }
+}

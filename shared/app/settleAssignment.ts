@@ -1,0 +1,51 @@
+import { applyClose, assignmentHoldsCapacity } from '../domain/routing/jobLifecycle';
+import { jobEvents } from '../domain/routing/routerEvents';
+import { jobRouting } from '../domain/routing/routingState';
+import { releaseAssignment } from '../domain/routing/workerHoldings';
+import { parseInstant } from '../domain/wireTime';
+import type { RouterPorts } from '../ports/RouterPorts';
+import type { Timer } from '../ports/Scheduler';
+import { mutateDocument } from './mutateDocument';
+import { eventContext, jobs, publish, workers } from './routingDocuments';
+
+export interface AssignmentRef {
+  jobId: string;
+  assignmentId: string;
+  workerId: string;
+}
+
+export const settleTimerId = (jobId: string, assignmentId: string) => `settle:${jobId}:${assignmentId}`;
+
+/** The durable reminder, written before the job changes, that the worker's side must follow. */
+export function settleTimer(ref: AssignmentRef, dueAt: Date): Timer {
+  return { id: settleTimerId(ref.jobId, ref.assignmentId), kind: 'settleAssignment', dueAt: dueAt.toISOString(), payload: { ...ref } };
+}
+
+/**
+ * Brings the worker's side of an assignment in line with the job: a close that is due (`closeAt`)
+ * is applied, and capacity the job no longer justifies (closed, cancelled, unassigned, deleted) is
+ * released. Idempotent: the timer handler, and the tail of every use case that ends an assignment.
+ */
+export async function settleAssignment(ports: RouterPorts, ref: AssignmentRef): Promise<void> {
+  const closed = await mutateDocument(ports, jobs, ref.jobId, (job, now) => {
+    const pending = jobRouting(job).pendingClose;
+    if (!pending || pending.assignmentId !== ref.assignmentId || parseInstant(pending.closeAt) > now.getTime()) return false;
+    applyClose(job, ref.assignmentId, pending, new Date(parseInstant(pending.closeAt)));
+    return true;
+  });
+  const job = closed?.document.body;
+  if (closed?.changed && job) {
+    await publish(ports, [jobEvents.closed(eventContext(ports), job, ref.assignmentId, ref.workerId)]);
+  }
+  // A close that is not due yet keeps its timer; an assignment the job still has keeps its capacity.
+  if (job && jobRouting(job).pendingClose?.assignmentId === ref.assignmentId) return;
+  if (!assignmentHoldsCapacity(job, ref.assignmentId)) await release(ports, ref);
+  await ports.scheduler.cancel(settleTimerId(ref.jobId, ref.assignmentId));
+}
+
+async function release(ports: RouterPorts, ref: AssignmentRef): Promise<void> {
+  const released = await mutateDocument(ports, workers, ref.workerId, (worker, now) => releaseAssignment(worker, ref.assignmentId, now));
+  if (released?.changed && released.document.body.availableForOffers) {
+    await ports.matchQueue.enqueue(released.document.body.queues.map((queueId) => ({ queueId, workerId: ref.workerId })));
+  }
+}

@@ -1,0 +1,56 @@
+import type { UnassignJobOptions } from '../domain/model';
+import { MAX_UNASSIGNMENTS, requireStatus } from '../domain/routing/jobLifecycle';
+import { jobEvents } from '../domain/routing/routerEvents';
+import { jobRouting } from '../domain/routing/routingState';
+import type { RouterPorts } from '../ports/RouterPorts';
+import { AppError } from './AppError';
+import { noAssignment } from './completeJob';
+import { modifyResource } from './modifyResource';
+import { eventContext, jobs, publish, readJob } from './routingDocuments';
+import { settleAssignment, settleTimer } from './settleAssignment';
+
+export interface UnassignJobResult {
+  jobId: string;
+  unassignmentCount: number;
+}
+
+/**
+ * `:unassign`: the worker's assignment ends (capacity released) and the job is queued again in its
+ * place in the queue; with `suspendMatching` it is parked instead (`waitingForActivation`, matching
+ * mode `suspend`) until a PATCH sets `queueAndMatch`. At most three times per job.
+ */
+export async function unassignJob(ports: RouterPorts, jobId: string, assignmentId: string, options: UnassignJobOptions): Promise<UnassignJobResult> {
+  const existing = await readJob(ports, jobId);
+  if (!existing) throw new AppError('notFound', `The job '${jobId}' was not found.`);
+  const assignment = existing.body.assignments[assignmentId];
+  if (!assignment) throw noAssignment(jobId, assignmentId);
+  const ref = { jobId, assignmentId, workerId: assignment.workerId ?? '' };
+  await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
+
+  const document = await modifyResource(ports, jobs, jobId, (job) => {
+    if (!job.assignments[assignmentId]) throw noAssignment(jobId, assignmentId);
+    const problem = requireStatus(job, ['assigned', 'completed'], 'unassigning');
+    if (problem) throw new AppError('conflict', problem);
+    const routing = jobRouting(job);
+    if (routing.unassignmentCount >= MAX_UNASSIGNMENTS) {
+      throw new AppError('conflict', `The job '${jobId}' was already unassigned ${MAX_UNASSIGNMENTS} times, the most allowed; cancel it or close the assignment instead.`);
+    }
+    delete job.assignments[assignmentId];
+    routing.unassignmentCount += 1;
+    delete routing.acceptedOfferId;
+    delete routing.pendingClose;
+    delete routing.assignedAt;
+    if (options.suspendMatching) {
+      job.status = 'waitingForActivation';
+      job.matchingMode = { kind: 'suspend' };
+    } else {
+      job.status = 'queued';
+    }
+  });
+  await settleAssignment(ports, ref);
+  const job = document.body;
+  const context = eventContext(ports);
+  await publish(ports, [jobEvents.unassigned(context, job, assignmentId, ref.workerId), ...(job.status === 'queued' ? [jobEvents.queued(context, job)] : [])]);
+  if (job.status === 'queued' && job.queueId) await ports.matchQueue.enqueue([{ queueId: job.queueId, jobId }]);
+  return { jobId, unassignmentCount: jobRouting(job).unassignmentCount };
+}

@@ -1,0 +1,188 @@
+import type { RouterEvent, RouterEventType } from '../../ports/EventPublisher';
+import type { Labels } from '../model';
+import type { JobStatus } from '../resources/jobStatus';
+import type { RouterJob, StoredWorkerSelector } from '../resources/job';
+import type { RouterJobOffer, RouterWorker } from '../resources/worker';
+
+/**
+ * Builders for the router events, with the Event Grid schema's field names (EVENTS.md §3–6), which
+ * differ from the REST names. Label values stay the primitives the caller gave (the schema says
+ * string maps; the docs say objects), so a number label reaches subscribers as a number.
+ */
+
+export interface QueueDetails {
+  id: string;
+  name?: string;
+  labels: Labels;
+}
+
+export interface EventContext {
+  newId: () => string;
+  now: Date;
+}
+
+const pascal = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
+
+const EVENT_OPERATORS: Record<string, string> = {
+  equal: 'Equal',
+  notEqual: 'NotEqual',
+  greaterThan: 'Greater',
+  lessThan: 'Less',
+  greaterThanOrEqual: 'GreaterThanOrEqual',
+  lessThanOrEqual: 'LessThanOrEqual',
+};
+
+function eventSelector(selector: StoredWorkerSelector): Record<string, unknown> {
+  return {
+    key: selector.key,
+    labelOperator: EVENT_OPERATORS[selector.labelOperator] ?? selector.labelOperator,
+    value: selector.value,
+    ttlSeconds: selector.expiresAfterSeconds,
+    state: selector.status,
+    expirationTime: selector.expiresAt,
+  };
+}
+
+export const eventSelectors = (selectors: readonly StoredWorkerSelector[]) => selectors.map(eventSelector);
+
+export function jobStatusName(status: JobStatus): string {
+  return pascal(status);
+}
+
+function event(context: EventContext, type: RouterEventType, subject: string, data: Record<string, unknown>): RouterEvent {
+  return { id: context.newId(), type, subject, time: context.now.toISOString(), data };
+}
+
+function routerBase(job: Pick<RouterJob, 'id' | 'channelReference' | 'channelId'>) {
+  return { jobId: job.id, channelReference: job.channelReference, channelId: job.channelId };
+}
+
+function jobBase(job: RouterJob) {
+  return { ...routerBase(job), queueId: job.queueId, labels: job.labels, tags: job.tags };
+}
+
+const jobSubject = (job: Pick<RouterJob, 'id' | 'channelId'>, ...rest: string[]) =>
+  ['job', job.id, 'channel', job.channelId ?? '', ...rest].join('/');
+
+export const jobEvents = {
+  received: (c: EventContext, job: RouterJob) =>
+    event(c, 'RouterJobReceived', jobSubject(job), {
+      ...jobBase(job),
+      jobStatus: jobStatusName(job.status),
+      classificationPolicyId: job.classificationPolicyId,
+      priority: job.classificationPolicyId ? undefined : job.priority,
+      requestedWorkerSelectors: eventSelectors(job.requestedWorkerSelectors),
+      scheduledOn: job.matchingMode.kind === 'scheduleAndSuspend' ? job.matchingMode.scheduleAt : undefined,
+      unavailableForMatching: job.matchingMode.kind !== 'queueAndMatch',
+    }),
+  queued: (c: EventContext, job: RouterJob) =>
+    event(c, 'RouterJobQueued', jobSubject(job, 'queue', job.queueId ?? ''), {
+      ...jobBase(job),
+      priority: job.priority,
+      attachedWorkerSelectors: eventSelectors(job.attachedWorkerSelectors),
+      requestedWorkerSelectors: eventSelectors(job.requestedWorkerSelectors),
+    }),
+  completed: (c: EventContext, job: RouterJob, assignmentId: string, workerId: string | undefined) =>
+    event(c, 'RouterJobCompleted', jobSubject(job, 'assignment', assignmentId), { ...jobBase(job), assignmentId, workerId }),
+  closed: (c: EventContext, job: RouterJob, assignmentId: string, workerId: string | undefined) =>
+    event(c, 'RouterJobClosed', jobSubject(job, 'assignment', assignmentId), {
+      ...jobBase(job),
+      assignmentId,
+      workerId,
+      dispositionCode: job.dispositionCode,
+    }),
+  cancelled: (c: EventContext, job: RouterJob, note: string | undefined) =>
+    event(c, 'RouterJobCancelled', jobSubject(job, 'disposition', job.dispositionCode ?? ''), {
+      ...jobBase(job),
+      note,
+      dispositionCode: job.dispositionCode,
+    }),
+  unassigned: (c: EventContext, job: RouterJob, assignmentId: string, workerId: string | undefined) =>
+    event(c, 'RouterJobUnassigned', jobSubject(job, 'assignment', assignmentId), { ...jobBase(job), assignmentId, workerId }),
+  deleted: (c: EventContext, job: RouterJob) => event(c, 'RouterJobDeleted', jobSubject(job), jobBase(job)),
+};
+
+const offerSubject = (workerId: string, jobId: string) => `worker/${workerId}/job/${jobId}`;
+
+export interface OfferRef {
+  offerId: string;
+  workerId: string;
+}
+
+export const offerEvents = {
+  issued: (c: EventContext, worker: RouterWorker, job: RouterJob, offer: RouterJobOffer) =>
+    event(c, 'RouterWorkerOfferIssued', offerSubject(worker.id, job.id), {
+      workerId: worker.id,
+      ...routerBase(job),
+      queueId: job.queueId,
+      offerId: offer.offerId,
+      jobPriority: job.priority,
+      workerLabels: worker.labels,
+      offeredOn: offer.offeredAt,
+      expiresOn: offer.expiresAt,
+      workerTags: worker.tags,
+      jobLabels: job.labels,
+      jobTags: job.tags,
+    }),
+  accepted: (c: EventContext, worker: RouterWorker, job: RouterJob, offerId: string, assignmentId: string) =>
+    event(c, 'RouterWorkerOfferAccepted', offerSubject(worker.id, job.id), {
+      workerId: worker.id,
+      ...routerBase(job),
+      queueId: job.queueId,
+      offerId,
+      assignmentId,
+      jobPriority: job.priority,
+      workerLabels: worker.labels,
+      workerTags: worker.tags,
+      jobLabels: job.labels,
+      jobTags: job.tags,
+    }),
+  ended: (
+    c: EventContext,
+    type: 'RouterWorkerOfferDeclined' | 'RouterWorkerOfferRevoked' | 'RouterWorkerOfferExpired',
+    offer: OfferRef,
+    job: Pick<RouterJob, 'id' | 'channelReference' | 'channelId' | 'queueId'>,
+  ) =>
+    event(c, type, offerSubject(offer.workerId, job.id), {
+      workerId: offer.workerId,
+      ...routerBase(job),
+      queueId: job.queueId,
+      offerId: offer.offerId,
+    }),
+};
+
+export type UpdatedWorkerProperty = 'AvailableForOffers' | 'TotalCapacity' | 'QueueAssignments' | 'Labels' | 'Tags' | 'ChannelConfigurations';
+
+const WORKER_PROPERTIES: ReadonlyArray<[keyof RouterWorker, UpdatedWorkerProperty]> = [
+  ['availableForOffers', 'AvailableForOffers'],
+  ['capacity', 'TotalCapacity'],
+  ['queues', 'QueueAssignments'],
+  ['labels', 'Labels'],
+  ['tags', 'Tags'],
+  ['channels', 'ChannelConfigurations'],
+];
+
+/** Which of the event's worker properties differ between two versions of a worker. */
+export function updatedWorkerProperties(before: RouterWorker, after: RouterWorker): UpdatedWorkerProperty[] {
+  return WORKER_PROPERTIES.filter(([field]) => JSON.stringify(before[field]) !== JSON.stringify(after[field])).map(([, name]) => name);
+}
+
+function workerDetails(worker: RouterWorker, queues: readonly QueueDetails[]) {
+  return {
+    workerId: worker.id,
+    queueAssignments: queues,
+    channelConfigurations: worker.channels.map((c) => ({ channelId: c.channelId, capacityCostPerJob: c.capacityCostPerJob, maxNumberOfJobs: c.maxNumberOfJobs })),
+    totalCapacity: worker.capacity,
+    labels: worker.labels,
+    tags: worker.tags,
+  };
+}
+
+export const workerEvents = {
+  registered: (c: EventContext, worker: RouterWorker, queues: readonly QueueDetails[]) =>
+    event(c, 'RouterWorkerRegistered', `worker/${worker.id}`, workerDetails(worker, queues)),
+  updated: (c: EventContext, worker: RouterWorker, queues: readonly QueueDetails[], properties: UpdatedWorkerProperty[]) =>
+    event(c, 'RouterWorkerUpdated', `worker/${worker.id}`, { ...workerDetails(worker, queues), updatedWorkerProperties: properties }),
+  deregistered: (c: EventContext, workerId: string) => event(c, 'RouterWorkerDeregistered', `worker/${workerId}`, { workerId }),
+  deleted: (c: EventContext, workerId: string) => event(c, 'RouterWorkerDeleted', `worker/${workerId}`, { workerId }),
+};

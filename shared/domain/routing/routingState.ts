@@ -1,0 +1,95 @@
+import type { RouterJob } from '../resources/job';
+import type { RouterWorker } from '../resources/worker';
+
+/**
+ * Engine-private state kept inside the job and worker documents (so each changes in the same write as
+ * the wire fields it goes with). Top-level body keys starting with `_` never reach the wire.
+ */
+
+/** An open offer as the job sees it. The worker document holds the same offer with its capacity. */
+export interface JobOfferRecord {
+  offerId: string;
+  workerId: string;
+  capacityCost: number;
+  offeredAt: string;
+  expiresAt: string;
+}
+
+export interface JobDecline {
+  workerId: string;
+  /** When the worker declined: a re-registration after this makes it eligible again. */
+  at: string;
+  /** Eligible again from this instant (`retryOfferAt`). */
+  retryAt?: string;
+}
+
+export interface PendingClose {
+  assignmentId: string;
+  closeAt: string;
+  dispositionCode?: string;
+  note?: string;
+}
+
+export interface JobRouting {
+  offers: JobOfferRecord[];
+  declines: JobDecline[];
+  unassignmentCount: number;
+  /** The offer behind the current assignment: lets a repeated accept answer 409 and a crash be repaired. */
+  acceptedOfferId?: string;
+  pendingClose?: PendingClose;
+  /** The time the current assignment was made (statistics). */
+  assignedAt?: string;
+}
+
+/** What a worker holds: an offer or an assignment, on one channel, for one job. */
+export interface Holding {
+  jobId: string;
+  channelId: string;
+}
+
+export interface WorkerRouting {
+  /** Last time the worker registered (availableForOffers false → true). */
+  registeredAt?: string;
+  /** Since when the worker has been without new work: registration or the last release of capacity. */
+  idleSince?: string;
+  /** By offerId or assignmentId. */
+  holdings: Record<string, Holding>;
+  /** The latest offers that ended, newest last (bounded): lets a late accept or decline say what happened. */
+  endedOffers: EndedOffer[];
+}
+
+export type OfferEnd = 'accepted' | 'acceptedElsewhere' | 'declined' | 'expired' | 'revoked';
+
+export interface EndedOffer {
+  offerId: string;
+  jobId: string;
+  how: OfferEnd;
+  assignmentId?: string;
+}
+
+const ENDED_OFFERS_KEPT = 20;
+
+export function recordEndedOffer(worker: EngineWorker, ended: EndedOffer): void {
+  const list = workerRouting(worker).endedOffers;
+  list.push(ended);
+  if (list.length > ENDED_OFFERS_KEPT) list.splice(0, list.length - ENDED_OFFERS_KEPT);
+}
+
+export type EngineJob = RouterJob & { _routing?: JobRouting };
+export type EngineWorker = RouterWorker & { _routing?: WorkerRouting };
+
+export function jobRouting(job: EngineJob): JobRouting {
+  job._routing ??= { offers: [], declines: [], unassignmentCount: 0 };
+  return job._routing;
+}
+
+export function workerRouting(worker: EngineWorker): WorkerRouting {
+  worker._routing ??= { holdings: {}, endedOffers: [] };
+  return worker._routing;
+}
+
+/** A body without its engine-private members: what the wire shows. */
+export function wireBody<B extends object>(body: B): B {
+  if (!Object.keys(body).some((key) => key.startsWith('_'))) return body;
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !key.startsWith('_'))) as B;
+}

@@ -1,0 +1,13 @@
+import path from 'node:path';
+import { openSqliteStore, type SqliteStore } from '../adapters/embedded/SqliteStore';
+
+export const DATABASE_FILE = 'jobrouter.db';
+
+export function databasePath(dataDir: string): string {
+  return dataDir === ':memory:' ? ':memory:' : path.join(dataDir, DATABASE_FILE);
+}
+
+/** The embedded store: one SQLite file in the data folder (or memory). */
+export function openEmbeddedStore(dataDir: string): SqliteStore {
+  return openSqliteStore({ path: databasePath(dataDir) });
+}

@@ -1,0 +1,23 @@
+/**
+ * Durable timers. A timer is named by a deterministic id (`offerExpiry:<offerId>`), so scheduling the
+ * same thing twice replaces it and cancelling needs no lookup. A timer fires at or after `dueAt`
+ * (late after a restart, never lost); its handler must be idempotent, because a crash after the
+ * handler ran but before the timer was removed fires it again.
+ */
+export type TimerKind = 'offerExpiry' | 'settleAssignment' | 'retryOffer';
+
+export interface Timer {
+  id: string;
+  kind: TimerKind;
+  /** ISO-8601 instant. */
+  dueAt: string;
+  /** Ids the handler needs (jobId, workerId, offerId, assignmentId). */
+  payload: Readonly<Record<string, string>>;
+}
+
+export interface Scheduler {
+  /** Creates or replaces the timer with this id. Durable when the promise resolves. */
+  schedule(timer: Timer): Promise<void>;
+  /** Removes the timer if it has not fired; unknown ids are ignored. */
+  cancel(id: string): Promise<void>;
+}
