@@ -25,6 +25,8 @@ export class StoreScheduler implements Scheduler {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  /** When the loop will next look (ms since epoch); a timer due later needs no wake-up. */
+  private armedFor: number | undefined;
 
   constructor(
     private readonly store: Store,
@@ -44,7 +46,7 @@ export class StoreScheduler implements Scheduler {
         if (!(error instanceof StoreConflictError)) throw error;
       }
     }
-    this.wake();
+    if (this.armedFor === undefined || new Date(timer.dueAt).getTime() < this.armedFor) this.wake();
   }
 
   async cancel(id: string): Promise<void> {
@@ -113,6 +115,7 @@ export class StoreScheduler implements Scheduler {
   /** Runs the loop now (or once more after the current run) and re-arms the sleep until the next timer. */
   private wake(): void {
     if (this.stopped) return;
+    this.armedFor = undefined;
     if (this.running) {
       this.again = true;
       return;
@@ -132,8 +135,9 @@ export class StoreScheduler implements Scheduler {
       const next = await this.nextDue();
       if (this.stopped) return;
       if (this.sleeper) clearTimeout(this.sleeper);
-      const wait = next ? Math.max(0, next.getTime() - this.clock.now().getTime()) : MAX_SLEEP_MS;
-      this.sleeper = setTimeout(() => this.wake(), Math.min(wait, MAX_SLEEP_MS));
+      const wait = Math.min(next ? Math.max(0, next.getTime() - this.clock.now().getTime()) : MAX_SLEEP_MS, MAX_SLEEP_MS);
+      this.armedFor = this.clock.now().getTime() + wait;
+      this.sleeper = setTimeout(() => this.wake(), wait);
       this.sleeper.unref();
     } catch (error) {
       this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'timer loop failed; retrying');
