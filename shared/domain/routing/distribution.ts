@@ -53,10 +53,12 @@ export function byLongestIdle(a: EngineWorker, b: EngineWorker): number {
   return a.loadRatio - b.loadRatio || idleSince(a) - idleSince(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** Best worker: higher score first (lower when ascending), ties to the longest idle. */
+/** Best worker: higher score first (lower when ascending), unscored workers last, ties to the longest idle. */
 export function byScore(scores: ReadonlyMap<string, number>, descending: boolean) {
   return (a: EngineWorker, b: EngineWorker): number => {
-    const diff = (scores.get(b.id) ?? -Infinity) - (scores.get(a.id) ?? -Infinity);
-    return (descending ? diff : -diff) || byLongestIdle(a, b);
+    const sa = scores.get(a.id);
+    const sb = scores.get(b.id);
+    if (sa === undefined || sb === undefined) return (sa === undefined ? 1 : 0) - (sb === undefined ? 1 : 0) || byLongestIdle(a, b);
+    return (descending ? sb - sa : sa - sb) || byLongestIdle(a, b);
   };
 }
