@@ -1,7 +1,7 @@
 import type { CloseJobOptions } from '../domain/model';
 import { applyClose, requireStatus } from '../domain/routing/jobLifecycle';
 import { jobEvents } from '../domain/routing/routerEvents';
-import { jobRouting } from '../domain/routing/routingState';
+import { jobRouting, type EngineJob } from '../domain/routing/routingState';
 import { toWireTime } from '../domain/wireTime';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
@@ -9,6 +9,13 @@ import { noAssignment } from './completeJob';
 import { modifyResource } from './modifyResource';
 import { eventContext, jobs, publish, readJob } from './routingDocuments';
 import { settleAssignment, settleTimer } from './settleAssignment';
+
+function refuseClose(job: EngineJob, jobId: string): void {
+  const pending = jobRouting(job).pendingClose;
+  if (pending) throw new AppError('conflict', `The job '${jobId}' is already being closed at ${pending.closeAt}.`);
+  const problem = requireStatus(job, ['assigned', 'completed'], 'closing');
+  if (problem) throw new AppError('conflict', problem);
+}
 
 /**
  * `:close`. Without `closeAt` (or with one that has passed) the job closes now and the worker's
@@ -21,6 +28,8 @@ export async function closeJob(ports: RouterPorts, jobId: string, assignmentId: 
   if (!existing) throw new AppError('notFound', `The job '${jobId}' was not found.`);
   const assignment = existing.body.assignments[assignmentId];
   if (!assignment) throw noAssignment(jobId, assignmentId);
+  // Refused requests must not touch the timer of a close already pending (same timer id).
+  refuseClose(existing.body, jobId);
   const closeAt = options.closeAt ? new Date(options.closeAt) : undefined;
   const later = closeAt !== undefined && closeAt.getTime() > ports.clock.now().getTime();
   const ref = { jobId, assignmentId, workerId: assignment.workerId ?? '' };
@@ -28,10 +37,7 @@ export async function closeJob(ports: RouterPorts, jobId: string, assignmentId: 
 
   const document = await modifyResource(ports, jobs, jobId, (job, now) => {
     if (!job.assignments[assignmentId]) throw noAssignment(jobId, assignmentId);
-    const pending = jobRouting(job).pendingClose;
-    if (pending) throw new AppError('conflict', `The job '${jobId}' is already being closed at ${pending.closeAt}.`);
-    const problem = requireStatus(job, ['assigned', 'completed'], 'closing');
-    if (problem) throw new AppError('conflict', problem);
+    refuseClose(job, jobId);
     if (later && closeAt) {
       jobRouting(job).pendingClose = { assignmentId, closeAt: toWireTime(closeAt), dispositionCode: options.dispositionCode, note: options.note };
     } else {

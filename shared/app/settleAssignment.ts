@@ -37,8 +37,13 @@ export async function settleAssignment(ports: RouterPorts, ref: AssignmentRef): 
   if (closed?.changed && job) {
     await publish(ports, [jobEvents.closed(eventContext(ports), job, ref.assignmentId, ref.workerId)]);
   }
-  // A close that is not due yet keeps its timer; an assignment the job still has keeps its capacity.
-  if (job && jobRouting(job).pendingClose?.assignmentId === ref.assignmentId) return;
+  // A close that is not due yet keeps (or gets back) its timer for closeAt; an assignment the job still
+  // has keeps its capacity.
+  const pending = job ? jobRouting(job).pendingClose : undefined;
+  if (pending?.assignmentId === ref.assignmentId) {
+    await ports.scheduler.schedule(settleTimer(ref, new Date(parseInstant(pending.closeAt))));
+    return;
+  }
   if (!assignmentHoldsCapacity(job, ref.assignmentId)) await release(ports, ref);
   await ports.scheduler.cancel(settleTimerId(ref.jobId, ref.assignmentId));
 }

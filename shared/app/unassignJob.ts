@@ -1,7 +1,7 @@
 import type { UnassignJobOptions } from '../domain/model';
 import { MAX_UNASSIGNMENTS, requireStatus } from '../domain/routing/jobLifecycle';
 import { jobEvents } from '../domain/routing/routerEvents';
-import { jobRouting } from '../domain/routing/routingState';
+import { jobRouting, type EngineJob } from '../domain/routing/routingState';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
 import { noAssignment } from './completeJob';
@@ -12,6 +12,14 @@ import { settleAssignment, settleTimer } from './settleAssignment';
 export interface UnassignJobResult {
   jobId: string;
   unassignmentCount: number;
+}
+
+function refuseUnassign(job: EngineJob, jobId: string): void {
+  const problem = requireStatus(job, ['assigned', 'completed'], 'unassigning');
+  if (problem) throw new AppError('conflict', problem);
+  if (jobRouting(job).unassignmentCount >= MAX_UNASSIGNMENTS) {
+    throw new AppError('conflict', `The job '${jobId}' was already unassigned ${MAX_UNASSIGNMENTS} times, the most allowed; cancel it or close the assignment instead.`);
+  }
 }
 
 /**
@@ -25,16 +33,14 @@ export async function unassignJob(ports: RouterPorts, jobId: string, assignmentI
   const assignment = existing.body.assignments[assignmentId];
   if (!assignment) throw noAssignment(jobId, assignmentId);
   const ref = { jobId, assignmentId, workerId: assignment.workerId ?? '' };
+  // Refused requests must not touch the timer of a close already pending (same timer id).
+  refuseUnassign(existing.body, jobId);
   await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
 
   const document = await modifyResource(ports, jobs, jobId, (job) => {
     if (!job.assignments[assignmentId]) throw noAssignment(jobId, assignmentId);
-    const problem = requireStatus(job, ['assigned', 'completed'], 'unassigning');
-    if (problem) throw new AppError('conflict', problem);
+    refuseUnassign(job, jobId);
     const routing = jobRouting(job);
-    if (routing.unassignmentCount >= MAX_UNASSIGNMENTS) {
-      throw new AppError('conflict', `The job '${jobId}' was already unassigned ${MAX_UNASSIGNMENTS} times, the most allowed; cancel it or close the assignment instead.`);
-    }
     delete job.assignments[assignmentId];
     routing.unassignmentCount += 1;
     delete routing.acceptedOfferId;
