@@ -14,15 +14,20 @@ export interface AcceptJobOfferResult {
   workerId: string;
 }
 
-/** The 404/409 a worker gets for an offer it no longer holds, saying what became of it. */
-export function offerGone(worker: EngineWorker, workerId: string, offerId: string): AppError {
+/**
+ * The error for an offer the worker no longer holds, saying what became of it: an accept of an offer
+ * that was accepted (here or by another worker) is a 409, everything else, and every decline, a 404
+ * (the service answered 404 to declining an accepted offer, BEHAVIOUR.md §6a).
+ */
+export function offerGone(worker: EngineWorker, workerId: string, offerId: string, action: 'accept' | 'decline'): AppError {
   const ended = workerRouting(worker).endedOffers.find((e) => e.offerId === offerId);
   const prefix = `Offer not found. OfferId: ${offerId}, WorkerId: ${workerId}.`;
+  const taken = action === 'accept' ? 'conflict' : 'notFound';
   switch (ended?.how) {
     case 'accepted':
-      return new AppError('conflict', `The offer '${offerId}' was already accepted (assignment '${ended.assignmentId ?? ''}').`);
+      return new AppError(taken, `${action === 'accept' ? '' : `${prefix} `}The offer was already accepted (assignment '${ended.assignmentId ?? ''}').`);
     case 'acceptedElsewhere':
-      return new AppError('conflict', `The job '${ended.jobId}' of offer '${offerId}' was accepted by another worker.`);
+      return new AppError(taken, `${action === 'accept' ? '' : `${prefix} `}The job '${ended.jobId}' of this offer was accepted by another worker.`);
     case 'declined':
       return new AppError('notFound', `${prefix} It was declined.`);
     case 'expired':
@@ -44,7 +49,7 @@ export async function acceptOffer(ports: RouterPorts, workerId: string, offerId:
   const worker = await readWorker(ports, workerId);
   if (!worker) throw new AppError('notFound', `The worker '${workerId}' was not found.`);
   const offer = worker.body.offers.find((o) => o.offerId === offerId);
-  if (!offer) throw offerGone(worker.body, workerId, offerId);
+  if (!offer) throw offerGone(worker.body, workerId, offerId, 'accept');
   const jobId = offer.jobId;
   const assignmentId = ports.newId();
 
@@ -73,6 +78,8 @@ export async function acceptOffer(ports: RouterPorts, workerId: string, offerId:
   const held = await completeAcceptance(ports, job, workerId, offerId, assignmentId);
   await publish(ports, [offerEvents.accepted(eventContext(ports), held ?? worker.body, job, offerId, assignmentId)]);
   await revokeFromWorkers(ports, job, others, 'acceptedElsewhere');
+  // An accept frees an offer slot (maxConcurrentOffers) even though the capacity stays in use.
+  if (held?.availableForOffers) await ports.matchQueue.enqueue(held.queues.map((queueId) => ({ queueId, workerId })));
   return { assignmentId, jobId, workerId };
 }
 

@@ -20,7 +20,7 @@ export async function declineOffer(ports: RouterPorts, workerId: string, offerId
   const worker = await readWorker(ports, workerId);
   if (!worker) throw new AppError('notFound', `The worker '${workerId}' was not found.`);
   const offer = worker.body.offers.find((o) => o.offerId === offerId);
-  if (!offer) throw offerGone(worker.body, workerId, offerId);
+  if (!offer) throw offerGone(worker.body, workerId, offerId, 'decline');
   const retryAt = options.retryOfferAt ? toWireTime(options.retryOfferAt) : undefined;
 
   const declined = await mutateDocument(ports, jobs, offer.jobId, (job, now) => {
@@ -29,7 +29,7 @@ export async function declineOffer(ports: RouterPorts, workerId: string, offerId
     routing.declines = [...routing.declines.filter((d) => d.workerId !== workerId), { workerId, at: toWireTime(now), retryAt }];
     return true;
   });
-  if (!(await endWorkerOffer(ports, workerId, offerId, 'declined'))) throw offerGone(worker.body, workerId, offerId);
+  if (!(await endWorkerOffer(ports, workerId, offerId, 'declined'))) throw offerGone(worker.body, workerId, offerId, 'decline');
   await ports.scheduler.cancel(offerTimerId(offerId));
   const job = declined?.document.body;
   if (!job) return;

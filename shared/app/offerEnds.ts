@@ -1,5 +1,5 @@
 import { offerEvents } from '../domain/routing/routerEvents';
-import { jobRouting, type EngineJob, type JobOfferRecord, type OfferEnd } from '../domain/routing/routingState';
+import { jobRouting, type EngineJob, type EngineWorker, type JobOfferRecord, type OfferEnd } from '../domain/routing/routingState';
 import { endOffer } from '../domain/routing/workerHoldings';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
@@ -18,6 +18,14 @@ export const offerTimerId = (offerId: string) => `offerExpiry:${offerId}`;
 export async function endWorkerOffer(ports: RouterPorts, workerId: string, offerId: string, how: OfferEnd): Promise<boolean> {
   const result = await mutateDocument(ports, workers, workerId, (worker, now) => endOffer(worker, offerId, how, now));
   return result?.changed ?? false;
+}
+
+/** Capacity came back on these workers: let each look for waiting jobs in its queues. */
+async function rematchWorkers(ports: RouterPorts, workerIds: readonly string[]): Promise<void> {
+  for (const workerId of new Set(workerIds)) {
+    const worker = await ports.store.get<EngineWorker>('workers', workerId);
+    if (worker?.body.availableForOffers) await ports.matchQueue.enqueue(worker.body.queues.map((queueId) => ({ queueId, workerId })));
+  }
 }
 
 /** Removes the offer from the job's open offers; the removed record, if it was there. */
@@ -44,13 +52,16 @@ export async function revokeFromWorkers(
   how: OfferEnd = 'revoked',
 ): Promise<void> {
   const events: RouterEvent[] = [];
+  const freed: string[] = [];
   for (const offer of offers) {
     if (await endWorkerOffer(ports, offer.workerId, offer.offerId, how)) {
       events.push(offerEvents.ended(eventContext(ports), 'RouterWorkerOfferRevoked', offer, job));
+      freed.push(offer.workerId);
     }
     await ports.scheduler.cancel(offerTimerId(offer.offerId));
   }
   await publish(ports, events);
+  await rematchWorkers(ports, freed);
 }
 
 /**
