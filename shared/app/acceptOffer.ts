@@ -1,6 +1,6 @@
 import { offerEvents } from '../domain/routing/routerEvents';
-import { jobRouting, workerRouting, type EngineJob, type EngineWorker, type JobOfferRecord } from '../domain/routing/routingState';
-import { acceptHeldOffer } from '../domain/routing/workerHoldings';
+import { jobRouting, recordEndedOffer, workerRouting, type EngineJob, type EngineWorker, type JobOfferRecord } from '../domain/routing/routingState';
+import { acceptHeldOffer, releaseAssignment } from '../domain/routing/workerHoldings';
 import { toWireTime } from '../domain/wireTime';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
@@ -39,54 +39,90 @@ export function offerGone(worker: EngineWorker, workerId: string, offerId: strin
   }
 }
 
+export interface Acceptance {
+  jobId: string;
+  workerId: string;
+  offerId: string;
+  assignmentId: string;
+  assignedAt: string;
+}
+
 /**
- * `:accept`. The job is written first and alone decides: it must still be queued with this offer
- * open, and its etag-conditional write lets exactly one of any number of concurrent accepts through
- * (the others get 409). The worker's offer then becomes the assignment (same capacity), and the job's
- * other offers are revoked. If the process stops in between, the offer's expiry timer finishes it.
+ * `:accept`, in two conditional writes. The worker first: its offer becomes the assignment (same
+ * capacity), which settles the offer against a concurrent decline, expiry or revocation — whichever
+ * writes the worker first wins. Then the job: it must still be queued with this offer open, and its
+ * write lets exactly one of any number of concurrent accepts through (the others get 409 and their
+ * workers are released). A crash in between is rolled forward by the offer's expiry timer.
  */
 export async function acceptOffer(ports: RouterPorts, workerId: string, offerId: string): Promise<AcceptJobOfferResult> {
   const worker = await readWorker(ports, workerId);
   if (!worker) throw new AppError('notFound', `The worker '${workerId}' was not found.`);
   const offer = worker.body.offers.find((o) => o.offerId === offerId);
   if (!offer) throw offerGone(worker.body, workerId, offerId, 'accept');
-  const jobId = offer.jobId;
-  const assignmentId = ports.newId();
+  const acceptance: Acceptance = { jobId: offer.jobId, workerId, offerId, assignmentId: ports.newId(), assignedAt: toWireTime(ports.clock.now()) };
 
+  const converted = await mutateDocument(ports, workers, workerId, (w, now) => acceptHeldOffer(w, offerId, { assignmentId: acceptance.assignmentId, jobId: acceptance.jobId, assignedAt: acceptance.assignedAt }, now));
+  if (!converted?.changed) throw offerGone(converted?.document.body ?? worker.body, workerId, offerId, 'accept');
+
+  const outcome = await assignJob(ports, acceptance);
+  if (outcome.refusal) {
+    await rollBackAcceptance(ports, acceptance, outcome.refusal.reason === 'conflict' ? 'acceptedElsewhere' : 'revoked');
+    throw outcome.refusal;
+  }
+  await ports.scheduler.cancel(offerTimerId(offerId));
+  if (outcome.job) {
+    await publish(ports, [offerEvents.accepted(eventContext(ports), converted.document.body, outcome.job, offerId, acceptance.assignmentId)]);
+    await revokeFromWorkers(ports, outcome.job, outcome.others, 'acceptedElsewhere');
+  }
+  // An accept frees an offer slot (maxConcurrentOffers) even though the capacity stays in use.
+  if (converted.document.body.availableForOffers) await ports.matchQueue.enqueue(converted.document.body.queues.map((queueId) => ({ queueId, workerId })));
+  return { assignmentId: acceptance.assignmentId, jobId: acceptance.jobId, workerId };
+}
+
+interface JobOutcome {
+  /** The job as assigned by this call (undefined when it already was: a repeated roll-forward). */
+  job?: EngineJob;
+  others: JobOfferRecord[];
+  refusal?: AppError;
+}
+
+/** The job half of an accept; idempotent (the expiry timer repeats it to roll a crashed accept forward). */
+export async function assignJob(ports: RouterPorts, acceptance: Acceptance): Promise<JobOutcome> {
+  const { jobId, offerId, workerId, assignmentId } = acceptance;
   let others: JobOfferRecord[] = [];
-  const assigned = await mutateDocument(ports, jobs, jobId, (job, now) => {
+  let refusal: AppError | undefined;
+  const result = await mutateDocument(ports, jobs, jobId, (job) => {
+    refusal = undefined;
     const routing = jobRouting(job);
-    if (routing.acceptedOfferId === offerId) throw new AppError('conflict', `The offer '${offerId}' was already accepted.`);
+    if (job.assignments[assignmentId]) return false;
     if (job.status === 'assigned' || job.status === 'completed') {
-      throw new AppError('conflict', `The job '${jobId}' was already accepted by another worker.`);
+      refusal = new AppError('conflict', `The job '${jobId}' was already accepted by another worker.`);
+      return false;
     }
-    if (!routing.offers.some((o) => o.offerId === offerId)) {
-      throw new AppError('notFound', `Offer not found. OfferId: ${offerId}, WorkerId: ${workerId}. The job '${jobId}' is ${job.status} and no longer holds this offer.`);
+    if (job.status !== 'queued' || !routing.offers.some((o) => o.offerId === offerId)) {
+      refusal = new AppError('notFound', `Offer not found. OfferId: ${offerId}, WorkerId: ${workerId}. The job '${jobId}' is ${job.status} and no longer holds this offer.`);
+      return false;
     }
-    const at = toWireTime(now);
     job.status = 'assigned';
-    job.assignments[assignmentId] = { assignmentId, workerId, assignedAt: at };
+    job.assignments[assignmentId] = { assignmentId, workerId, assignedAt: acceptance.assignedAt };
     others = routing.offers.filter((o) => o.offerId !== offerId);
     routing.offers = [];
     routing.acceptedOfferId = offerId;
-    routing.assignedAt = at;
+    routing.assignedAt = acceptance.assignedAt;
     return true;
   });
-  if (!assigned) throw new AppError('notFound', `The job '${jobId}' of offer '${offerId}' no longer exists.`);
-
-  const job = assigned.document.body;
-  const held = await completeAcceptance(ports, job, workerId, offerId, assignmentId);
-  await publish(ports, [offerEvents.accepted(eventContext(ports), held ?? worker.body, job, offerId, assignmentId)]);
-  await revokeFromWorkers(ports, job, others, 'acceptedElsewhere');
-  // An accept frees an offer slot (maxConcurrentOffers) even though the capacity stays in use.
-  if (held?.availableForOffers) await ports.matchQueue.enqueue(held.queues.map((queueId) => ({ queueId, workerId })));
-  return { assignmentId, jobId, workerId };
+  if (!result) return { others, refusal: new AppError('notFound', `The job '${jobId}' of offer '${offerId}' no longer exists.`) };
+  return { job: result.changed ? result.document.body : undefined, others, refusal };
 }
 
-/** The worker half of an accept: the offer becomes the assignment. Idempotent (also the repair path). */
-export async function completeAcceptance(ports: RouterPorts, job: EngineJob, workerId: string, offerId: string, assignmentId: string): Promise<EngineWorker | undefined> {
-  const assignedAt = job.assignments[assignmentId]?.assignedAt ?? toWireTime(ports.clock.now());
-  const result = await mutateDocument(ports, workers, workerId, (worker, now) => acceptHeldOffer(worker, offerId, { assignmentId, jobId: job.id, assignedAt }, now));
-  await ports.scheduler.cancel(offerTimerId(offerId));
-  return result?.document.body;
+/** The job refused: the worker's new assignment is released and the offer recorded as ended. */
+export async function rollBackAcceptance(ports: RouterPorts, acceptance: Acceptance, how: 'acceptedElsewhere' | 'revoked'): Promise<void> {
+  const released = await mutateDocument(ports, workers, acceptance.workerId, (worker, now) => {
+    if (!releaseAssignment(worker, acceptance.assignmentId, now)) return false;
+    recordEndedOffer(worker, { offerId: acceptance.offerId, jobId: acceptance.jobId, how });
+    return true;
+  });
+  await ports.scheduler.cancel(offerTimerId(acceptance.offerId));
+  const body = released?.document.body;
+  if (released?.changed && body?.availableForOffers) await ports.matchQueue.enqueue(body.queues.map((queueId) => ({ queueId, workerId: acceptance.workerId })));
 }

@@ -30,10 +30,13 @@ export async function cancelJob(ports: RouterPorts, jobId: string, options: Canc
   const assignments = openAssignments(existing.body);
   for (const ref of assignments) await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
   let offers: JobOfferRecord[] = [];
+  let held: AssignmentRef[] = [];
   const document = await modifyResource(ports, jobs, jobId, (job, now) => {
     if (isTerminal(job.status)) {
       throw new AppError('conflict', `The job '${jobId}' is ${job.status}; only a job that is not closed or cancelled can be cancelled.`);
     }
+    // An accept may have landed since the first read: release what the job holds as written.
+    held = openAssignments(job);
     const routing = jobRouting(job);
     offers = routing.offers;
     routing.offers = [];
@@ -43,5 +46,7 @@ export async function cancelJob(ports: RouterPorts, jobId: string, options: Canc
     addNote(job, options.note, now);
   });
   await publish(ports, [jobEvents.cancelled(eventContext(ports), document.body, options.note)]);
-  await releaseJobHoldings(ports, document.body, offers, assignments);
+  const fresh = held.filter((ref) => !assignments.some((a) => a.assignmentId === ref.assignmentId));
+  for (const ref of fresh) await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
+  await releaseJobHoldings(ports, document.body, offers, [...assignments, ...fresh]);
 }

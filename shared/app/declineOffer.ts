@@ -4,43 +4,40 @@ import { jobRouting } from '../domain/routing/routingState';
 import { toSortableTime, toWireTime } from '../domain/wireTime';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { offerGone } from './acceptOffer';
+import { AppError } from './AppError';
 import { mutateDocument } from './mutateDocument';
 import { endWorkerOffer, offerTimerId } from './offerEnds';
 import { eventContext, jobs, publish, readWorker } from './routingDocuments';
-import { AppError } from './AppError';
 
 export const retryTimerId = (jobId: string, workerId: string) => `retryOffer:${jobId}:${workerId}`;
 
 /**
- * `:decline`. The job records the decline first (so the worker is not offered it again), then the
- * worker's capacity is released and the job goes to the next worker. With `retryOfferAt` the worker
- * becomes eligible again at that time, when the job is matched again (CONCEPTS.md §10).
+ * `:decline`. The worker first: removing the offer there settles it against a concurrent accept or
+ * expiry, and frees the capacity. The job then records the decline (the worker is not offered the job
+ * again; until then its stale offer record already keeps it out) and goes to the next worker. With
+ * `retryOfferAt` the worker is eligible again at that time, when the job is matched again.
  */
 export async function declineOffer(ports: RouterPorts, workerId: string, offerId: string, options: DeclineJobOfferOptions): Promise<void> {
   const worker = await readWorker(ports, workerId);
   if (!worker) throw new AppError('notFound', `The worker '${workerId}' was not found.`);
   const offer = worker.body.offers.find((o) => o.offerId === offerId);
   if (!offer) throw offerGone(worker.body, workerId, offerId, 'decline');
+  if (!(await endWorkerOffer(ports, workerId, offerId, 'declined'))) {
+    throw offerGone((await readWorker(ports, workerId))?.body ?? worker.body, workerId, offerId, 'decline');
+  }
+  await ports.scheduler.cancel(offerTimerId(offerId));
   const retryAt = options.retryOfferAt ? toWireTime(options.retryOfferAt) : undefined;
-
   const declined = await mutateDocument(ports, jobs, offer.jobId, (job, now) => {
     const routing = jobRouting(job);
     routing.offers = routing.offers.filter((o) => o.offerId !== offerId);
     routing.declines = [...routing.declines.filter((d) => d.workerId !== workerId), { workerId, at: toWireTime(now), retryAt }];
     return true;
   });
-  if (!(await endWorkerOffer(ports, workerId, offerId, 'declined'))) throw offerGone(worker.body, workerId, offerId, 'decline');
-  await ports.scheduler.cancel(offerTimerId(offerId));
   const job = declined?.document.body;
-  if (!job) return;
-  if (retryAt && job.queueId) {
+  await publish(ports, [offerEvents.ended(eventContext(ports), 'RouterWorkerOfferDeclined', { offerId, workerId }, job ?? { id: offer.jobId })]);
+  if (!job?.queueId) return;
+  if (retryAt) {
     await ports.scheduler.schedule({ id: retryTimerId(job.id, workerId), kind: 'retryOffer', dueAt: toSortableTime(retryAt), payload: { jobId: job.id, workerId } });
   }
-  await publish(ports, [offerEvents.ended(eventContext(ports), 'RouterWorkerOfferDeclined', { offerId, workerId }, job)]);
-  if (job.queueId) {
-    await ports.matchQueue.enqueue([
-      { queueId: job.queueId, jobId: job.id },
-      ...worker.body.queues.map((queueId) => ({ queueId, workerId })),
-    ]);
-  }
+  await ports.matchQueue.enqueue([{ queueId: job.queueId, jobId: job.id }, ...worker.body.queues.map((queueId) => ({ queueId, workerId }))]);
 }

@@ -1,13 +1,13 @@
 import { offerEvents, workerEvents } from '../domain/routing/routerEvents';
-import { jobRouting } from '../domain/routing/routingState';
+import { jobRouting, workerRouting } from '../domain/routing/routingState';
 import { endOffer } from '../domain/routing/workerHoldings';
 import { refreshWorker } from '../domain/routing/workerCapacity';
 import type { RouterJobOffer } from '../domain/resources';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
-import { completeAcceptance } from './acceptOffer';
+import { assignJob, rollBackAcceptance } from './acceptOffer';
 import { mutateDocument } from './mutateDocument';
-import { endJobOffer, endWorkerOffer, revokeFromJobs } from './offerEnds';
+import { endJobOffer, endWorkerOffer, revokeFromJobs, revokeFromWorkers } from './offerEnds';
 import { eventContext, publish, readJob, readWorker, workers } from './routingDocuments';
 
 export interface OfferRef {
@@ -17,29 +17,32 @@ export interface OfferRef {
 }
 
 /**
- * The offer-expiry timer. An offer nobody answered expires: the job drops it and is matched again,
- * and the worker, treated as unavailable, is deregistered (CONCEPTS.md §2), which revokes its other
- * offers. The same timer repairs an offer that a crash left half-done: an accepted offer becomes the
- * assignment, an offer only one side knows is removed from that side.
+ * The offer-expiry timer. An offer nobody answered expires: the worker, treated as unavailable, is
+ * deregistered (CONCEPTS.md §2), which revokes its other offers, and the job drops the offer and is
+ * matched again. The same timer finishes what a crash left half-done: an accept the worker recorded
+ * is rolled forward onto the job (or back, if the job can no longer take it), and an offer only one
+ * side knows is removed from that side.
  */
 export async function expireOffer(ports: RouterPorts, ref: OfferRef): Promise<void> {
   const { offerId, jobId, workerId } = ref;
-  const job = await readJob(ports, jobId);
   const worker = await readWorker(ports, workerId);
-  const routing = job ? jobRouting(job.body) : undefined;
-  if (job && routing?.acceptedOfferId === offerId) {
-    const assignment = Object.values(job.body.assignments).find((a) => a.workerId === workerId);
-    if (assignment) {
-      await completeAcceptance(ports, job.body, workerId, offerId, assignment.assignmentId);
-      return;
+  const job = await readJob(ports, jobId);
+  const about = job?.body ?? { id: jobId };
+  const accepted = worker ? workerRouting(worker.body).endedOffers.find((e) => e.offerId === offerId && e.how === 'accepted') : undefined;
+  if (accepted?.assignmentId && worker?.body.assignedJobs.some((a) => a.assignmentId === accepted.assignmentId)) {
+    const acceptance = { jobId, workerId, offerId, assignmentId: accepted.assignmentId, assignedAt: worker.body.assignedJobs.find((a) => a.assignmentId === accepted.assignmentId)?.assignedAt ?? '' };
+    const outcome = await assignJob(ports, acceptance);
+    if (outcome.refusal) await rollBackAcceptance(ports, acceptance, outcome.refusal.reason === 'conflict' ? 'acceptedElsewhere' : 'revoked');
+    else if (outcome.job) {
+      await publish(ports, [offerEvents.accepted(eventContext(ports), worker.body, outcome.job, offerId, acceptance.assignmentId)]);
+      await revokeFromWorkers(ports, outcome.job, outcome.others, 'acceptedElsewhere');
     }
+    return;
   }
   const workerHolds = worker?.body.offers.some((o) => o.offerId === offerId) ?? false;
-  const jobHolds = routing?.offers.some((o) => o.offerId === offerId) ?? false;
-  const about = job?.body ?? { id: jobId };
+  const jobHolds = job ? jobRouting(job.body).offers.some((o) => o.offerId === offerId) : false;
   if (workerHolds && jobHolds) {
-    await endJobOffer(ports, jobId, offerId);
-    await expireAndDeregister(ports, workerId, offerId, about);
+    if (await expireAndDeregister(ports, workerId, offerId, about)) await endJobOffer(ports, jobId, offerId);
   } else if (workerHolds) {
     if (await endWorkerOffer(ports, workerId, offerId, 'revoked')) {
       await publish(ports, [offerEvents.ended(eventContext(ports), 'RouterWorkerOfferRevoked', { offerId, workerId }, about)]);
@@ -50,7 +53,8 @@ export async function expireOffer(ports: RouterPorts, ref: OfferRef): Promise<vo
   if (job?.body.queueId) await ports.matchQueue.enqueue([{ queueId: job.body.queueId, jobId }]);
 }
 
-async function expireAndDeregister(ports: RouterPorts, workerId: string, offerId: string, job: Parameters<typeof offerEvents.ended>[3]): Promise<void> {
+/** Worker first: the offer expires there unless an accept or decline got there first. */
+async function expireAndDeregister(ports: RouterPorts, workerId: string, offerId: string, job: Parameters<typeof offerEvents.ended>[3]): Promise<boolean> {
   let others: RouterJobOffer[] = [];
   let deregistered = false;
   const result = await mutateDocument(ports, workers, workerId, (worker, now) => {
@@ -62,9 +66,10 @@ async function expireAndDeregister(ports: RouterPorts, workerId: string, offerId
     refreshWorker(worker);
     return true;
   });
-  if (!result?.changed) return;
+  if (!result?.changed) return false;
   const events: RouterEvent[] = [offerEvents.ended(eventContext(ports), 'RouterWorkerOfferExpired', { offerId, workerId }, job)];
   if (deregistered) events.push(workerEvents.deregistered(eventContext(ports), workerId));
   await publish(ports, events);
   await revokeFromJobs(ports, workerId, others);
+  return true;
 }

@@ -9,8 +9,8 @@ import { toWireTime } from '../domain/wireTime';
 import type { RouterJobOffer } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { mutateDocument } from './mutateDocument';
-import { endWorkerOffer, offerTimerId } from './offerEnds';
-import { eventContext, jobs, publish, workers } from './routingDocuments';
+import { endJobOffer, endWorkerOffer, offerTimerId } from './offerEnds';
+import { eventContext, jobs, publish, readWorker, workers } from './routingDocuments';
 
 /** When a policy does not say (the service's documented example uses 60 s). */
 export const DEFAULT_OFFER_EXPIRES_AFTER_SECONDS = 60;
@@ -60,6 +60,15 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
     await endWorkerOffer(ports, workerId, offerId, 'revoked');
     await ports.scheduler.cancel(timerId);
     return 'jobDone';
+  }
+  // The worker may have dropped the reservation between the two writes (it deregistered, changed, or
+  // another of its offers expired): then the job must not keep naming the offer.
+  const after = await readWorker(ports, workerId);
+  const stillHeld = after?.body.offers.some((o) => o.offerId === offerId) || after?.body.assignedJobs.some((a) => a.jobId === job.id);
+  if (!stillHeld) {
+    await endJobOffer(ports, job.id, offerId);
+    await ports.scheduler.cancel(timerId);
+    return 'workerUnfit';
   }
   await publish(ports, [offerEvents.issued(eventContext(ports), reserved.document.body, recorded.document.body, held)]);
   return 'issued';

@@ -33,23 +33,29 @@ export async function runMatching(ports: RouterPorts, request: MatchRequest): Pr
   return matchQueue(ports, target, request.workerId);
 }
 
+/** Rounds of candidate selection per job when a chosen worker changed before its offer (a race). */
+const MAX_ROUNDS = 3;
+
 /** Tops the job's open offers up to the mode's maxConcurrentOffers, best candidates first. */
 export async function matchJob(ports: RouterPorts, job: EngineJob, target: QueueWithPolicy): Promise<number> {
-  if (!isMatchable(job)) return 0;
   const mode = modeOf(target.policy);
-  const wanted = (mode.maxConcurrentOffers ?? 1) - jobRouting(job).offers.length;
-  if (wanted < 1) return 0;
   let issued = 0;
-  for (const worker of await selectCandidates(ports, job, mode, wanted)) {
-    const outcome = await issueOffer(ports, job, worker.id, target.policy);
-    if (outcome === 'issued') issued++;
-    if (outcome === 'jobDone') break;
-    if (outcome === 'issued') {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (!isMatchable(job)) return issued;
+    const wanted = (mode.maxConcurrentOffers ?? 1) - jobRouting(job).offers.length;
+    if (wanted < 1) return issued;
+    let unfit = false;
+    for (const worker of await selectCandidates(ports, job, mode, wanted)) {
+      const outcome = await issueOffer(ports, job, worker.id, target.policy);
+      if (outcome === 'jobDone') return issued;
+      if (outcome === 'workerUnfit') unfit = true;
+      if (outcome === 'issued') issued++;
       // The next offer is recorded on the job as it is now.
       const fresh = await readJob(ports, job.id);
-      if (!fresh) break;
+      if (!fresh) return issued;
       job = fresh.body;
     }
+    if (!unfit) return issued;
   }
   return issued;
 }

@@ -1,6 +1,6 @@
 import { applyClose, assignmentHoldsCapacity } from '../domain/routing/jobLifecycle';
 import { jobEvents } from '../domain/routing/routerEvents';
-import { jobRouting } from '../domain/routing/routingState';
+import { jobRouting, type EngineJob } from '../domain/routing/routingState';
 import { releaseAssignment } from '../domain/routing/workerHoldings';
 import { parseInstant } from '../domain/wireTime';
 import type { RouterPorts } from '../ports/RouterPorts';
@@ -52,5 +52,20 @@ async function release(ports: RouterPorts, ref: AssignmentRef): Promise<void> {
   const released = await mutateDocument(ports, workers, ref.workerId, (worker, now) => releaseAssignment(worker, ref.assignmentId, now));
   if (released?.changed && released.document.body.availableForOffers) {
     await ports.matchQueue.enqueue(released.document.body.queues.map((queueId) => ({ queueId, workerId: ref.workerId })));
+  }
+}
+
+/**
+ * Runs a job change that scheduled the assignment's settle timer first (for crash safety). If the
+ * change is refused, the timer it replaced may have belonged to a pending close: put that one back.
+ */
+export async function rearmOnRefusal<T>(ports: RouterPorts, ref: AssignmentRef, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (error) {
+    const job = await ports.store.get<EngineJob>('jobs', ref.jobId);
+    const pending = job ? jobRouting(job.body).pendingClose : undefined;
+    if (pending?.assignmentId === ref.assignmentId) await ports.scheduler.schedule(settleTimer(ref, new Date(parseInstant(pending.closeAt))));
+    throw error;
   }
 }

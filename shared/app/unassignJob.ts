@@ -7,7 +7,7 @@ import { AppError } from './AppError';
 import { noAssignment } from './completeJob';
 import { modifyResource } from './modifyResource';
 import { eventContext, jobs, publish, readJob } from './routingDocuments';
-import { settleAssignment, settleTimer } from './settleAssignment';
+import { rearmOnRefusal, settleAssignment, settleTimer } from './settleAssignment';
 
 export interface UnassignJobResult {
   jobId: string;
@@ -37,7 +37,7 @@ export async function unassignJob(ports: RouterPorts, jobId: string, assignmentI
   refuseUnassign(existing.body, jobId);
   await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
 
-  const document = await modifyResource(ports, jobs, jobId, (job) => {
+  const document = await rearmOnRefusal(ports, ref, () => modifyResource(ports, jobs, jobId, (job) => {
     if (!job.assignments[assignmentId]) throw noAssignment(jobId, assignmentId);
     refuseUnassign(job, jobId);
     const routing = jobRouting(job);
@@ -52,7 +52,7 @@ export async function unassignJob(ports: RouterPorts, jobId: string, assignmentI
     } else {
       job.status = 'queued';
     }
-  });
+  }));
   await settleAssignment(ports, ref);
   const job = document.body;
   const context = eventContext(ports);
