@@ -75,14 +75,17 @@ async function matchQueue(ports: RouterPorts, target: QueueWithPolicy, workerId:
     if (!(await anyOfferableWorker(ports, queueId))) return issued;
     if (workerId !== undefined && scanned >= WORKER_SCAN_LIMIT) return issued;
     const page = await ports.store.range<EngineJob>('jobs', { key: JOB_MATCH_ORDER, from, to: range.to, limit: PAGE });
+    // The worker is read again only after it was offered something (its room changed).
+    let worker = workerId === undefined ? undefined : (await readWorker(ports, workerId))?.body;
     for (const doc of page) {
       scanned++;
       if (workerId !== undefined) {
-        const worker = await readWorker(ports, workerId);
-        if (!worker || !worker.body.queues.includes(queueId) || offerableChannels(worker.body).length === 0) return issued;
-        if (ineligibility(doc.body, worker.body, mode, ports.clock.now())) continue;
+        if (!worker || !worker.queues.includes(queueId) || offerableChannels(worker).length === 0) return issued;
+        if (ineligibility(doc.body, worker, mode, ports.clock.now())) continue;
       }
-      issued += await matchJob(ports, doc.body, target);
+      const offered = await matchJob(ports, doc.body, target);
+      issued += offered;
+      if (offered > 0 && workerId !== undefined) worker = (await readWorker(ports, workerId))?.body;
     }
     const last = page[page.length - 1];
     if (page.length < PAGE || !last) return issued;

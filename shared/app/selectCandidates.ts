@@ -83,14 +83,16 @@ async function longestIdle(ports: RouterPorts, queueId: string, channelId: strin
   const range = prefixRange(queueId, channelId);
   const chosen: EngineWorker[] = [];
   let from = range.from;
+  // Usually the first workers in idle order are eligible: read a few more than wanted, not a full page.
+  const limit = Math.min(PAGE, wanted * 2 + 4);
   for (;;) {
-    const page = await ports.store.range<EngineWorker>('workers', { key: WORKER_IDLE_ORDER, from, to: range.to, limit: PAGE });
+    const page = await ports.store.range<EngineWorker>('workers', { key: WORKER_IDLE_ORDER, from, to: range.to, limit });
     for (const doc of page) {
       if (eligible(doc.body)) chosen.push(doc.body);
       if (chosen.length >= wanted) return chosen.sort(byLongestIdle);
     }
     const last = page[page.length - 1];
-    if (page.length < PAGE || !last) return chosen.sort(byLongestIdle);
+    if (page.length < limit || !last) return chosen.sort(byLongestIdle);
     // The first value after the last one read: keys are unique (they end with the worker id).
     const lastValue = (last.keys[WORKER_IDLE_ORDER] as string[]).find((v) => v >= range.from && v < range.to) ?? range.to;
     from = `${lastValue}\u0000`;

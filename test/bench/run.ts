@@ -1,75 +1,108 @@
 /**
  * `npm run bench`: figures for the embedded host, printed, never asserted (timing goals live here,
- * not in unit tests). Requests go through the real signing client over loopback HTTP.
+ * not in unit tests). Requests go through the real signing client over loopback HTTP; populations
+ * are seeded straight into the store.
+ *
+ * Sections (BENCH_ONLY=memory,api,offer,backlog,lifecycle,get runs a subset; BENCH_WAITING_JOBS and
+ * BENCH_SEED_BUDGET_S change the backlog of 1b):
+ *   0 api        single requests: upserts, GET, list filters, blocked delete, upserts on a file
+ *   1 offer      create → offer at 1k / 10k / 100k workers (three distribution modes at 10k)
+ *   1b backlog   create → offer at 15k workers / 5k queues next to 500k waiting jobs
+ *   2 lifecycle  full lifecycles per second through HTTP, in memory and on a SQLite file
+ *   3 get        GET-by-id through the router vs a bare node:http server with the same answer
+ *   4 memory     resident bytes per worker and per job (runs first: the cleanest baseline)
  */
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
-import { workerResource } from '../../shared/domain/resources';
-import { startEmbeddedHost } from '../../shared/hosting/startEmbeddedHost';
-import { silentLogger } from '../../shared/ports/Logger';
-import { createSignedClient, patch } from '../support/signedClient';
+import { apiBasics } from './apiBasics';
+import { createToOfferByPopulation, createToOfferWithBacklog, type BacklogFigures, type OfferFigures } from './createToOffer';
+import { getThroughput, type GetFigures } from './getThroughput';
+import { lifecyclesPerSecond, type LifecycleFigures } from './lifecycles';
+import { memoryPerDocument, type MemoryFigures } from './memory';
+import { bytes, ms, seconds, thousands } from './stats';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'lifecycle', 'get'] as const;
+type Section = (typeof SECTIONS)[number];
 
-async function timed(label: string, count: number, run: (i: number) => Promise<void>): Promise<void> {
-  const samples: number[] = [];
-  const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    const t = performance.now();
-    await run(i);
-    samples.push(performance.now() - t);
-  }
-  const total = performance.now() - started;
-  samples.sort((a, b) => a - b);
-  console.log(`${label.padEnd(58)} ${String(count).padStart(5)} req  ${(count / (total / 1000)).toFixed(0).padStart(6)} req/s  p50 ${percentile(samples, 50).toFixed(2)} ms  p99 ${percentile(samples, 99).toFixed(2)} ms`);
+interface Results {
+  memory?: MemoryFigures;
+  offers?: OfferFigures[];
+  backlog?: BacklogFigures;
+  lifecycles?: LifecycleFigures[];
+  get?: GetFigures;
 }
 
-/** Fills the store directly (faster than HTTP) with `count` workers spread over 100 queues. */
-async function seedWorkers(store: ReturnType<typeof openSqliteStore>, count: number, from: number): Promise<void> {
-  const now = new Date();
-  for (let i = from; i < from + count; i++) {
-    const id = `w-${String(i).padStart(6, '0')}`;
-    const body = workerResource.build(
-      { capacity: 10, queues: [`q-${i % 100}`], channels: [{ channelId: i % 2 ? 'voice' : 'chat', capacityCostPerJob: 5 }], availableForOffers: i % 3 !== 0 },
-      { id, now, newId: randomUUID },
-    );
-    await store.create({ collection: 'workers', id, lastModified: now.toISOString(), body, keys: workerResource.indexKeys(body, now) });
+function selectedSections(): Set<Section> {
+  const only = process.env['BENCH_ONLY'];
+  if (!only) return new Set(SECTIONS);
+  const wanted = only.split(',').map((s) => s.trim());
+  const unknown = wanted.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length) throw new Error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  return new Set(wanted as Section[]);
+}
+
+const numberFromEnv = (name: string, fallback: number) => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+
+const loadAverage = () => os.loadavg().map((n) => n.toFixed(2)).join(' ');
+const line = (label: string, value: string) => `${label.padEnd(62)} ${value}`;
+const latency = (s: { p50: number; p99: number }) => `p99 ${ms(s.p99).padStart(9)}   (p50 ${ms(s.p50)})`;
+
+function summaryLines(results: Results): string[] {
+  const lines: string[] = [];
+  const offers = [...(results.offers ?? []), ...(results.backlog ? [results.backlog.offer] : [])];
+  for (const o of offers) lines.push(line(`create→offer, ${o.label}`, `${latency(o.latency)}${o.notOffered ? `   ${o.notOffered} jobs NOT offered` : ''}`));
+  if (results.backlog) {
+    const b = results.backlog;
+    lines.push(line(`worker registration → idle, ~${thousands(b.waitingJobs / 1000)} waiting jobs in its queue`, latency(b.registration)));
   }
+  for (const l of results.lifecycles ?? []) lines.push(line(`lifecycles/s, ${l.label}`, `${l.perSecond.toFixed(0).padStart(6)} /s   (per lifecycle p50 ${ms(l.lifecycle.p50)}, p99 ${ms(l.lifecycle.p99)})`));
+  if (results.get) {
+    const g = results.get;
+    lines.push(line('GET by id req/s, router vs bare node:http (replay client)', `${g.router.toFixed(0)} vs ${g.bare.toFixed(0)} /s   (${((g.router / g.bare) * 100).toFixed(0)}%; p99 ${ms(g.routerP99)} vs ${ms(g.bareP99)})`));
+    lines.push(line('GET by id req/s, router with its default request log (replay)', `${g.routerLogging.toFixed(0)} /s`));
+    lines.push(line('GET by id req/s, router vs bare node:http (SDK client)', `${g.sdkRouter.toFixed(0)} vs ${g.sdkBare.toFixed(0)} /s   (${((g.sdkRouter / g.sdkBare) * 100).toFixed(0)}%)`));
+  }
+  if (results.memory) {
+    const m = results.memory;
+    lines.push(line('resident bytes per worker / per job (in-memory SQLite)', `${bytes(m.rssPerWorker)} / ${bytes(m.rssPerJob)}   (JS heap ${bytes(m.heapPerWorker)} / ${bytes(m.heapPerJob)})`));
+  }
+  if (results.backlog) lines.push(line(`resident bytes per waiting job at ${thousands(results.backlog.waitingJobs)} jobs`, `${bytes(results.backlog.rssPerJob)}   (seeded in ${seconds(results.backlog.seedMs)})`));
+  return lines;
+}
+
+function printSummary(results: Results, elapsedMs: number): void {
+  console.log(`\n${'#'.repeat(100)}\nSUMMARY (whole bench ${seconds(elapsedMs)}; load average now ${loadAverage()}: above the core count means something else shared the CPUs)`);
+  for (const text of summaryLines(results)) console.log(`  ${text}`);
+  console.log('#'.repeat(100));
 }
 
 async function main(): Promise<void> {
-  const store = openSqliteStore({ path: ':memory:' });
-  const host = await startEmbeddedHost({ port: 0, dataDir: ':memory:', logger: silentLogger, store });
-  const client = createSignedClient(host.connectionString);
-  console.log(`Job Router bench — node ${process.version}, in-memory SQLite, signed requests over loopback\n`);
+  const started = performance.now();
+  const sections = selectedSections();
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`Job Router bench — node ${process.version}, ${os.cpus().length} × ${cpu}; signed requests over loopback; load average ${loadAverage()}`);
+  if (sections.size < SECTIONS.length) console.log(`(BENCH_ONLY: ${[...sections].join(', ')})`);
+  const results: Results = {};
 
-  await patch(client, '/routing/distributionPolicies/dp', { offerExpiresAfterSeconds: 30, mode: { kind: 'longestIdle' } });
-  await patch(client, '/routing/queues/q-0', { distributionPolicyId: 'dp' });
-  await timed('PATCH create queue', 500, async (i) => void (await patch(client, `/routing/queues/bench-${i}`, { distributionPolicyId: 'dp', labels: { tier: i % 5 } })));
-  await timed('PATCH update worker (merge patch, referential check)', 500, async (i) => void (await patch(client, '/routing/workers/bench', { capacity: 10 + (i % 7), queues: ['q-0'], availableForOffers: true })));
-  await timed('GET queue', 1000, async (i) => void (await client.pathUnchecked(`/routing/queues/bench-${i % 500}`).get()));
-
-  for (const [size, from] of [[1_000, 0], [9_000, 1_000]] as const) {
-    await seedWorkers(store, size, from);
-    const total = from + size;
-    await timed(`GET workers?queueId=q-7&maxpagesize=20 (${total} workers)`, 300, async () => void (await client.pathUnchecked('/routing/workers').get({ queryParameters: { queueId: 'q-7', maxpagesize: 20 } })));
-    await timed(`GET workers?state=active&hasCapacity=true&channelId=voice (${total})`, 300, async () => void (await client.pathUnchecked('/routing/workers').get({ queryParameters: { state: 'active', hasCapacity: true, channelId: 'voice', maxpagesize: 20 } })));
-    await timed(`DELETE blocked queue (reference check, ${total} workers)`, 300, async () => void (await client.pathUnchecked('/routing/queues/q-0').delete()));
+  if (sections.has('memory')) results.memory = await memoryPerDocument();
+  if (sections.has('api')) await apiBasics();
+  if (sections.has('offer')) results.offers = await createToOfferByPopulation();
+  if (sections.has('backlog')) {
+    results.backlog = await createToOfferWithBacklog({
+      workers: 15_000,
+      queues: 5_000,
+      waitingJobs: numberFromEnv('BENCH_WAITING_JOBS', 500_000),
+      backlogQueues: 1_000,
+      seedBudgetMs: numberFromEnv('BENCH_SEED_BUDGET_S', 120) * 1000,
+    });
   }
-  await host.close();
+  if (sections.has('lifecycle')) results.lifecycles = await lifecyclesPerSecond();
+  if (sections.has('get')) results.get = await getThroughput();
 
-  // The default deployment: a file in WAL mode with synchronous=FULL, so every 2xx is on disk.
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobrouter-bench-'));
-  const durable = await startEmbeddedHost({ port: 0, dataDir, logger: silentLogger });
-  const durableClient = createSignedClient(durable.connectionString);
-  await patch(durableClient, '/routing/distributionPolicies/dp', { offerExpiresAfterSeconds: 30, mode: { kind: 'longestIdle' } });
-  await timed('PATCH create queue (SQLite file, fsync per write)', 500, async (i) => void (await patch(durableClient, `/routing/queues/bench-${i}`, { distributionPolicyId: 'dp' })));
-  await durable.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  printSummary(results, performance.now() - started);
 }
 
 main().catch((error: unknown) => {

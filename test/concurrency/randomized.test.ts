@@ -25,7 +25,7 @@ import type { RouterPorts } from '../../shared/ports/RouterPorts';
 import { findViolations, readSnapshot, type InvariantOptions, type StoreSnapshot, type Violation } from '../support/invariants';
 import { TestClock } from '../support/testClock';
 import { InterleavingStore } from './interleavingStore';
-import { seededRandom, type Random } from './prng';
+import { seededRandom, type Random } from '../support/prng';
 
 /**
  * Randomized concurrency test of the routing engine, straight on the use cases (no HTTP). A seeded

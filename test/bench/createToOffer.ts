@@ -1,0 +1,198 @@
+/**
+ * Figure 1: create → offer. One job at a time: t0, signed PATCH of the job, `engine.idle()` (matching
+ * has run), t1; then the job's `_routing.offers` is read from the store to check the offer exists.
+ */
+import { performance } from 'node:perf_hooks';
+import { patch } from '../support/signedClient';
+import { expectStatus, openOffers, putPolicy, startBenchHost, type BenchHost, type ModeKind } from './benchHost';
+import { perUnit } from './countingStore';
+import { describeGc, difference, readMemory, watchGc } from './memoryProbe';
+import { CHANNEL, WORKER_CAPACITY, planPopulation, pickOne, queueIdOf, random, seedQueues, seedWaitingJobs, seedWorkers, selectorsFor, type Population, type SeedResult } from './population';
+import { bytes, heading, ms, note, perSecond, row, seconds, summarise, thousands, timed, type Summary } from './stats';
+
+export interface OfferFigures {
+  label: string;
+  latency: Summary;
+  patch: Summary;
+  notOffered: number;
+}
+
+interface Measurement {
+  label: string;
+  /** Job ids start with this (unique per measurement). */
+  prefix: string;
+  count: number;
+  warmup: number;
+  /** Queues (by index) the jobs go to, visited with a prime stride. */
+  queueIndexes: readonly number[];
+}
+
+const JOBS_PER_FIGURE = 1_000;
+const WARMUP_JOBS = 25;
+
+interface JobSample {
+  /** PATCH sent → engine idle. */
+  createToOffer: number;
+  /** PATCH sent → response read. */
+  patch: number;
+  offered: boolean;
+}
+
+/** The k-th job of a measurement: to one of the measured queues, selecting a worker of that queue. */
+function jobBody(population: Population, m: Measurement, k: number, rand: () => number) {
+  const q = m.queueIndexes[(k * 7919) % m.queueIndexes.length] ?? 0;
+  const target = pickOne(rand, population.byQueue[q] ?? []);
+  return { queueId: queueIdOf(q), channelId: CHANNEL, priority: 1, requestedWorkerSelectors: selectorsFor(target, rand), labels: { customer: `bench-${k}` } };
+}
+
+async function createOneJob(bench: BenchHost, jobId: string, body: object): Promise<JobSample> {
+  const t0 = performance.now();
+  const response = await patch(bench.client, `/routing/jobs/${jobId}`, body);
+  const t1 = performance.now();
+  await bench.host.engine.idle();
+  const t2 = performance.now();
+  expectStatus(response, ['201'], `PATCH job ${jobId}`);
+  return { createToOffer: t2 - t0, patch: t1 - t0, offered: (await openOffers(bench.store, jobId)) > 0 };
+}
+
+async function measureCreateToOffer(bench: BenchHost, population: Population, m: Measurement): Promise<OfferFigures> {
+  const rand = random(m.prefix.length * 131 + m.count);
+  for (let k = 0; k < m.warmup; k++) await createOneJob(bench, `${m.prefix}-warm-${k}`, jobBody(population, m, k, rand));
+
+  bench.takeStoreCalls();
+  const gc = watchGc();
+  const started = performance.now();
+  const samples: JobSample[] = [];
+  for (let k = m.warmup; k < m.warmup + m.count; k++) samples.push(await createOneJob(bench, `${m.prefix}-${k}`, jobBody(population, m, k, rand)));
+  const elapsedMs = performance.now() - started;
+  const pauses = gc.stop();
+  const calls = bench.takeStoreCalls();
+  calls.get -= m.count; // the check read of each job is the bench's, not the engine's
+
+  const figures: OfferFigures = {
+    label: m.label,
+    latency: summarise(samples.map((s) => s.createToOffer)),
+    patch: summarise(samples.map((s) => s.patch)),
+    notOffered: samples.filter((s) => !s.offered).length,
+  };
+  row(`create→offer ${m.label}`, figures.latency, elapsedMs, 'jobs');
+  note(`PATCH round trip alone p50 ${ms(figures.patch.p50)}, p99 ${ms(figures.patch.p99)}; max create→offer ${ms(figures.latency.max)}; jobs without an offer: ${figures.notOffered}`);
+  note(`per job (PATCH + matching): ${perUnit(calls, m.count)}; ${describeGc(pauses)}`);
+  return figures;
+}
+
+function printSeeding(what: string, result: SeedResult): void {
+  note(
+    `seeded ${thousands(result.count)} ${what} in ${seconds(result.elapsedMs)} (${thousands(perSecond(result.count, result.elapsedMs))}/s, ` +
+      `avg body ${(result.bodyBytes / Math.max(1, result.count)).toFixed(0)} B, ${(result.keyRows / Math.max(1, result.count)).toFixed(1)} index rows each)`,
+  );
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** A host with one policy, `queueCount` queues and the population's workers, seeded directly. */
+async function populatedHost(population: Population, mode: ModeKind): Promise<BenchHost> {
+  const bench = await startBenchHost();
+  await putPolicy(bench.client, 'dp', mode);
+  await seedQueues(bench.store, population.queueCount, 'dp');
+  printSeeding('workers', await seedWorkers(bench.store, population.workers));
+  await bench.settle();
+  return bench;
+}
+
+const QUEUES = 1_000;
+
+/** 1k, 10k and 100k workers over 1k queues; longest idle everywhere, round robin and best worker at 10k. */
+export async function createToOfferByPopulation(sizes: readonly number[] = [1_000, 10_000, 100_000]): Promise<OfferFigures[]> {
+  heading(`1. create → offer by population (${thousands(QUEUES)} queues, workers in 1–3 queues, capacity 5, 3 labels; 1–2 selectors per job)`);
+  const results: OfferFigures[] = [];
+  for (const size of sizes) {
+    const population = planPopulation(size, QUEUES, size);
+    console.log(`-- ${thousands(size)} workers (${(population.workers.reduce((n, w) => n + w.queues.length, 0) / QUEUES).toFixed(1)} per queue on average)`);
+    const bench = await populatedHost(population, 'longestIdle');
+    try {
+      const modes: ModeKind[] = size === 10_000 ? ['longestIdle', 'roundRobin', 'bestWorker'] : ['longestIdle'];
+      for (const mode of modes) {
+        await putPolicy(bench.client, 'dp', mode);
+        const label = `${thousands(size)} workers, ${mode}`;
+        results.push(await measureCreateToOffer(bench, population, { label, prefix: `j${size}-${mode}`, count: JOBS_PER_FIGURE, warmup: WARMUP_JOBS, queueIndexes: range(QUEUES) }));
+      }
+    } finally {
+      await bench.close();
+    }
+  }
+  return results;
+}
+
+export interface BacklogOptions {
+  workers: number;
+  queues: number;
+  /** Waiting jobs wanted, over the first `backlogQueues` queues. */
+  waitingJobs: number;
+  backlogQueues: number;
+  /** Seeding stops after this long; the number written is reported. */
+  seedBudgetMs: number;
+}
+
+export interface BacklogFigures {
+  offer: OfferFigures;
+  waitingJobs: number;
+  seedMs: number;
+  rssPerJob: number;
+  registration: Summary;
+}
+
+/** Waiting jobs over the first `backlogQueues` queues, with the resident memory they added. */
+async function seedBacklog(bench: BenchHost, options: BacklogOptions): Promise<{ seeded: SeedResult; rssPerJob: number }> {
+  const before = await readMemory();
+  const seeded = await seedWaitingJobs(bench.store, {
+    count: options.waitingJobs,
+    queueIds: range(options.backlogQueues).map(queueIdOf),
+    budgetMs: options.seedBudgetMs,
+    progress: (r) => note(`… ${thousands(r.count)} waiting jobs after ${seconds(r.elapsedMs)}`),
+  });
+  const grown = difference(await readMemory(), before);
+  await bench.settle();
+  printSeeding(`waiting jobs over ${thousands(options.backlogQueues)} queues`, seeded);
+  if (seeded.count < options.waitingJobs) note(`seeding budget of ${seconds(options.seedBudgetMs)} reached: ${thousands(seeded.count)} waiting jobs used instead of ${thousands(options.waitingJobs)}`);
+  const rssPerJob = grown.rss / Math.max(1, seeded.count);
+  note(`rss grew ${bytes(grown.rss)} (${bytes(rssPerJob)} per waiting job), heapUsed ${bytes(grown.heapUsed)}`);
+  return { seeded, rssPerJob };
+}
+
+/** New workers registering in backlogged queues: the worker-driven pass reads the queue's waiting jobs. */
+async function measureRegistrations(bench: BenchHost, options: BacklogOptions, waitingPerQueue: number, count = 40): Promise<Summary> {
+  bench.takeStoreCalls();
+  const summary = await timed(`worker registers in a queue with ~${waitingPerQueue} waiting jobs → idle`, count, async (i) => {
+    const response = await patch(bench.client, `/routing/workers/late-${i}`, {
+      capacity: WORKER_CAPACITY,
+      queues: [queueIdOf((i * 37) % options.backlogQueues)],
+      channels: [{ channelId: CHANNEL, capacityCostPerJob: 1 }],
+      labels: { language: 'en', level: 5, region: 'north' },
+      availableForOffers: true,
+    });
+    expectStatus(response, ['201'], 'PATCH worker');
+    await bench.host.engine.idle();
+  });
+  note(`per registration (PATCH + worker-driven pass over the queue): ${perUnit(bench.takeStoreCalls(), count)}`);
+  return summary;
+}
+
+/**
+ * 15k workers / 5k queues next to a large backlog of queued jobs nobody can take; new jobs that
+ * can be matched go to the backlogged queues.
+ */
+export async function createToOfferWithBacklog(options: BacklogOptions): Promise<BacklogFigures> {
+  heading(`1b. create → offer next to waiting jobs (${thousands(options.workers)} workers, ${thousands(options.queues)} queues, up to ${thousands(options.waitingJobs)} waiting jobs)`);
+  const population = planPopulation(options.workers, options.queues, 3);
+  const bench = await populatedHost(population, 'longestIdle');
+  try {
+    const { seeded, rssPerJob } = await seedBacklog(bench, options);
+    const label = `${thousands(options.workers)} w / ${thousands(options.queues)} q / ${thousands(seeded.count)} waiting`;
+    const offer = await measureCreateToOffer(bench, population, { label, prefix: 'jb', count: JOBS_PER_FIGURE, warmup: WARMUP_JOBS, queueIndexes: range(options.backlogQueues) });
+    const registration = await measureRegistrations(bench, options, Math.round(seeded.count / options.backlogQueues));
+    return { offer, waitingJobs: seeded.count, seedMs: seeded.elapsedMs, rssPerJob, registration };
+  } finally {
+    await bench.close();
+  }
+}
