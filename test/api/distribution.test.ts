@@ -5,6 +5,7 @@ import { startTestRouter } from '../support/embeddedRouter';
 import { recordedEvents } from '../support/recordedEvents';
 import { createSignedClient, patch } from '../support/signedClient';
 import { TestClock } from '../support/testClock';
+import { MINUTE, QUEUE, SECOND, newSignableTestClock, voiceJob, voiceWorker } from '../support/routingFixtures';
 
 /**
  * Who gets offered what, through the wire: eligibility (queue, channel, capacity, channel and worker
@@ -27,27 +28,7 @@ interface Offer {
   expiresAt: string;
 }
 
-const QUEUE = 'q';
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
 const PREVIEW_API_VERSION = '2024-01-18-preview';
-
-/**
- * The router checks each request's x-ms-date (signed with the real time) against its own clock, with
- * 15 minutes of skew allowed. Starting the test clock 10 minutes behind the real time leaves a test
- * 25 minutes it can move the clock forward.
- */
-const newTestClock = () => new TestClock(new Date(Date.now() - 10 * MINUTE));
-
-const voiceWorker = (overrides: Record<string, unknown> = {}) => ({
-  capacity: 1,
-  queues: [QUEUE],
-  channels: [{ channelId: 'voice', capacityCostPerJob: 1 }],
-  availableForOffers: true,
-  ...overrides,
-});
-
-const voiceJob = (overrides: Record<string, unknown> = {}) => ({ queueId: QUEUE, channelId: 'voice', ...overrides });
 
 class Harness {
   private constructor(
@@ -58,7 +39,7 @@ class Harness {
 
   static async start(): Promise<Harness> {
     const store = openSqliteStore({ path: ':memory:' });
-    const clock = newTestClock();
+    const clock = newSignableTestClock();
     return new Harness(await startTestRouter({ store, clock }), store, clock);
   }
 

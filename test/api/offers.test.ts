@@ -5,6 +5,7 @@ import { startTestRouter } from '../support/embeddedRouter';
 import { recordedEvents } from '../support/recordedEvents';
 import { patch } from '../support/signedClient';
 import { TestClock } from '../support/testClock';
+import { MINUTE, QUEUE, SECOND, newSignableTestClock, voiceJob, voiceWorker } from '../support/routingFixtures';
 
 /**
  * Offers through the wire: their timing and the capacity they hold, accept, decline (with and
@@ -25,28 +26,6 @@ interface Offer {
   expiresAt: string;
 }
 
-const QUEUE = 'q';
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-
-/**
- * The router checks each request's x-ms-date (signed with the real time) against its own clock, with
- * 15 minutes of skew allowed. Starting the test clock 10 minutes behind the real time leaves a test
- * 25 minutes it can move the clock forward.
- */
-const newTestClock = () => new TestClock(new Date(Date.now() - 10 * MINUTE));
-
-/** A worker listening on the test queue, on voice at cost 1, registered. */
-const voiceWorker = (overrides: Record<string, unknown> = {}) => ({
-  capacity: 1,
-  queues: [QUEUE],
-  channels: [{ channelId: 'voice', capacityCostPerJob: 1 }],
-  availableForOffers: true,
-  ...overrides,
-});
-
-const voiceJob = (overrides: Record<string, unknown> = {}) => ({ queueId: QUEUE, channelId: 'voice', ...overrides });
-
 class Harness {
   private constructor(
     readonly router: Router,
@@ -56,7 +35,7 @@ class Harness {
 
   static async start(): Promise<Harness> {
     const store = openSqliteStore({ path: ':memory:' });
-    const clock = newTestClock();
+    const clock = newSignableTestClock();
     return new Harness(await startTestRouter({ store, clock }), store, clock);
   }
 
