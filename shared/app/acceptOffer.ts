@@ -6,7 +6,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
 import { mutateDocument } from './mutateDocument';
 import { offerTimerId, revokeFromWorkers } from './offerEnds';
-import { eventContext, jobs, publish, readWorker, workers } from './routingDocuments';
+import { eventContext, jobs, matchWorker, publish, readWorker, workers } from './routingDocuments';
 
 export interface AcceptJobOfferResult {
   assignmentId: string;
@@ -75,7 +75,7 @@ export async function acceptOffer(ports: RouterPorts, workerId: string, offerId:
     await revokeFromWorkers(ports, outcome.job, outcome.others, 'acceptedElsewhere');
   }
   // An accept frees an offer slot (maxConcurrentOffers) even though the capacity stays in use.
-  if (converted.document.body.availableForOffers) await ports.matchQueue.enqueue(converted.document.body.queues.map((queueId) => ({ queueId, workerId })));
+  await matchWorker(ports, converted.document.body);
   return { assignmentId: acceptance.assignmentId, jobId: acceptance.jobId, workerId };
 }
 
@@ -123,6 +123,5 @@ export async function rollBackAcceptance(ports: RouterPorts, acceptance: Accepta
     return true;
   });
   await ports.scheduler.cancel(offerTimerId(acceptance.offerId));
-  const body = released?.document.body;
-  if (released?.changed && body?.availableForOffers) await ports.matchQueue.enqueue(body.queues.map((queueId) => ({ queueId, workerId: acceptance.workerId })));
+  if (released?.changed) await matchWorker(ports, released.document.body);
 }

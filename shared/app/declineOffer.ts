@@ -7,7 +7,7 @@ import { offerGone } from './acceptOffer';
 import { AppError } from './AppError';
 import { mutateDocument } from './mutateDocument';
 import { endWorkerOffer, offerTimerId } from './offerEnds';
-import { eventContext, jobs, publish, readWorker } from './routingDocuments';
+import { eventContext, jobs, matchWorker, publish, readWorker } from './routingDocuments';
 
 export const retryTimerId = (jobId: string, workerId: string) => `retryOffer:${jobId}:${workerId}`;
 
@@ -22,7 +22,8 @@ export async function declineOffer(ports: RouterPorts, workerId: string, offerId
   if (!worker) throw new AppError('notFound', `The worker '${workerId}' was not found.`);
   const offer = worker.body.offers.find((o) => o.offerId === offerId);
   if (!offer) throw offerGone(worker.body, workerId, offerId, 'decline');
-  if (!(await endWorkerOffer(ports, workerId, offerId, 'declined'))) {
+  const freed = await endWorkerOffer(ports, workerId, offerId, 'declined');
+  if (!freed) {
     throw offerGone((await readWorker(ports, workerId))?.body ?? worker.body, workerId, offerId, 'decline');
   }
   await ports.scheduler.cancel(offerTimerId(offerId));
@@ -39,5 +40,6 @@ export async function declineOffer(ports: RouterPorts, workerId: string, offerId
   if (retryAt) {
     await ports.scheduler.schedule({ id: retryTimerId(job.id, workerId), kind: 'retryOffer', dueAt: toSortableTime(retryAt), payload: { jobId: job.id, workerId } });
   }
-  await ports.matchQueue.enqueue([{ queueId: job.queueId, jobId: job.id }, ...worker.body.queues.map((queueId) => ({ queueId, workerId }))]);
+  await ports.matchQueue.enqueue([{ queueId: job.queueId, jobId: job.id }]);
+  await matchWorker(ports, freed);
 }

@@ -4,7 +4,7 @@ import { endOffer } from '../domain/routing/workerHoldings';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { mutateDocument } from './mutateDocument';
-import { eventContext, jobs, publish, workers } from './routingDocuments';
+import { eventContext, jobs, matchWorker, publish, workers } from './routingDocuments';
 
 /**
  * The two halves of ending an offer. The job's record and the worker's capacity live in different
@@ -14,18 +14,10 @@ import { eventContext, jobs, publish, workers } from './routingDocuments';
 
 export const offerTimerId = (offerId: string) => `offerExpiry:${offerId}`;
 
-/** Removes the offer from the worker (capacity released); false when it was no longer there. */
-export async function endWorkerOffer(ports: RouterPorts, workerId: string, offerId: string, how: OfferEnd): Promise<boolean> {
+/** Removes the offer from the worker (capacity released): the worker as written, undefined when it no longer held it. */
+export async function endWorkerOffer(ports: RouterPorts, workerId: string, offerId: string, how: OfferEnd): Promise<EngineWorker | undefined> {
   const result = await mutateDocument(ports, workers, workerId, (worker, now) => endOffer(worker, offerId, how, now));
-  return result?.changed ?? false;
-}
-
-/** Capacity came back on these workers: let each look for waiting jobs in its queues. */
-async function rematchWorkers(ports: RouterPorts, workerIds: readonly string[]): Promise<void> {
-  for (const workerId of new Set(workerIds)) {
-    const worker = await ports.store.get<EngineWorker>('workers', workerId);
-    if (worker?.body.availableForOffers) await ports.matchQueue.enqueue(worker.body.queues.map((queueId) => ({ queueId, workerId })));
-  }
+  return result?.changed ? result.document.body : undefined;
 }
 
 /** Removes the offer from the job's open offers; the removed record, if it was there. */
@@ -52,16 +44,17 @@ export async function revokeFromWorkers(
   how: OfferEnd = 'revoked',
 ): Promise<void> {
   const events: RouterEvent[] = [];
-  const freed: string[] = [];
+  const freed = new Map<string, EngineWorker>();
   for (const offer of offers) {
-    if (await endWorkerOffer(ports, offer.workerId, offer.offerId, how)) {
+    const worker = await endWorkerOffer(ports, offer.workerId, offer.offerId, how);
+    if (worker) {
       events.push(offerEvents.ended(eventContext(ports), 'RouterWorkerOfferRevoked', offer, job));
-      freed.push(offer.workerId);
+      freed.set(worker.id, worker);
     }
     await ports.scheduler.cancel(offerTimerId(offer.offerId));
   }
   await publish(ports, events);
-  await rematchWorkers(ports, freed);
+  for (const worker of freed.values()) await matchWorker(ports, worker);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { jobResource, workerResource, queueResource, distributionPolicyResource, type DistributionPolicy, type RouterQueue } from '../domain/resources';
 import type { QueueDetails } from '../domain/routing/routerEvents';
 import type { EngineJob, EngineWorker } from '../domain/routing/routingState';
+import { offerableChannels } from '../domain/routing/workerCapacity';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Definition } from './mutateDocument';
@@ -38,6 +39,12 @@ export async function queueDetails(ports: RouterPorts, queueIds: readonly string
     details.push({ id, name: queue?.body.name, labels: queue?.body.labels ?? {} });
   }
   return details;
+}
+
+/** The worker can take offers again: let it look for waiting jobs in each of its queues. */
+export async function matchWorker(ports: RouterPorts, worker: EngineWorker): Promise<void> {
+  if (offerableChannels(worker).length === 0) return;
+  await ports.matchQueue.enqueue(worker.queues.map((queueId) => ({ queueId, workerId: worker.id })));
 }
 
 export const eventContext = (ports: RouterPorts) => ({ newId: ports.newId, now: ports.clock.now() });

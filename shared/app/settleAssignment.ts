@@ -6,7 +6,7 @@ import { parseInstant } from '../domain/wireTime';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Timer } from '../ports/Scheduler';
 import { mutateDocument } from './mutateDocument';
-import { eventContext, jobs, publish, workers } from './routingDocuments';
+import { eventContext, jobs, matchWorker, publish, workers } from './routingDocuments';
 
 export interface AssignmentRef {
   jobId: string;
@@ -39,20 +39,22 @@ export async function settleAssignment(ports: RouterPorts, ref: AssignmentRef): 
   }
   // A close that is not due yet keeps (or gets back) its timer for closeAt; an assignment the job still
   // has keeps its capacity.
-  const pending = job ? jobRouting(job).pendingClose : undefined;
-  if (pending?.assignmentId === ref.assignmentId) {
-    await ports.scheduler.schedule(settleTimer(ref, new Date(parseInstant(pending.closeAt))));
-    return;
-  }
+  if (await rearmPendingClose(ports, job, ref)) return;
   if (!assignmentHoldsCapacity(job, ref.assignmentId)) await release(ports, ref);
   await ports.scheduler.cancel(settleTimerId(ref.jobId, ref.assignmentId));
 }
 
+/** When the job has a close of this assignment pending, its timer is (re)set for closeAt; true then. */
+async function rearmPendingClose(ports: RouterPorts, job: EngineJob | undefined, ref: AssignmentRef): Promise<boolean> {
+  const pending = job ? jobRouting(job).pendingClose : undefined;
+  if (pending?.assignmentId !== ref.assignmentId) return false;
+  await ports.scheduler.schedule(settleTimer(ref, new Date(parseInstant(pending.closeAt))));
+  return true;
+}
+
 async function release(ports: RouterPorts, ref: AssignmentRef): Promise<void> {
   const released = await mutateDocument(ports, workers, ref.workerId, (worker, now) => releaseAssignment(worker, ref.assignmentId, now));
-  if (released?.changed && released.document.body.availableForOffers) {
-    await ports.matchQueue.enqueue(released.document.body.queues.map((queueId) => ({ queueId, workerId: ref.workerId })));
-  }
+  if (released?.changed) await matchWorker(ports, released.document.body);
 }
 
 /**
@@ -63,9 +65,7 @@ export async function rearmOnRefusal<T>(ports: RouterPorts, ref: AssignmentRef, 
   try {
     return await change();
   } catch (error) {
-    const job = await ports.store.get<EngineJob>('jobs', ref.jobId);
-    const pending = job ? jobRouting(job.body).pendingClose : undefined;
-    if (pending?.assignmentId === ref.assignmentId) await ports.scheduler.schedule(settleTimer(ref, new Date(parseInstant(pending.closeAt))));
+    await rearmPendingClose(ports, (await ports.store.get<EngineJob>('jobs', ref.jobId))?.body, ref);
     throw error;
   }
 }

@@ -1,12 +1,11 @@
 import { updatedWorkerProperties, workerEvents } from '../domain/routing/routerEvents';
-import { offerableChannels } from '../domain/routing/workerCapacity';
 import type { EngineWorker } from '../domain/routing/routingState';
 import { workerResource } from '../domain/resources';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Preconditions } from './checkPreconditions';
 import { revokeFromJobs } from './offerEnds';
-import { eventContext, publish, queueDetails } from './routingDocuments';
+import { eventContext, matchWorker, publish, queueDetails } from './routingDocuments';
 import { upsertResource, type UpsertResult } from './upsertResource';
 
 /**
@@ -38,6 +37,6 @@ export async function upsertWorker(ports: RouterPorts, id: string, patch: Record
     const revoked = before.offers.filter((o) => !kept.has(o.offerId));
     if (revoked.length > 0) await revokeFromJobs(ports, id, revoked);
   }
-  if (offerableChannels(worker).length > 0) await ports.matchQueue.enqueue(worker.queues.map((queueId) => ({ queueId, workerId: id })));
+  await matchWorker(ports, worker);
   return result;
 }
