@@ -1,8 +1,9 @@
 import { ordered, type ResourceDefinition } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
-import { StoreConflictError, type StoredDocument } from '../ports/Store';
+import { StoreConflictError, type Collection, type StoredDocument } from '../ports/Store';
 
 const MAX_ATTEMPTS = 16;
+const MAX_DELETE_ATTEMPTS = 8;
 
 export type Definition<Body extends { id: string }> = Pick<ResourceDefinition<unknown, Body>, 'collection' | 'noun' | 'indexKeys' | 'wireOrder'>;
 
@@ -44,6 +45,30 @@ export async function mutateDocument<Body extends { id: string }>(
         if (error instanceof StoreConflictError && error.reason === 'missing') return undefined;
         throw error;
       }
+    }
+  }
+}
+
+/**
+ * Deletes a document as last read (etag-conditional), retried from a fresh read when another writer
+ * got there first. `beforeDelete` runs for each read, before its delete (durable reminders of what the
+ * delete leaves to do). Answers the deleted body, or undefined when there was nothing to delete.
+ */
+export async function deleteDocument<Body>(
+  ports: Pick<RouterPorts, 'store'>,
+  collection: Collection,
+  id: string,
+  beforeDelete: (body: Body) => Promise<void> = async () => {},
+): Promise<Body | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await ports.store.get<Body>(collection, id);
+    if (!current) return undefined;
+    await beforeDelete(current.body);
+    try {
+      await ports.store.delete(collection, id, current.etag);
+      return current.body;
+    } catch (error) {
+      if (!(error instanceof StoreConflictError) || attempt >= MAX_DELETE_ATTEMPTS) throw error;
     }
   }
 }
