@@ -14,7 +14,7 @@ import { eventContext, jobs, publish, readWorker, workers } from './routingDocum
 
 /** When a policy does not say (the service's documented example uses 60 s). */
 export const DEFAULT_OFFER_EXPIRES_AFTER_SECONDS = 60;
-export const DEFAULT_MODE: DistributionMode = { kind: 'longestIdle', minConcurrentOffers: 1, maxConcurrentOffers: 1, bypassSelectors: false };
+const DEFAULT_MODE: DistributionMode = { kind: 'longestIdle', minConcurrentOffers: 1, maxConcurrentOffers: 1, bypassSelectors: false };
 
 export const modeOf = (policy: DistributionPolicy): DistributionMode => policy.mode ?? DEFAULT_MODE;
 

@@ -13,11 +13,6 @@ export function addNote(job: RouterJob, message: string | undefined, at: Date): 
   if (message) job.notes.push({ message, addedAt: toWireTime(at) });
 }
 
-/** The job's assignment with this id, or a message saying it has none. */
-export function assignmentOf(job: RouterJob, assignmentId: string) {
-  return job.assignments[assignmentId];
-}
-
 export function requireStatus(job: RouterJob, allowed: readonly JobStatus[], action: string): string | undefined {
   if (allowed.includes(job.status)) return undefined;
   return `The job '${job.id}' is ${job.status}; ${action} needs a job that is ${allowed.join(' or ')}.`;
