@@ -7,15 +7,19 @@ import { fireTimer } from '../app/fireTimer';
 import { recoverMatching } from '../app/recoverMatching';
 import { runMatching } from '../app/runMatching';
 import { systemClock, type Clock } from '../ports/Clock';
+import type { EventPublisher } from '../ports/EventPublisher';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Store } from '../ports/Store';
+import { RecordThenDeliver } from './recordThenDeliver';
 
 export interface EmbeddedEngineParts {
   store: Store;
   logger: Logger;
   clock?: Clock;
   newId?: () => string;
+  /** Where recorded events are delivered (Event Grid, webhooks); recorded only when absent. */
+  deliverEvents?: EventPublisher;
 }
 
 export interface EmbeddedEngine {
@@ -41,7 +45,7 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
     newId: parts.newId ?? randomUUID,
     scheduler,
     matchQueue,
-    events: new StoreEventLog(parts.store),
+    events: parts.deliverEvents ? new RecordThenDeliver(new StoreEventLog(parts.store), parts.deliverEvents, parts.logger) : new StoreEventLog(parts.store),
     rules: new LocalRuleEvaluator(),
     logger: parts.logger,
   };

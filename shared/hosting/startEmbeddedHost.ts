@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { DEFAULT_MAX_BODY_BYTES } from '../http/handleRequest';
 import type { Clock } from '../ports/Clock';
+import type { EventPublisher } from '../ports/EventPublisher';
 import type { Logger } from '../ports/Logger';
 import type { Store } from '../ports/Store';
 import { connectionString, loadOrCreateAccessKey } from './accessKey';
@@ -28,6 +29,8 @@ export interface EmbeddedHostOptions extends Partial<RouterConfig> {
   store?: Store;
   /** Id generator (tests that need deterministic ids). */
   newId?: () => string;
+  /** Where events are delivered besides the store's event history. */
+  deliverEvents?: EventPublisher;
 }
 
 /** Starts the router on one machine: SQLite store, node:http server, everything in-process. */
@@ -36,7 +39,7 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
   const logger = options.logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel });
   const accessKey = loadOrCreateAccessKey(dataDir, options.accessKey);
   const store = options.store ?? openEmbeddedStore(dataDir);
-  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId });
+  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId, deliverEvents: options.deliverEvents });
   const ports = engine.ports;
   try {
     await engine.start();
