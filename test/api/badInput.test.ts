@@ -1,7 +1,8 @@
 import { routeTable } from '../../shared/http/routeTable';
 import type { Operation } from '../../shared/http/Operation';
 import { rawSignedFetch, withApiVersion } from '../support/rawSignedFetch';
-import { snapshotStore, startRouterWithStore, type RouterWithStore } from '../support/routerWithStore';
+import { startTestRouter, type TestRouter } from '../support/embeddedRouter';
+import { snapshotStore } from '../support/snapshotStore';
 import { patch } from '../support/signedClient';
 
 /**
@@ -188,11 +189,11 @@ const pathFor = (operation: Operation, encodedId: string) => operation.path.repl
 const idParamOf = (operation: Operation) => /\{(\w+)\}/.exec(operation.path)?.[1] ?? '';
 
 describe('bad input on every PATCH route', () => {
-  let router: RouterWithStore;
+  let router: TestRouter;
   let before = '';
 
   beforeAll(async () => {
-    router = await startRouterWithStore();
+    router = await startTestRouter();
     // One existing resource of each kind, in dependency order.
     for (const operation of PATCH_ROUTES) {
       const fixture = FIXTURES[operation.path];

@@ -1,4 +1,3 @@
-import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import type { RouterEvent } from '../../shared/ports/EventPublisher';
 import type { Store } from '../../shared/ports/Store';
 import { startTestRouter } from '../support/embeddedRouter';
@@ -31,10 +30,9 @@ interface Ctx {
 let ctx: Ctx;
 
 beforeEach(async () => {
-  const store = openSqliteStore({ path: ':memory:' });
   const clock = new TestClock(T0);
-  const router = await startTestRouter({ store, clock });
-  ctx = { router, store, clock };
+  const router = await startTestRouter({ clock });
+  ctx = { router, store: router.store, clock };
   expect((await patch(router.client, '/routing/distributionPolicies/dp', { offerExpiresAfterSeconds: 600, mode: { kind: 'longestIdle' } })).status).toBe('201');
   expect((await patch(router.client, '/routing/queues/q', { distributionPolicyId: 'dp' })).status).toBe('201');
 });

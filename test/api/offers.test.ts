@@ -1,5 +1,5 @@
+import type { Store } from '../../shared/ports/Store';
 import type { PathUncheckedResponse } from '@azure-rest/core-client';
-import { openSqliteStore, type SqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import type { RouterEvent, RouterEventType } from '../../shared/ports/EventPublisher';
 import { startTestRouter } from '../support/embeddedRouter';
 import { recordedEvents } from '../support/recordedEvents';
@@ -29,14 +29,14 @@ interface Offer {
 class Harness {
   private constructor(
     readonly router: Router,
-    readonly store: SqliteStore,
+    readonly store: Store,
     readonly clock: TestClock,
   ) {}
 
   static async start(): Promise<Harness> {
-    const store = openSqliteStore({ path: ':memory:' });
     const clock = newSignableTestClock();
-    return new Harness(await startTestRouter({ store, clock }), store, clock);
+    const router = await startTestRouter({ clock });
+    return new Harness(router, router.store, clock);
   }
 
   get client() {

@@ -41,7 +41,7 @@ describe('Event Grid publisher', () => {
       // The publisher leaves `topic` and `metadataVersion` to Event Grid, which sets them on delivery.
       for (const event of published) expect(event).not.toHaveProperty('topic');
       const delivered = published.map((event) => ({ ...event, topic: TOPIC, metadataVersion: '1' }));
-      const received = await deserializer.deserializeEventGridEvents(delivered);
+      const received = await deserializer.deserializeEventGridEvents(JSON.stringify(delivered));
       // Everything recorded was delivered, in the same order, with the same ids.
       expect(received.map((e) => e.id)).toEqual((await recordedEvents(store)).map((e) => e.id));
 

@@ -1,4 +1,3 @@
-import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import { startTestRouter } from '../support/embeddedRouter';
 import { recordedEvents } from '../support/recordedEvents';
 import { patch } from '../support/signedClient';
@@ -9,8 +8,8 @@ import { patch } from '../support/signedClient';
  */
 describe('seed scenario', () => {
   it('a job with a selector reaches the one matching worker and is carried to closed', async () => {
-    const store = openSqliteStore({ path: ':memory:' });
-    const router = await startTestRouter({ store });
+    const router = await startTestRouter();
+    const { store } = router;
     const { client } = router;
     try {
       expect((await patch(client, '/routing/distributionPolicies/dp', { offerExpiresAfterSeconds: 600, mode: { kind: 'longestIdle' } })).status).toBe('201');

@@ -1,16 +1,4 @@
-import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
-import type { EmbeddedHost } from '../../shared/hosting/startEmbeddedHost';
 import { COLLECTIONS, type Store } from '../../shared/ports/Store';
-import { startTestRouter } from './embeddedRouter';
-import type { createSignedClient } from './signedClient';
-
-export type RouterWithStore = EmbeddedHost & { store: Store; client: ReturnType<typeof createSignedClient> };
-
-/** An embedded host on a free port whose in-memory store the test can also read directly. */
-export async function startRouterWithStore(): Promise<RouterWithStore> {
-  const store = openSqliteStore({ path: ':memory:' });
-  return { ...(await startTestRouter({ store })), store };
-}
 
 /**
  * Every document of every collection (id, etag, write time, body and index keys) serialised in store
