@@ -1,0 +1,25 @@
+import type { SETTINGS } from './config';
+
+/**
+ * Which host reads each setting of `SETTINGS` (config.ts), the way `AZURE_SETTINGS` says it for the
+ * Azure ones. `functionsHost`: the Functions host reads it (local.settings.json provides it for
+ * `func start`); `deployed`: infra/ sets it in the Function App.
+ */
+export interface SettingScope {
+  functionsHost: boolean;
+  deployed: boolean;
+  reason: string;
+}
+
+export const SETTING_SCOPES = {
+  host: { functionsHost: false, deployed: false, reason: 'Only the embedded server listens; the Functions host owns its port.' },
+  port: { functionsHost: false, deployed: false, reason: 'Only the embedded server listens; `func start --port` sets the Functions host port.' },
+  dataDir: {
+    functionsHost: true,
+    deployed: false,
+    reason: 'The Functions host keeps state in SQLite here when JOBROUTER_COSMOS_ENDPOINT is unset (one instance); the deployed app keeps it in Cosmos DB.',
+  },
+  accessKey: { functionsHost: true, deployed: true, reason: 'Requests are signed with it; the deployed app reads it from Key Vault.' },
+  maxBodyBytes: { functionsHost: true, deployed: true, reason: 'Both hosts refuse larger bodies with 413.' },
+  logLevel: { functionsHost: true, deployed: true, reason: 'Both hosts log through pino.' },
+} as const satisfies Record<keyof typeof SETTINGS, SettingScope>;
