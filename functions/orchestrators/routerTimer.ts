@@ -1,0 +1,145 @@
+import * as df from 'durable-functions';
+import type { DurableOrchestrationContext, OrchestrationContext, Task } from 'durable-functions';
+import type { Timer } from '../../shared/ports/Scheduler';
+
+/*
+ * One durable timer of the router, as one orchestration instance (see docs/adr/0011-durable-timers.md).
+ * This code is replayed from history on every step, so it must be deterministic: no I/O, no clock
+ * reads (use context.df.currentUtcDateTime), no randomness. The lint block for functions/orchestrators
+ * enforces that; the work itself happens in the `fireRouterTimer` activity (functions/timers.ts).
+ */
+
+/** The names the orchestration and its client (shared/adapters/azure/DurableScheduler) agree on. */
+export const routerTimerNames = {
+  orchestration: 'routerTimer',
+  activity: 'fireRouterTimer',
+  /** Event carrying the Timer that replaces the pending one. */
+  reschedule: 'reschedule',
+  cancel: 'cancel',
+} as const;
+
+/** A failed fire is tried again 5 s later, then backing off (×2, at most 2 minutes apart): about 9 minutes in all. */
+const FIRST_RETRY_MS = 5_000;
+const BACKOFF = 2;
+const MAX_RETRY_INTERVAL_MS = 120_000;
+const ATTEMPTS_PER_ROUND = 8;
+/**
+ * A timer whose handler failed a whole round is not dropped (the embedded scheduler never drops one
+ * either): the instance continues as new and starts another round this much later.
+ */
+export const NEXT_ROUND_AFTER_MS = 15 * 60_000;
+
+export function fireRetryOptions(): df.RetryOptions {
+  const options = new df.RetryOptions(FIRST_RETRY_MS, ATTEMPTS_PER_ROUND);
+  options.backoffCoefficient = BACKOFF;
+  options.maxRetryIntervalInMilliseconds = MAX_RETRY_INTERVAL_MS;
+  return options;
+}
+
+/** How an execution ended: its output, or what it continued as new for. */
+export interface RouterTimerOutcome {
+  timerId: string;
+  outcome: 'fired' | 'cancelled' | 'rescheduled' | 'retrying';
+}
+
+type Request = { kind: 'reschedule'; timer: Timer } | { kind: 'cancel' };
+
+/**
+ * The reschedule and cancel events of one execution. Exactly one listener per event name is open at
+ * a time, and a listener is offered to Task.any only once: the library hands an event to the newest
+ * open listener of its name and registers a task again each time it is offered, so more listeners
+ * per name would take events out of their arrival order.
+ */
+class Requests {
+  private reschedule: Task;
+  private cancel: Task;
+  private readonly offered = new Set<Task>();
+
+  constructor(private readonly df: DurableOrchestrationContext) {
+    this.reschedule = df.waitForExternalEvent(routerTimerNames.reschedule);
+    this.cancel = df.waitForExternalEvent(routerTimerNames.cancel);
+  }
+
+  /** The listeners not offered yet: an event reaches a listener only once it has been offered. */
+  unoffered(): Task[] {
+    const fresh = [this.reschedule, this.cancel].filter((listener) => !this.offered.has(listener));
+    for (const listener of fresh) this.offered.add(listener);
+    return fresh;
+  }
+
+  /**
+   * Folds the events that arrived since the last call into `latest`. Events of one name arrive in
+   * order, so the newest reschedule wins; when a cancel and a reschedule arrive together their order
+   * is unknown and the timer is kept: a spurious fire is harmless (handlers are idempotent), a lost
+   * one is not.
+   */
+  take(latest: Request | undefined): { latest: Request | undefined; took: boolean } {
+    const cancelled = this.cancel.isCompleted;
+    const rescheduled = this.reschedule.isCompleted ? (this.reschedule.result as Timer) : undefined;
+    if (cancelled) this.cancel = this.df.waitForExternalEvent(routerTimerNames.cancel);
+    if (rescheduled) this.reschedule = this.df.waitForExternalEvent(routerTimerNames.reschedule);
+    if (rescheduled) return { latest: { kind: 'reschedule', timer: rescheduled }, took: true };
+    if (cancelled) return { latest: { kind: 'cancel' }, took: true };
+    return { latest, took: false };
+  }
+}
+
+/**
+ * Takes every request that has arrived, until a timer due at once fires with nothing new before it.
+ * Durable Functions drops the events an execution has not taken when it completes or continues as
+ * new, so an instance never decides on the first event of a burst.
+ */
+function* drain(df: DurableOrchestrationContext, requests: Requests): Generator<Task, Request | undefined, unknown> {
+  let taken = requests.take(undefined);
+  for (;;) {
+    const quiet = df.createTimer(df.currentUtcDateTime);
+    const winner: unknown = yield df.Task.any([...requests.unoffered(), quiet]);
+    taken = requests.take(taken.latest);
+    if (winner === quiet && !taken.took) return taken.latest;
+    if (!quiet.isCompleted) quiet.cancel();
+  }
+}
+
+/** Waits for the timer's due time, fires it through the activity, and follows reschedules and cancels. */
+export function* routerTimer(context: OrchestrationContext): Generator<Task, RouterTimerOutcome, unknown> {
+  const df = context.df;
+  const timer = df.getInput<Timer>();
+  const requests = new Requests(df);
+  const due = df.createTimer(new Date(timer.dueAt));
+  yield df.Task.any([due, ...requests.unoffered()]);
+  if (!due.isCompleted) {
+    due.cancel();
+    const request = yield* drain(df, requests);
+    if (request?.kind === 'reschedule') return continueWith(context, timer, request.timer, 'rescheduled');
+    return { timerId: timer.id, outcome: 'cancelled' };
+  }
+
+  let failure: unknown;
+  try {
+    yield df.callActivityWithRetry(routerTimerNames.activity, fireRetryOptions(), timer);
+  } catch (error) {
+    failure = error;
+  }
+  // A handler may re-arm its own timer while it fires (a close that is not due yet): that one stands.
+  const request = yield* drain(df, requests);
+  if (request?.kind === 'reschedule') return continueWith(context, timer, request.timer, 'rescheduled');
+  if (failure === undefined) return { timerId: timer.id, outcome: 'fired' };
+  if (request?.kind === 'cancel') {
+    logFailure(context, timer, failure, 'it was cancelled meanwhile');
+    return { timerId: timer.id, outcome: 'cancelled' };
+  }
+  const nextRound = { ...timer, dueAt: new Date(df.currentUtcDateTime.getTime() + NEXT_ROUND_AFTER_MS).toISOString() };
+  logFailure(context, timer, failure, `trying again at ${nextRound.dueAt}`);
+  return continueWith(context, timer, nextRound, 'retrying');
+}
+
+function continueWith(context: OrchestrationContext, timer: Timer, next: Timer, outcome: RouterTimerOutcome['outcome']): RouterTimerOutcome {
+  context.df.continueAsNew(next);
+  return { timerId: timer.id, outcome };
+}
+
+/** Logged by the episode that decides (always the execution's last one, so replays never repeat it). */
+function logFailure(context: OrchestrationContext, timer: Timer, failure: unknown, then: string): void {
+  const reason = failure instanceof Error ? failure.message : String(failure);
+  context.error(`timer ${timer.id} (${timer.kind}) failed ${ATTEMPTS_PER_ROUND} attempts; ${then}. Last error: ${reason}`);
+}
