@@ -1,20 +1,53 @@
 import type { RouterRule } from '../../domain/model';
+import { runExpressionRule } from '../../domain/rules/expressionRule';
+import { compile, type Compilation } from '../../domain/rules/powerFx';
 import { RuleEvaluationError, type RuleEvaluator } from '../../ports/RuleEvaluator';
 
+/** Compiled expressions kept per evaluator: a scoring rule runs once per candidate worker with the same text. */
+const CACHE_SIZE = 256;
+
 /**
- * Evaluates the rules that need no engine: `static` returns its value, `directMap` the job labels of
- * the input. Expression, function and webhook rules are refused with a reason (callers fall back, e.g.
- * best-worker scoring to its default formula) until the rule engine is plugged in here.
+ * Evaluates the rules that run in-process: `static` returns its value, `directMap` the job labels of the
+ * input, `expression` runs its Power Fx (see runExpressionRule for inputs and results). Function and webhook
+ * rules call out over HTTP, which this evaluator does not do; they are refused with a reason and callers fall
+ * back (best-worker scoring to its default formula).
  */
 export class LocalRuleEvaluator implements RuleEvaluator {
+  private readonly compiled = new Map<string, Compilation>();
+
   async evaluate(rule: RouterRule, input: Record<string, unknown>): Promise<unknown> {
     switch (rule.kind) {
       case 'static':
         return Promise.resolve(rule.value);
       case 'directMap':
         return Promise.resolve(input['job']);
-      default:
-        return Promise.reject(new RuleEvaluationError(`${rule.kind} rules are not supported by this router yet`));
+      case 'expression':
+        return this.evaluateExpression(rule.expression, input);
+      case 'function':
+      case 'webhook':
+        return Promise.reject(new RuleEvaluationError(`${rule.kind} rules call an HTTP endpoint, which this router does not do yet; use a static or expression rule`));
     }
+  }
+
+  private evaluateExpression(expression: string, input: Record<string, unknown>): Promise<unknown> {
+    const compilation = this.compile(expression);
+    if (!compilation.ok) return Promise.reject(new RuleEvaluationError(`the expression is not valid Power Fx: ${compilation.error.message}`));
+    let outcome: ReturnType<typeof runExpressionRule>;
+    try {
+      outcome = runExpressionRule(compilation.program, input);
+    } catch (e) {
+      // The engine returns every error as a value; this only guards the router against a defect in it.
+      return Promise.reject(new RuleEvaluationError(`the expression could not be evaluated: ${e instanceof Error ? e.message : String(e)}`));
+    }
+    return outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(new RuleEvaluationError(`the expression failed: ${outcome.reason}`));
+  }
+
+  private compile(expression: string): Compilation {
+    const cached = this.compiled.get(expression);
+    if (cached !== undefined) return cached;
+    const compilation = compile(expression);
+    if (this.compiled.size >= CACHE_SIZE) this.compiled.delete(this.compiled.keys().next().value as string);
+    this.compiled.set(expression, compilation);
+    return compilation;
   }
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { compile } from '../rules/powerFx';
 import { kindUnion } from './kinds';
 import { labelValueSchema } from './labels';
-import { httpUrlSchema, nonEmptyText, obj } from './primitives';
+import { crossCheck, httpUrlSchema, nonEmptyText, obj } from './primitives';
+import { isPlainObject } from './validation';
 
 const MAX_EXPRESSION_LENGTH = 2000;
 
@@ -9,12 +11,31 @@ const staticRule = z.object({ kind: z.literal('static'), value: labelValueSchema
 
 const directMapRule = z.object({ kind: z.literal('directMap') });
 
-/** The expression text is only checked for presence here; parsing Power Fx belongs to the rule engine. */
-const expressionRule = z.object({
-  kind: z.literal('expression'),
-  language: z.literal('powerFx').optional(),
-  expression: nonEmptyText(MAX_EXPRESSION_LENGTH),
+/**
+ * What can be wrong with a Power Fx expression whatever the labels (syntax, unknown names and functions,
+ * argument counts, certain type errors) is refused here, so a policy never stores a rule that cannot run.
+ * Label-dependent problems (`Value(job.Tier)` on "abc") can only show at evaluation.
+ */
+const compilesAsPowerFx = crossCheck((rule, ctx) => {
+  if (!isPlainObject(rule)) return;
+  const { expression, language } = rule;
+  // An empty, oversized or non-Power Fx expression is already reported by its own field.
+  if (typeof expression !== 'string' || expression.length === 0 || expression.length > MAX_EXPRESSION_LENGTH) return;
+  if (language !== undefined && language !== 'powerFx') return;
+  const compiled = compile(expression);
+  if (!compiled.ok) {
+    const { message, position } = compiled.error;
+    ctx.addIssue({ code: 'custom', path: ['expression'], message: `is not valid Power Fx: ${message} (offset ${position.offset})`, input: expression });
+  }
 });
+
+const expressionRule = z
+  .object({
+    kind: z.literal('expression'),
+    language: z.literal('powerFx').optional(),
+    expression: nonEmptyText(MAX_EXPRESSION_LENGTH),
+  })
+  .check(compilesAsPowerFx);
 
 const functionRule = z.object({
   kind: z.literal('function'),

@@ -1,0 +1,46 @@
+import type { Expr } from './ast';
+import { check } from './checker';
+import { PowerFxCompileError } from './errors';
+import { evaluateAst, type Evaluation, type EvaluationOptions } from './evaluator';
+import { parse } from './parser';
+import type { StaticType } from './staticTypes';
+import type { Value } from './values';
+
+/**
+ * Power Fx for Job Router expression rules: the subset of POWERFX.md (numbers as doubles, pre-V1 equality,
+ * missing labels as Blank). `compile` reads and checks an expression once; `evaluate` runs it per input.
+ */
+
+/** A parsed expression with its text (for positions in messages). */
+export interface Program {
+  readonly source: string;
+  readonly ast: Expr;
+}
+
+export type Compilation = { ok: true; program: Program; type: StaticType } | { ok: false; error: PowerFxCompileError };
+
+/** Parses and checks: syntax, names, functions and arities, and the types known without labels. */
+export function compile(source: string): Compilation {
+  try {
+    const ast = parse(source);
+    return { ok: true, program: { source, ast }, type: check(ast, source) };
+  } catch (e) {
+    if (e instanceof PowerFxCompileError) return { ok: false, error: e };
+    throw e;
+  }
+}
+
+/** Evaluates with inputs such as `job` and `worker` (records, see fromJson). Never throws for a compiled program. */
+export function evaluate(program: Program, inputs: Readonly<Record<string, Value>>, options?: EvaluationOptions): Evaluation {
+  return evaluateAst(program.ast, program.source, new Map(Object.entries(inputs)), options);
+}
+
+export type { Expr } from './ast';
+export { PowerFxCompileError, type CompileErrorCode, type ErrorKind, type PowerFxRuntimeError } from './errors';
+export type { Evaluation, EvaluationOptions, Result } from './evaluator';
+export { fromJson, toJson } from './json';
+export { MAX_NESTING, MAX_STEPS, MAX_TEXT_LENGTH } from './limits';
+export { parse } from './parser';
+export type { Position, Span } from './source';
+export type { StaticType } from './staticTypes';
+export type { Value } from './values';
