@@ -1,4 +1,5 @@
 // Type-aware lint: async mistakes (floating or misused promises) are the bugs that lose acknowledged work.
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -24,6 +25,28 @@ export default tseslint.config(
     },
   },
   {
+    // Durable orchestrators are replayed from their history on every step: no I/O, no clock, no randomness,
+    // no promises (they yield durable tasks). Work with effects belongs in an activity; the current time is
+    // context.df.currentUtcDateTime. See docs/adr/0011-durable-timers.md.
+    files: ['functions/orchestrators/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', orchestratorImports()],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'An orchestrator replays: use context.df.currentUtcDateTime.' },
+        { selector: "CallExpression[callee.name='Date']", message: 'An orchestrator replays: use context.df.currentUtcDateTime.' },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'An orchestrator replays: use context.df.currentUtcDateTime.' },
+        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'An orchestrator replays: use context.df.newGuid(...) or take the value from an activity.' },
+        { selector: "CallExpression[callee.name=/^(setTimeout|setInterval|setImmediate|queueMicrotask)$/]", message: 'An orchestrator waits with context.df.createTimer(...), not with the event loop.' },
+        { selector: ':function[async=true]', message: 'An orchestrator is a generator that yields durable tasks; awaiting a promise breaks replay.' },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'fetch', 'crypto', 'performance'].map((name) => ({ name, message: `An orchestrator replays: ${name} is I/O, time or randomness; use an activity or context.df.` })),
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -35,3 +58,20 @@ export default tseslint.config(
     },
   },
 );
+
+/** What an orchestrator may import: durable-functions, sibling orchestrator modules and types from shared/ports. */
+function orchestratorImports() {
+  const io = 'An orchestrator replays and must not do I/O: do it in an activity (functions/timers.ts).';
+  const ioModules = [...builtinModules, 'better-sqlite3'];
+  const escape = (name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return {
+    paths: ioModules.map((name) => ({ name, message: io })),
+    patterns: [
+      { group: ['node:*'], message: io },
+      { group: ['@azure/*'], allowTypeImports: true, message: 'Azure SDKs do I/O: call them from an activity.' },
+      { regex: `^(?!\\.|durable-functions$|node:|@azure/|(?:${ioModules.map(escape).join('|')})$)`, allowTypeImports: true, message: 'An orchestrator imports only durable-functions (other packages may do I/O or keep state across replays).' },
+      { regex: '^\\.\\./(?!\\.\\./shared/ports/)', message: 'An orchestrator imports only durable-functions, its sibling orchestrator modules and types from shared/ports.' },
+      { regex: '^\\.\\./\\.\\./shared/ports/', allowTypeImports: true, message: 'Import only types from shared/ports (`import type`): its values are not replay-safe.' },
+    ],
+  };
+}
