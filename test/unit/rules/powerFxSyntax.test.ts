@@ -257,7 +257,9 @@ describe('error positions and messages', () => {
     });
     expect(error('1 + LEN("a")').message).toBe("'LEN' is an unknown or unsupported function; names are case-sensitive, did you mean 'Len'? at 1:5");
     expect(error('Iff(true, 1)').message).toContain("did you mean 'If'?");
-    expect(error('ParseJSON("{}")').message).toBe("'ParseJSON' is an unknown or unsupported function at 1:1");
+    expect(error('ParseJSON("{}")').message).toBe("'ParseJSON' is an unknown or unsupported function: Job Router expressions do not support it at 1:1");
+    expect(error('Now() > 0').message).toBe("'Now' is an unknown or unsupported function: Job Router expressions do not support it at 1:1");
+    expect(error('Frobnicate(1)').message).toBe("'Frobnicate' is an unknown or unsupported function at 1:1");
   });
 
   it('names the function whose argument count is wrong', () => {
@@ -273,6 +275,7 @@ describe('error positions and messages', () => {
     expect(error('Region = "NA"').message).toBe("'Region' is not a known name; read labels as job.Region (or worker.Region in a scoring rule) at 1:1");
     expect(error('job.A = null').message).toBe('\'null\' is not a known name; write Blank() for "no value" at 1:9');
     expect(error('If').message).toBe("'If' is a function; call it with its arguments: If(…) at 1:1");
+    expect(error('ThisRecord.Region').message).toBe("'ThisRecord' is not supported in Job Router expressions; read labels as job.<label> or worker.<label> at 1:1");
   });
 
   it('names type errors that are certain before evaluation', () => {

@@ -85,6 +85,7 @@ class Checker {
     const closest = closestName(name, INPUT_NAMES.keys());
     if (FUNCTIONS.has(name)) hint = `'${name}' is a function; call it with its arguments: ${name}(…)`;
     else if (name === 'True' || name === 'False') hint = `'${name}' is not a known name; true and false are written in lower case`;
+    else if (name === 'ThisItem' || name === 'ThisRecord') hint = `'${name}' is not supported in Job Router expressions; read labels as job.<label> or worker.<label>`;
     else if (NO_VALUE_WORDS.has(name)) hint = `'${name}' is not a known name; write Blank() for "no value"`;
     else if (closest?.caseOnly) hint = `'${name}' is not a known name; names are case-sensitive, did you mean '${closest.name}'?`;
     else hint = `'${name}' is not a known name; read labels as job.${name} (or worker.${name} in a scoring rule)`;

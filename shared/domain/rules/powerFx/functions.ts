@@ -36,10 +36,21 @@ export function closestName(name: string, known: Iterable<string>): { name: stri
   return best === undefined ? undefined : { name: best, caseOnly: false };
 }
 
+/**
+ * Power Fx functions left out on purpose: clocks and randomness make routing irreproducible, and table,
+ * date and JSON functions have no use on label values. Named so they are not "corrected" to a near miss.
+ */
+const UNSUPPORTED = new Set([
+  'Now', 'Today', 'UTCNow', 'UTCToday', 'IsToday', 'Rand', 'RandBetween', 'Date', 'DateValue', 'DateTimeValue', 'TimeValue', 'DateAdd', 'DateDiff',
+  'Year', 'Month', 'Day', 'Hour', 'Minute', 'Second', 'Weekday', 'Filter', 'LookUp', 'Search', 'Sort', 'ForAll', 'First', 'Last', 'Index', 'Sum',
+  'Average', 'CountIf', 'Split', 'Match', 'IsMatch', 'ParseJSON', 'JSON', 'Set', 'With', 'Sequence', 'Table', 'GUID', 'Char', 'Replace', 'Proper',
+]);
+
 /** `'if' is an unknown or unsupported function; names are case-sensitive, did you mean 'If'?` */
 export function unknownFunctionMessage(name: string): string {
-  const closest = closestName(name, FUNCTIONS.keys());
   const base = `'${name}' is an unknown or unsupported function`;
+  if (UNSUPPORTED.has(name)) return `${base}: Job Router expressions do not support it`;
+  const closest = closestName(name, FUNCTIONS.keys());
   if (closest === undefined) return base;
   return closest.caseOnly ? `${base}; names are case-sensitive, did you mean '${closest.name}'?` : `${base}; did you mean '${closest.name}'?`;
 }

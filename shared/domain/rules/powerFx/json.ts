@@ -1,9 +1,5 @@
 import { BLANK, booleanValue, numberValue, recordValue, textValue, VALUE_COLUMN, type RecordValue, type Value } from './values';
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function rowOf(item: unknown): RecordValue {
   const value = fromJson(item);
   return value.type === 'record' ? value : recordValue([[VALUE_COLUMN, value]]);
@@ -18,7 +14,7 @@ export function fromJson(v: unknown): Value {
   if (typeof v === 'number') return Number.isFinite(v) ? numberValue(v) : BLANK;
   if (typeof v === 'boolean') return booleanValue(v);
   if (Array.isArray(v)) return { type: 'table', rows: v.map(rowOf) };
-  if (isPlainObject(v)) return recordValue(Object.entries(v).map(([key, member]) => [key, fromJson(member)] as const));
+  if (typeof v === 'object' && v !== null) return recordValue(Object.entries(v).map(([key, member]) => [key, fromJson(member)] as const));
   return BLANK;
 }
 

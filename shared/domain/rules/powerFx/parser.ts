@@ -149,20 +149,25 @@ class Parser {
 
   private parseCall(name: Token & { type: 'name' }): Expr {
     const open = this.next();
-    const args: Expr[] = [];
     const what = `'${name.value}('`;
     if (this.peek().type === 'end') this.fail(`expected ')' to close ${what}`, name);
-    if (!this.isPunctuator(this.peek(), ')')) {
-      this.inside(what, name, () => {
-        for (;;) {
-          args.push(this.nested(open, () => this.parseExpression()));
-          if (!this.isPunctuator(this.peek(), ',')) break;
-          this.index++;
-        }
-      });
-    }
+    const args = this.parseItems(open, ')', what, name);
     const close = this.close(name, ')', what, `after argument ${args.length} of`);
     return { kind: 'Call', name: name.value, nameSpan: span(name), args, start: name.start, end: close.end };
+  }
+
+  /** `e1, e2, …` up to (not including) `closer`; `what`/`at` name the opening if the text ends inside. */
+  private parseItems(open: Token, closer: string, what: string, at: Token): Expr[] {
+    const items: Expr[] = [];
+    if (this.isPunctuator(this.peek(), closer)) return items;
+    this.inside(what, at, () => {
+      for (;;) {
+        items.push(this.nested(open, () => this.parseExpression()));
+        if (!this.isPunctuator(this.peek(), ',')) break;
+        this.index++;
+      }
+    });
+    return items;
   }
 
   private parseRecord(open: Token): Expr {
@@ -188,16 +193,7 @@ class Parser {
   }
 
   private parseTable(open: Token): Expr {
-    const items: Expr[] = [];
-    if (!this.isPunctuator(this.peek(), ']')) {
-      this.inside("'['", open, () => {
-        for (;;) {
-          items.push(this.nested(open, () => this.parseExpression()));
-          if (!this.isPunctuator(this.peek(), ',')) break;
-          this.index++;
-        }
-      });
-    }
+    const items = this.parseItems(open, ']', "'['", open);
     const close = this.close(open, ']', "'['", 'after an item of');
     return { kind: 'Table', items, start: open.start, end: close.end };
   }
