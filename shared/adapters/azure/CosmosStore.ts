@@ -1,0 +1,255 @@
+import { ErrorResponse, type Container, type SqlQuerySpec } from '@azure/cosmos';
+import {
+  StoreConflictError,
+  type Collection,
+  type Condition,
+  type IndexKeys,
+  type IndexValue,
+  type ListQuery,
+  type NewDocument,
+  type Page,
+  type RangeQuery,
+  type Store,
+  type StoredDocument,
+} from '../../ports/Store';
+import { fromCodePointOrder, toCodePointOrder } from './codePointOrder';
+import { isOrderedKey } from './cosmosIndexing';
+import { cosmosItemId } from './cosmosItemId';
+import { countQuery, elementRangeQuery, existsQuery, indexValue, listQuery, orderedRangeQuery } from './cosmosQueries';
+
+/**
+ * Store on one Cosmos DB container (see docs/adr/0009-cosmos-store.md).
+ *
+ * Item shape: `{ id, pk, docId, lastModified, body, keys, ix }`
+ * - id: cosmosItemId(store id), safe in Cosmos ids and URLs; pk: the collection (one logical partition each).
+ * - docId: the store id in code point order form (codePointOrder.ts), which lists sort and page by.
+ * - keys: the index keys as given, strings in code point order form (decoded on read, so they
+ *   round-trip); ordered keys are sorted by the server straight from here.
+ * - ix: every key as an array of its distinct values, same form, for conditions and element ranges.
+ * Every write is conditional on the server: create fails if the id exists, replace and delete carry If-Match.
+ */
+
+// Type aliases, not interfaces: the SDK's item types need an index signature, which only aliases imply.
+type CosmosItem = {
+  id: string;
+  pk: Collection;
+  docId: string;
+  lastModified: string;
+  body: unknown;
+  keys: IndexKeys;
+  ix: Record<string, IndexValue[]>;
+};
+
+/** A stored item as reads return it (the projection in cosmosQueries.ts). */
+type ItemRow = {
+  docId: string;
+  _etag: string;
+  lastModified: string;
+  body: unknown;
+  keys: IndexKeys;
+};
+
+export interface CosmosStoreStats {
+  /** Requests for data: one per point operation, one per page of a query. */
+  operations: number;
+  /** Request units the server reported for them. */
+  requestCharge: number;
+}
+
+/** Results per query page when a query has no TOP of its own. */
+const PAGE_ITEMS = 1000;
+
+const REQUEST_CHARGE_HEADER = 'x-ms-request-charge';
+
+export class CosmosStore implements Store {
+  private operations = 0;
+  private requestCharge = 0;
+  private released = false;
+
+  /** `release` runs once on close(), e.g. disposing the client this store owns. */
+  constructor(
+    readonly container: Container,
+    private readonly release: () => void = () => undefined,
+  ) {}
+
+  async get<B = Record<string, unknown>>(collection: Collection, id: string): Promise<StoredDocument<B> | undefined> {
+    const response = await this.request(() => this.container.item(cosmosItemId(id), collection).read<ItemRow>());
+    return response.resource ? toStored<B>(collection, response.resource) : undefined;
+  }
+
+  async create<B>(doc: NewDocument<B>): Promise<StoredDocument<B>> {
+    const response = await this.write(doc.collection, doc.id, { 409: 'exists' }, () =>
+      this.container.items.create(toItem(doc)),
+    );
+    return toStored<B>(doc.collection, written(response.resource));
+  }
+
+  async replace<B>(doc: NewDocument<B>, ifMatch: string): Promise<StoredDocument<B>> {
+    const item = toItem(doc);
+    const response = await this.write(doc.collection, doc.id, { 404: 'missing', 412: 'etagMismatch' }, () =>
+      this.container.item(item.id, doc.collection).replace(item, { accessCondition: { type: 'IfMatch', condition: ifMatch } }),
+    );
+    return toStored<B>(doc.collection, written(response.resource));
+  }
+
+  async delete(collection: Collection, id: string, ifMatch?: string): Promise<boolean> {
+    const options = ifMatch === undefined ? undefined : { accessCondition: { type: 'IfMatch', condition: ifMatch } };
+    try {
+      await this.write(collection, id, { 412: 'etagMismatch' }, () => this.container.item(cosmosItemId(id), collection).delete(options));
+      return true;
+    } catch (error) {
+      if (error instanceof ErrorResponse && error.code === 404) return false;
+      throw error;
+    }
+  }
+
+  async list<B = Record<string, unknown>>(collection: Collection, query: ListQuery): Promise<Page<B>> {
+    const { pageSize } = query;
+    if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be an integer of at least 1, got ${String(pageSize)}`);
+    const rows = await this.query<ItemRow>(collection, listQuery(collection, query), pageSize + 1);
+    return { items: rows.slice(0, pageSize).map((row) => toStored<B>(collection, row)), hasMore: rows.length > pageSize };
+  }
+
+  async exists(collection: Collection, where: readonly Condition[]): Promise<boolean> {
+    return (await this.query<number>(collection, existsQuery(collection, where), 1)).length > 0;
+  }
+
+  async range<B = Record<string, unknown>>(collection: Collection, query: RangeQuery): Promise<StoredDocument<B>[]> {
+    const { limit } = query;
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be an integer of at least 1, got ${String(limit)}`);
+    if (isOrderedKey(collection, query.key)) {
+      const rows = await this.query<ItemRow>(collection, orderedRangeQuery(collection, query), limit);
+      return rows.map((row) => toStored<B>(collection, row));
+    }
+    // Cosmos cannot sort by an array element, so every element in the window comes back and is sorted here.
+    const rows = await this.query<ItemRow & { element: string }>(collection, elementRangeQuery(collection, query), PAGE_ITEMS);
+    rows.sort((a, b) => compare(a.element, b.element) || compare(a.docId, b.docId));
+    return rows.slice(0, limit).map((row) => toStored<B>(collection, row));
+  }
+
+  async count(collection: Collection, query: Omit<RangeQuery, 'limit'>): Promise<number> {
+    const spec = countQuery(collection, query, isOrderedKey(collection, query.key));
+    // A query may answer in several pages, each counting its part.
+    const counts = await this.query<number>(collection, spec, PAGE_ITEMS);
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  close(): Promise<void> {
+    if (!this.released) {
+      this.released = true;
+      this.release();
+    }
+    return Promise.resolve();
+  }
+
+  /** Cosmos requests made and request units charged since the store opened or resetStats(). */
+  stats(): CosmosStoreStats {
+    return { operations: this.operations, requestCharge: this.requestCharge };
+  }
+
+  resetStats(): void {
+    this.operations = 0;
+    this.requestCharge = 0;
+  }
+
+  private async query<T>(collection: Collection, spec: SqlQuerySpec, maxItemCount: number): Promise<T[]> {
+    const pages = this.container.items.query<T>(spec, { partitionKey: collection, maxItemCount });
+    const results: T[] = [];
+    while (pages.hasMoreResults()) {
+      const page = await this.request(() => pages.fetchNext());
+      results.push(...page.resources);
+    }
+    return results;
+  }
+
+  /** Runs a write, turning the statuses in `conflicts` into StoreConflictError. */
+  private async write<T extends { requestCharge: number }>(
+    collection: Collection,
+    id: string,
+    conflicts: Partial<Record<number, StoreConflictError['reason']>>,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.request(run);
+    } catch (error) {
+      const reason = error instanceof ErrorResponse && typeof error.code === 'number' ? conflicts[error.code] : undefined;
+      if (reason) throw new StoreConflictError(collection, id, reason);
+      throw error;
+    }
+  }
+
+  /** One Cosmos request, counted with its charge whether it succeeds or fails. */
+  private async request<T extends { requestCharge: number }>(run: () => Promise<T>): Promise<T> {
+    this.operations += 1;
+    try {
+      const response = await run();
+      this.requestCharge += response.requestCharge || 0;
+      return response;
+    } catch (error) {
+      if (error instanceof ErrorResponse) this.requestCharge += Number(error.headers?.[REQUEST_CHARGE_HEADER]) || 0;
+      throw error;
+    }
+  }
+}
+
+function toItem(doc: NewDocument<unknown>): CosmosItem {
+  if (typeof doc.id !== 'string') throw new TypeError(`${doc.collection}: id must be a string`);
+  const keys: IndexKeys = {};
+  const ix: Record<string, IndexValue[]> = {};
+  for (const [key, value] of Object.entries(doc.keys)) {
+    // JSON drops an undefined key, so the index must not know it either.
+    if (value === undefined) continue;
+    const where = `${doc.collection}/${doc.id} key ${key}`;
+    if (Array.isArray(value)) {
+      if (isOrderedKey(doc.collection, key)) {
+        throw new TypeError(`${where}: an ordered key holds one value (COSMOS_ORDERED_KEYS in cosmosIndexing.ts), got an array`);
+      }
+      const elements = value.map((element) => indexValue(element, where));
+      keys[key] = elements;
+      ix[key] = [...new Set(elements)];
+    } else {
+      const single = indexValue(value, where);
+      keys[key] = single;
+      ix[key] = [single];
+    }
+  }
+  return {
+    id: cosmosItemId(doc.id),
+    pk: doc.collection,
+    docId: toCodePointOrder(doc.id),
+    lastModified: doc.lastModified,
+    body: doc.body,
+    keys,
+    ix,
+  };
+}
+
+function toStored<B>(collection: Collection, row: ItemRow): StoredDocument<B> {
+  const keys: IndexKeys = {};
+  for (const [key, value] of Object.entries(row.keys)) {
+    keys[key] = Array.isArray(value) ? value.map(fromIndexValue) : fromIndexValue(value);
+  }
+  return {
+    collection,
+    id: fromCodePointOrder(row.docId),
+    etag: row._etag,
+    lastModified: row.lastModified,
+    body: row.body as B,
+    keys,
+  };
+}
+
+function fromIndexValue(value: IndexValue): IndexValue {
+  return typeof value === 'string' ? fromCodePointOrder(value) : value;
+}
+
+/** The stored item a write returns; the store's client always asks for it. */
+function written(resource: ItemRow | undefined): ItemRow {
+  if (!resource) throw new Error('Cosmos DB returned no item for a write: the client must not disable contentResponseOnWriteEnabled');
+  return resource;
+}
+
+/** Code unit order, which is code point order on strings in code point order form. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

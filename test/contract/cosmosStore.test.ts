@@ -1,0 +1,243 @@
+import { CosmosClient, type Container } from '@azure/cosmos';
+import { fromCodePointOrder, toCodePointOrder } from '../../shared/adapters/azure/codePointOrder';
+import { cosmosIndexingPolicy, COSMOS_ORDERED_KEYS, COSMOS_PARTITION_KEY_PATH } from '../../shared/adapters/azure/cosmosIndexing';
+import { cosmosItemId } from '../../shared/adapters/azure/cosmosItemId';
+import { CosmosStore } from '../../shared/adapters/azure/CosmosStore';
+import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
+import { JOB_MATCH_ORDER } from '../../shared/domain/routing/routingKeys';
+import type { IndexKeys, Store } from '../../shared/ports/Store';
+import { seededRandom } from '../support/prng';
+import { startCosmosTestServer, type CosmosTestServer } from '../support/cosmosTestServer';
+import { byBinary, describeStoreContract, doc, eq } from './storeContract';
+
+let server: CosmosTestServer;
+
+beforeAll(async () => {
+  server = await startCosmosTestServer();
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+describeStoreContract(
+  'CosmosStore (@vercel/cosmosdb-server)',
+  async () => {
+    let current = await server.createTestCosmosStore('contract');
+    return {
+      store: current,
+      reopen: async () => {
+        await current.close();
+        current = await server.openTestCosmosStore(current.container.id);
+        return current;
+      },
+    };
+  },
+  { durable: true },
+);
+
+describe('CosmosStore specifics', () => {
+  let store: CosmosStore;
+  beforeEach(async () => {
+    store = await server.createTestCosmosStore('specifics');
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  /** A client of our own for what the store does not do (raw items, other containers); disposed after use. */
+  async function withClient<T>(use: (client: CosmosClient) => Promise<T>): Promise<T> {
+    const client = new CosmosClient({ endpoint: server.endpoint, key: server.key, agent: server.agent });
+    try {
+      return await use(client);
+    } finally {
+      client.dispose();
+    }
+  }
+
+  async function rawIds(container: Container, collection: string): Promise<string[]> {
+    const query = { query: 'SELECT VALUE c.id FROM c WHERE c.pk = @pk', parameters: [{ name: '@pk', value: collection }] };
+    return (await container.items.query<string>(query, { partitionKey: collection }).fetchAll()).resources;
+  }
+
+  describe('ids', () => {
+    // What Cosmos forbids (/ \ ? #), what breaks its point operations (%, trailing space), look-alikes of
+    // the escaped forms, and order-sensitive characters.
+    const awkward = ['a/b', 'a\\b', 'a?b', 'a#b', 'a%2Fb', 'a!2Fb', 'a!b', '!', '', ' ', 'x ', 'a b', 'a.b', '.', '12345', 'é', '\uffff', '🙂', 'a\u2028b', '/'.repeat(255)];
+
+    it('any string works as an id: created, read, replaced, listed in binary order and deleted', async () => {
+      for (const id of awkward) await store.create(doc('queues', id, { id }, { tag: 't' }));
+
+      for (const id of awkward) {
+        const read = await store.get('queues', id);
+        expect(read?.body).toEqual({ id });
+        const replaced = await store.replace(doc('queues', id, { id, v: 2 }, { tag: 't' }), read!.etag);
+        expect(replaced.id).toBe(id);
+      }
+      const listed = await store.list('queues', { pageSize: 100, where: [eq('tag', 't')] });
+      expect(listed.items.map((item) => item.id)).toEqual([...awkward].sort(byBinary));
+      for (const id of awkward) expect(await store.delete('queues', id)).toBe(true);
+      expect(await store.exists('queues', [])).toBe(false);
+    });
+
+    it('stores Cosmos ids without the characters Cosmos forbids or mishandles, one per store id', async () => {
+      for (const id of awkward) await store.create(doc('queues', id, {}, {}));
+      const ids = await rawIds(store.container, 'queues');
+      expect(new Set(ids).size).toBe(awkward.length);
+      for (const id of ids) {
+        expect(id).toMatch(/^[^/\\?#%\s]+$/u);
+        expect(Buffer.byteLength(id)).toBeLessThanOrEqual(1023);
+      }
+      expect(cosmosItemId('a/b')).toBe('a!2Fb');
+      expect(cosmosItemId('a!2Fb')).toBe('a!212Fb');
+      expect(cosmosItemId('')).toBe('!');
+      expect(cosmosItemId('é🙂')).toBe('é🙂');
+    });
+
+    it('refuses an id too long for Cosmos with a RangeError, writing nothing', async () => {
+      await expect(store.create(doc('queues', 'x'.repeat(1024), {}, {}))).rejects.toThrow(/1023/);
+      expect(await store.exists('queues', [])).toBe(false);
+    });
+  });
+
+  describe('code point order form', () => {
+    const alphabet = ['a', 'B', '\u0000', '\u001f', '\u007f', 'é', '\u1000', '\u17ff', '\ud7fe', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '🙂', '\u{10ffff}'];
+
+    it('compares as the UTF-8 bytes of the original do, and decodes back', () => {
+      const random = seededRandom(9);
+      const strings = Array.from({ length: 300 }, () => Array.from({ length: random.int(0, 4) }, () => random.pick(alphabet)).join(''));
+      for (const s of strings) {
+        const form = toCodePointOrder(s);
+        expect(form).not.toMatch(/[\ud800-\udfff]/);
+        expect(fromCodePointOrder(form)).toBe(s);
+      }
+      for (let i = 1; i < strings.length; i++) {
+        const [a, b] = [strings[i - 1]!, strings[i]!];
+        const form = toCodePointOrder(a) < toCodePointOrder(b) ? -1 : toCodePointOrder(a) > toCodePointOrder(b) ? 1 : 0;
+        expect([a, b, form]).toEqual([a, b, Math.sign(byBinary(a, b))]);
+      }
+    });
+
+    it('leaves strings below U+D7FF as they are and round-trips lone surrogates', () => {
+      expect(toCodePointOrder('queue\u001f1099é')).toBe('queue\u001f1099é');
+      for (const s of ['\ud800', 'a\udfffb', '\udbff\ud800']) expect(fromCodePointOrder(toCodePointOrder(s))).toBe(s);
+    });
+  });
+
+  describe('ordered keys (TOP … ORDER BY value, docId)', () => {
+    it('declares the engine job keys, each with its composite index', () => {
+      expect(COSMOS_ORDERED_KEYS.jobs).toContain(JOB_MATCH_ORDER);
+      for (const key of COSMOS_ORDERED_KEYS.jobs) {
+        expect(cosmosIndexingPolicy.compositeIndexes).toContainEqual([
+          { path: `/keys/${key}`, order: 'ascending' },
+          { path: '/docId', order: 'ascending' },
+        ]);
+      }
+    });
+
+    it('give the same ranges and counts as SQLite and as an undeclared key, over random values, ties and limits', async () => {
+      const random = seededRandom(42);
+      const oracle = openSqliteStore({ path: ':memory:' });
+      try {
+        const pieces = ['q', '\u001f', '1', '2', 'a', 'é', '\uffff', '🙂', '\u0000'];
+        const values: string[] = [];
+        for (let i = 0; i < 60; i++) {
+          const value = values.length > 0 && random.chance(0.3) ? random.pick(values) : Array.from({ length: random.int(1, 4) }, () => random.pick(pieces)).join('');
+          values.push(value);
+          // Ids whose order differs from creation order and from value order, some needing escapes.
+          const id = `${random.pick(['a', 'B', 'é', '🙂', 'a/b', ' '])}${random.int(0, 999)}-${i}`;
+          const keys: IndexKeys = random.chance(0.1) ? { [JOB_MATCH_ORDER]: i, plain: i } : { [JOB_MATCH_ORDER]: value, plain: value };
+          for (const target of [store, oracle] as Store[]) await target.create(doc('jobs', id, {}, keys));
+        }
+        const bounds = ['', '\u{10ffff}', ...Array.from({ length: 8 }, (_, i) => (i % 2 ? `${random.pick(values)}\u0000` : random.pick(values)))];
+        for (const from of bounds) {
+          for (const to of bounds) {
+            for (const key of [JOB_MATCH_ORDER, 'plain']) {
+              const window = { key, from, to };
+              const expectedCount = await oracle.count('jobs', window);
+              expect([window, await store.count('jobs', window)]).toEqual([window, expectedCount]);
+              for (const limit of [1, 3, 100]) {
+                const ids = async (target: Store): Promise<string[]> => (await target.range('jobs', { ...window, limit })).map((d) => d.id);
+                expect([window, limit, await ids(store)]).toEqual([window, limit, await ids(oracle)]);
+              }
+            }
+          }
+        }
+      } finally {
+        await oracle.close();
+      }
+    });
+
+    it('hold one value: an array under an ordered key is refused, writing nothing', async () => {
+      await expect(store.create(doc('jobs', 'j1', {}, { [JOB_MATCH_ORDER]: ['q\u001f1'] }))).rejects.toThrow(/COSMOS_ORDERED_KEYS/);
+      expect(await store.exists('jobs', [])).toBe(false);
+      // Other collections may use the same name for an array.
+      await store.create(doc('workers', 'w1', {}, { [JOB_MATCH_ORDER]: ['a', 'b'] }));
+      expect(await store.count('workers', { key: JOB_MATCH_ORDER, from: 'a', to: 'c' })).toBe(2);
+    });
+
+    it('need the composite index the policy declares: without it the server refuses the query', async () => {
+      await withClient(async (client) => {
+        const { database } = await client.databases.createIfNotExists({ id: server.database });
+        const { container } = await database.containers.create({
+          id: 'no-composite-index',
+          partitionKey: { paths: [COSMOS_PARTITION_KEY_PATH] },
+          indexingPolicy: { ...cosmosIndexingPolicy, compositeIndexes: [] },
+        });
+        const bare = new CosmosStore(container);
+        await bare.create(doc('jobs', 'j1', {}, { [JOB_MATCH_ORDER]: 'q\u001f1' }));
+        await expect(bare.range('jobs', { key: JOB_MATCH_ORDER, from: 'q', to: 'r', limit: 1 })).rejects.toThrow(/composite index/);
+        // The container the store creates has it.
+        const { resource } = await store.container.read();
+        expect(resource?.indexingPolicy).toMatchObject(cosmosIndexingPolicy);
+      });
+    });
+  });
+
+  describe('opening', () => {
+    it('says what to do when the container is missing', async () => {
+      await expect(server.openTestCosmosStore('never-created')).rejects.toThrow(/does not exist.*deploy infra\/ \(or pass createIfMissing/);
+    });
+
+    it('refuses a container partitioned by another path', async () => {
+      await withClient(async (client) => {
+        const { database } = await client.databases.createIfNotExists({ id: server.database });
+        await database.containers.create({ id: 'by-id', partitionKey: { paths: ['/id'] } });
+      });
+      await expect(server.openTestCosmosStore('by-id')).rejects.toThrow(/partitioned by \/id; the router needs \/pk/);
+    });
+
+    it('checks etags across two stores (two clients) on one container', async () => {
+      const other = await server.openTestCosmosStore(store.container.id);
+      const created = await store.create(doc('jobs', 'j1', { v: 1 }, { status: 'queued' }));
+      const replaced = await store.replace(doc('jobs', 'j1', { v: 2 }, { status: 'assigned' }), created.etag);
+
+      await expect(other.replace(doc('jobs', 'j1', { v: 3 }, {}), created.etag)).rejects.toMatchObject({ reason: 'etagMismatch' });
+      await expect(other.create(doc('jobs', 'j1', {}, {}))).rejects.toMatchObject({ reason: 'exists' });
+      expect(await other.get('jobs', 'j1')).toEqual(replaced);
+      expect(await other.exists('jobs', [eq('status', 'assigned')])).toBe(true);
+      await other.close();
+    });
+  });
+
+  describe('stats', () => {
+    it('count one operation per request, failed conditional writes included, with the charge the server reports', async () => {
+      const created = await store.create(doc('jobs', 'j1', {}, { order: 'm' }));
+      await store.get('jobs', 'j1');
+      await expect(store.replace(doc('jobs', 'j1', {}, {}), '"stale"')).rejects.toMatchObject({ reason: 'etagMismatch' });
+      await store.replace(doc('jobs', 'j1', { v: 2 }, { order: 'm' }), created.etag);
+      await store.list('jobs', { pageSize: 10 });
+      await store.range('jobs', { key: 'order', from: 'a', to: 'z', limit: 5 });
+      await store.count('jobs', { key: 'order', from: 'a', to: 'z' });
+      expect(await store.delete('jobs', 'j1')).toBe(true);
+      expect(await store.delete('jobs', 'j1')).toBe(false);
+
+      // This server reports a charge of 1 on every response.
+      expect(store.stats()).toEqual({ operations: 9, requestCharge: 9 });
+      store.resetStats();
+      expect(store.stats()).toEqual({ operations: 0, requestCharge: 0 });
+      await store.exists('jobs', []);
+      expect(store.stats()).toEqual({ operations: 1, requestCharge: 1 });
+    });
+  });
+});
