@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LocalRuleEvaluator } from '../adapters/embedded/LocalRuleEvaluator';
+import { RouterRuleEvaluator as LocalRuleEvaluator } from '../adapters/http/RouterRuleEvaluator';
 import { systemClock, type Clock } from '../ports/Clock';
 import type { EventPublisher } from '../ports/EventPublisher';
 import type { Logger } from '../ports/Logger';

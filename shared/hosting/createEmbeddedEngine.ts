@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InProcessMatchQueue } from '../adapters/embedded/InProcessMatchQueue';
-import { LocalRuleEvaluator } from '../adapters/embedded/LocalRuleEvaluator';
+import { RouterRuleEvaluator as LocalRuleEvaluator } from '../adapters/http/RouterRuleEvaluator';
 import { StoreEventLog } from '../adapters/embedded/StoreEventLog';
 import { StoreScheduler } from '../adapters/embedded/StoreScheduler';
 import { fireTimer } from '../app/fireTimer';

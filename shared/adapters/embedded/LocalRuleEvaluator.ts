@@ -1,21 +1,23 @@
 import type { RouterRule } from '../../domain/model';
 import { runExpressionRule } from '../../domain/rules/expressionRule';
 import { compile, type Compilation } from '../../domain/rules/powerFx';
-import { RuleEvaluationError, type RuleEvaluator } from '../../ports/RuleEvaluator';
+import { RuleEvaluationError } from '../../ports/RuleEvaluator';
+
+/** The rule kinds that are computed in-process. */
+export type LocalRule = Exclude<RouterRule, { kind: 'function' | 'webhook' }>;
 
 /** Compiled expressions kept per evaluator: a scoring rule runs once per candidate worker with the same text. */
 const CACHE_SIZE = 256;
 
 /**
  * Evaluates the rules that run in-process: `static` returns its value, `directMap` the job labels of the
- * input, `expression` runs its Power Fx (see runExpressionRule for inputs and results). Function and webhook
- * rules call out over HTTP, which this evaluator does not do; they are refused with a reason and callers fall
- * back (best-worker scoring to its default formula).
+ * input, `expression` runs its Power Fx (see runExpressionRule for inputs and results). RouterRuleEvaluator
+ * sends it these kinds and the HTTP kinds elsewhere.
  */
-export class LocalRuleEvaluator implements RuleEvaluator {
+export class LocalRuleEvaluator {
   private readonly compiled = new Map<string, Compilation>();
 
-  async evaluate(rule: RouterRule, input: Record<string, unknown>): Promise<unknown> {
+  async evaluate(rule: LocalRule, input: Record<string, unknown>): Promise<unknown> {
     switch (rule.kind) {
       case 'static':
         return Promise.resolve(rule.value);
@@ -23,9 +25,6 @@ export class LocalRuleEvaluator implements RuleEvaluator {
         return Promise.resolve(input['job']);
       case 'expression':
         return this.evaluateExpression(rule.expression, input);
-      case 'function':
-      case 'webhook':
-        return Promise.reject(new RuleEvaluationError(`${rule.kind} rules call an HTTP endpoint, which this router does not do yet; use a static or expression rule`));
     }
   }
 

@@ -1,8 +1,7 @@
-import { LocalRuleEvaluator } from '../../../shared/adapters/embedded/LocalRuleEvaluator';
-import type { RouterRule } from '../../../shared/domain/model';
+import { LocalRuleEvaluator, type LocalRule } from '../../../shared/adapters/embedded/LocalRuleEvaluator';
 import { RuleEvaluationError } from '../../../shared/ports/RuleEvaluator';
 
-const expression = (text: string): RouterRule => ({ kind: 'expression', language: 'powerFx', expression: text });
+const expression = (text: string): LocalRule => ({ kind: 'expression', language: 'powerFx', expression: text });
 
 describe('LocalRuleEvaluator', () => {
   const rules = new LocalRuleEvaluator();
@@ -73,13 +72,6 @@ describe('LocalRuleEvaluator', () => {
 
     it('an expression stored before it was checked is refused with the compile error', async () => {
       await expect(rules.evaluate(expression('If(job.A'), { job: {} })).rejects.toThrow("the expression is not valid Power Fx: expected ')' to close 'If(' at 1:1");
-    });
-
-    it('function and webhook rules are refused with a reason', async () => {
-      await expect(rules.evaluate({ kind: 'function', functionUri: 'https://fn.example/api/score' }, { job: {} })).rejects.toThrow(
-        'function rules call an HTTP endpoint, which this router does not do yet',
-      );
-      await expect(rules.evaluate({ kind: 'webhook', webhookUri: 'https://hooks.example/score' }, { job: {} })).rejects.toBeInstanceOf(RuleEvaluationError);
     });
   });
 
