@@ -60,6 +60,31 @@ describe('CosmosStore specifics', () => {
     return (await container.items.query<string>(query, { partitionKey: collection }).fetchAll()).resources;
   }
 
+  describe('index keys', () => {
+    it('rejects a document it could not index, writing nothing', async () => {
+      await expect(store.create(doc('jobs', 'j1', {}, { score: Number.NaN }))).rejects.toThrow(TypeError);
+      await expect(store.create(doc('jobs', 'j1', {}, { nested: [{ a: 1 }] as never }))).rejects.toThrow(TypeError);
+      await expect(store.list('jobs', { pageSize: 1, where: [{ key: 'k', op: 'like' as never, value: 'x' }] })).rejects.toThrow(TypeError);
+      expect(await store.exists('jobs', [])).toBe(false);
+    });
+
+    it('treats an undefined key as absent, as its JSON copy does', async () => {
+      const created = await store.create(doc('queues', 'q1', {}, { exceptionPolicyId: undefined as never, distributionPolicyId: 'p1' }));
+      expect(created.keys).toEqual({ distributionPolicyId: 'p1' });
+      expect(await store.exists('queues', [eq('distributionPolicyId', 'p1')])).toBe(true);
+    });
+
+    it('accepts key names that need quoting in SQL', async () => {
+      const keys = { 'we"ird\\key': 'x', 'a b': ['y'], "it's": 1 };
+      const created = await store.create(doc('jobs', 'j1', {}, keys));
+      expect(created.keys).toEqual(keys);
+      for (const [key, value] of [['we"ird\\key', 'x'], ['a b', 'y'], ["it's", 1]] as const) {
+        expect(await store.exists('jobs', [eq(key, value)])).toBe(true);
+      }
+      expect(await store.count('jobs', { key: 'we"ird\\key', from: 'a', to: 'z' })).toBe(1);
+    });
+  });
+
   describe('ids', () => {
     // What Cosmos forbids (/ \ ? #), what breaks its point operations (%, trailing space), look-alikes of
     // the escaped forms, and order-sensitive characters.
@@ -237,6 +262,10 @@ describe('CosmosStore specifics', () => {
       store.resetStats();
       expect(store.stats()).toEqual({ operations: 0, requestCharge: 0 });
       await store.exists('jobs', []);
+      expect(store.stats()).toEqual({ operations: 1, requestCharge: 1 });
+      // Refused before anything is sent: no request.
+      await expect(store.create(doc('jobs', 'j2', {}, { [JOB_MATCH_ORDER]: ['x'] }))).rejects.toThrow(TypeError);
+      await expect(store.list('jobs', { pageSize: 0 })).rejects.toThrow(RangeError);
       expect(store.stats()).toEqual({ operations: 1, requestCharge: 1 });
     });
   });

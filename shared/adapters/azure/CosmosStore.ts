@@ -73,14 +73,14 @@ export class CosmosStore implements Store {
   ) {}
 
   async get<B = Record<string, unknown>>(collection: Collection, id: string): Promise<StoredDocument<B> | undefined> {
-    const response = await this.request(() => this.container.item(cosmosItemId(id), collection).read<ItemRow>());
+    const item = this.container.item(cosmosItemId(id), collection);
+    const response = await this.request(() => item.read<ItemRow>());
     return response.resource ? toStored<B>(collection, response.resource) : undefined;
   }
 
   async create<B>(doc: NewDocument<B>): Promise<StoredDocument<B>> {
-    const response = await this.write(doc.collection, doc.id, { 409: 'exists' }, () =>
-      this.container.items.create(toItem(doc)),
-    );
+    const item = toItem(doc);
+    const response = await this.write(doc.collection, doc.id, { 409: 'exists' }, () => this.container.items.create(item));
     return toStored<B>(doc.collection, written(response.resource));
   }
 
@@ -93,9 +93,10 @@ export class CosmosStore implements Store {
   }
 
   async delete(collection: Collection, id: string, ifMatch?: string): Promise<boolean> {
+    const item = this.container.item(cosmosItemId(id), collection);
     const options = ifMatch === undefined ? undefined : { accessCondition: { type: 'IfMatch', condition: ifMatch } };
     try {
-      await this.write(collection, id, { 412: 'etagMismatch' }, () => this.container.item(cosmosItemId(id), collection).delete(options));
+      await this.write(collection, id, { 412: 'etagMismatch' }, () => item.delete(options));
       return true;
     } catch (error) {
       if (error instanceof ErrorResponse && error.code === 404) return false;
