@@ -2,7 +2,8 @@
  * Strings whose comparison as UTF-16 code units gives code point order (= UTF-8 byte order, the
  * order the Store port promises). Cosmos DB compares the strings it stores; which of the two orders
  * a given server uses then no longer matters, because on strings without code units from U+D800 up
- * both orders agree. The emulator compares as JavaScript does (UTF-16), which puts '🙂' below '\uffff'.
+ * both orders agree. @vercel/cosmosdb-server compares as JavaScript does (UTF-16), which puts '🙂' below
+ * '\uffff'.
  *
  * Every code point from U+D7FF up (and a lone surrogate, taken as its own value) becomes U+D7FF and
  * two digits of 11 bits, each stored as a code unit in U+1000..U+17FF: fixed width after a mark that

@@ -4,7 +4,8 @@ import { toCodePointOrder } from './codePointOrder';
 
 /**
  * The SQL the Cosmos store sends. Every query names its partition in the text (`c.pk = @pk`): the
- * emulator ignores the partitionKey option, and real Cosmos gets that option too so it never fans out.
+ * local test server (@vercel/cosmosdb-server) ignores the partitionKey option; real Cosmos gets that
+ * option too, so it never fans out.
  * Strings in index values, bounds and `docId` are in code point order form (codePointOrder.ts).
  */
 
