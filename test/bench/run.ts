@@ -11,6 +11,7 @@
  *   2 lifecycle  full lifecycles per second through HTTP, in memory and on a SQLite file
  *   3 get        GET-by-id through the router vs a bare node:http server with the same answer
  *   4 memory     resident bytes per worker and per job (runs first: the cleanest baseline)
+ *   5 cosmos     Cosmos DB requests per routed job (local Cosmos server, real SDK) by population and mode
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -19,9 +20,11 @@ import { createToOfferByPopulation, createToOfferWithBacklog, type BacklogFigure
 import { getThroughput, type GetFigures } from './getThroughput';
 import { lifecyclesPerSecond, type LifecycleFigures } from './lifecycles';
 import { memoryPerDocument, type MemoryFigures } from './memory';
+import { cosmosOperations } from './cosmosFigures';
+import type { OperationCount } from './cosmosOperations';
 import { bytes, ms, seconds, thousands } from './stats';
 
-const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'lifecycle', 'get'] as const;
+const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'lifecycle', 'get', 'cosmos'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Results {
@@ -30,6 +33,7 @@ interface Results {
   backlog?: BacklogFigures;
   lifecycles?: LifecycleFigures[];
   get?: GetFigures;
+  cosmos?: OperationCount[];
 }
 
 function selectedSections(): Set<Section> {
@@ -69,6 +73,9 @@ function summaryLines(results: Results): string[] {
     const m = results.memory;
     lines.push(line('resident bytes per worker / per job (in-memory SQLite)', `${bytes(m.rssPerWorker)} / ${bytes(m.rssPerJob)}   (JS heap ${bytes(m.heapPerWorker)} / ${bytes(m.heapPerJob)})`));
   }
+  for (const c of results.cosmos ?? []) {
+    lines.push(line(`Cosmos requests per routed job, ${c.mode}, ${thousands(c.workers)} busy workers, ${thousands(c.waitingJobs)} waiting`, `${Math.min(...c.perJob)}–${Math.max(...c.perJob)}`));
+  }
   if (results.backlog) lines.push(line(`resident bytes per waiting job at ${thousands(results.backlog.waitingJobs)} jobs`, `${bytes(results.backlog.rssPerJob)}   (seeded in ${seconds(results.backlog.seedMs)})`));
   return lines;
 }
@@ -101,6 +108,7 @@ async function main(): Promise<void> {
   }
   if (sections.has('lifecycle')) results.lifecycles = await lifecyclesPerSecond();
   if (sections.has('get')) results.get = await getThroughput();
+  if (sections.has('cosmos')) results.cosmos = await cosmosOperations();
 
   printSummary(results, performance.now() - started);
 }

@@ -1,0 +1,102 @@
+import { acceptOffer } from '../../shared/app/acceptOffer';
+import { closeJob } from '../../shared/app/closeJob';
+import { completeJob } from '../../shared/app/completeJob';
+import { runMatching } from '../../shared/app/runMatching';
+import { upsertJob } from '../../shared/app/upsertJob';
+import { upsertResource } from '../../shared/app/upsertResource';
+import { upsertWorker } from '../../shared/app/upsertWorker';
+import { InProcessMatchQueue } from '../../shared/adapters/embedded/InProcessMatchQueue';
+import { StoreEventLog } from '../../shared/adapters/embedded/StoreEventLog';
+import type { CosmosStore } from '../../shared/adapters/azure/CosmosStore';
+import type { DistributionMode } from '../../shared/domain/model';
+import { distributionPolicyResource, queueResource } from '../../shared/domain/resources';
+import type { EngineWorker } from '../../shared/domain/routing/routingState';
+import { createAzureEngine } from '../../shared/hosting/createAzureEngine';
+import { silentLogger } from '../../shared/ports/Logger';
+import type { RouterPorts } from '../../shared/ports/RouterPorts';
+import type { Scheduler, Timer } from '../../shared/ports/Scheduler';
+
+export interface OperationCount {
+  workers: number;
+  waitingJobs: number;
+  mode: DistributionMode['kind'];
+  /** Cosmos requests per routed job, for each measured cycle. */
+  perJob: number[];
+  /** Request units per routed job as the server reported them (the local server charges 1 per response). */
+  requestCharge: number[];
+}
+
+/**
+ * Durable timers are not Cosmos operations (they live in the Durable task hub): this stand-in only
+ * remembers them, so that what is counted is the store's work alone.
+ */
+class RememberingScheduler implements Scheduler {
+  readonly timers = new Map<string, Timer>();
+  schedule(timer: Timer): Promise<void> {
+    this.timers.set(timer.id, timer);
+    return Promise.resolve();
+  }
+  cancel(id: string): Promise<void> {
+    this.timers.delete(id);
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Cosmos operations per routed job in the steady state of a busy contact centre, with the Azure
+ * host's store (and events recorded in it): `workers` workers on one queue are all busy, `waitingJobs`
+ * jobs wait behind them. One cycle = a worker completes and closes its job (its capacity comes back),
+ * the head of the queue is offered to it, the worker accepts, and a new job arrives at the back:
+ * create → offer → accept → complete → close of one job's worth of work.
+ */
+export async function countOperationsPerRoutedJob(store: CosmosStore, workers: number, waitingJobs: number, mode: DistributionMode, cycles = 5): Promise<OperationCount> {
+  const matchQueue = new InProcessMatchQueue(silentLogger);
+  const engine = createAzureEngine({ store, matchQueue, events: new StoreEventLog(store), logger: silentLogger });
+  const ports: RouterPorts = engine.portsWith(new RememberingScheduler());
+  matchQueue.start((request) => runMatching(ports, request));
+  await upsertResource(ports, distributionPolicyResource, 'dp', { offerExpiresAfterSeconds: 3600, mode });
+  await upsertResource(ports, queueResource, 'q', { distributionPolicyId: 'dp' });
+  let jobSeq = 0;
+  const newJob = () => upsertJob(ports, `job-${String(++jobSeq).padStart(7, '0')}`, { queueId: 'q', channelId: 'voice' }, {});
+  const acceptHeldOffer = async (workerId: string) => {
+    const worker = (await store.get<EngineWorker>('workers', workerId))?.body;
+    const offer = worker?.offers[0];
+    if (!offer) throw new Error(`worker ${workerId} holds no offer`);
+    return acceptOffer(ports, workerId, offer.offerId);
+  };
+
+  // Every worker gets one job and accepts it; the rest of the jobs wait.
+  const assignments = new Map<string, { jobId: string; assignmentId: string }>();
+  for (let i = 0; i < workers; i++) {
+    const workerId = `w-${String(i).padStart(6, '0')}`;
+    await upsertWorker(ports, workerId, { capacity: 1, queues: ['q'], channels: [{ channelId: 'voice', capacityCostPerJob: 1 }], availableForOffers: true }, {});
+    await newJob();
+    await matchQueue.idle();
+    const accepted = await acceptHeldOffer(workerId);
+    assignments.set(workerId, { jobId: accepted.jobId, assignmentId: accepted.assignmentId });
+  }
+  for (let i = 0; i < waitingJobs; i++) await newJob();
+  await matchQueue.idle();
+
+  const perJob: number[] = [];
+  const requestCharge: number[] = [];
+  const workerIds = [...assignments.keys()];
+  for (let cycle = 0; cycle < cycles; cycle++) {
+    const workerId = workerIds[cycle % workerIds.length] ?? '';
+    const held = assignments.get(workerId);
+    if (!held) throw new Error(`no assignment for ${workerId}`);
+    store.resetStats();
+    await completeJob(ports, held.jobId, held.assignmentId, {});
+    await closeJob(ports, held.jobId, held.assignmentId, {});
+    await matchQueue.idle();
+    const accepted = await acceptHeldOffer(workerId);
+    await newJob();
+    await matchQueue.idle();
+    const stats = store.stats();
+    perJob.push(stats.operations);
+    requestCharge.push(stats.requestCharge);
+    assignments.set(workerId, { jobId: accepted.jobId, assignmentId: accepted.assignmentId });
+  }
+  await matchQueue.stop();
+  return { workers, waitingJobs, mode: mode.kind, perJob, requestCharge };
+}
