@@ -29,7 +29,7 @@ const ATTEMPTS_PER_ROUND = 8;
  */
 export const NEXT_ROUND_AFTER_MS = 15 * 60_000;
 
-export function fireRetryOptions(): df.RetryOptions {
+function fireRetryOptions(): df.RetryOptions {
   const options = new df.RetryOptions(FIRST_RETRY_MS, ATTEMPTS_PER_ROUND);
   options.backoffCoefficient = BACKOFF;
   options.maxRetryIntervalInMilliseconds = MAX_RETRY_INTERVAL_MS;

@@ -234,7 +234,7 @@ export class DurableTestRuntime {
   async advance(to: Date): Promise<number> {
     let activities = await this.runDue();
     for (let next = this.nextDue(); next && next <= to; next = this.nextDue()) {
-      this.clock.advance(next.getTime() - this.clock.now().getTime());
+      this.clock.advance(Math.max(0, next.getTime() - this.clock.now().getTime()));
       activities += await this.runDue();
     }
     const rest = to.getTime() - this.clock.now().getTime();
