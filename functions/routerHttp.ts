@@ -1,7 +1,8 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { handleRequest } from '../shared/http/handleRequest';
 import type { HttpRequestMessage } from '../shared/http/HttpMessage';
-import { functionsRouter } from '../shared/hosting/functionsRouter';
+import { functionsHost } from '../shared/hosting/functionsHost';
+import { invocationPorts } from './invocationPorts';
 
 /** Converts a Functions HTTP request into the shared pipeline's message. */
 export async function toMessage(request: HttpRequest): Promise<HttpRequestMessage> {
@@ -18,7 +19,9 @@ export async function toMessage(request: HttpRequest): Promise<HttpRequestMessag
  * (which drops integer-looking values and trips on periods) and routes from the URL with the shared
  * route table, exactly as the embedded host does.
  */
-export async function routerHttp(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
-  const response = await handleRequest(await toMessage(request), functionsRouter());
+export async function routerHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const host = await functionsHost();
+  const options = { ports: await invocationPorts(context), accessKey: host.accessKey, maxBodyBytes: host.maxBodyBytes, logger: host.logger };
+  const response = await handleRequest(await toMessage(request), options);
   return { status: response.status, headers: response.headers, body: response.body };
 }

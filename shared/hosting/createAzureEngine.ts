@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RouterRuleEvaluator as LocalRuleEvaluator } from '../adapters/http/RouterRuleEvaluator';
+import { RouterRuleEvaluator } from '../adapters/http/RouterRuleEvaluator';
 import { systemClock, type Clock } from '../ports/Clock';
 import type { EventPublisher } from '../ports/EventPublisher';
 import type { Logger } from '../ports/Logger';
@@ -30,13 +30,14 @@ export interface AzureEngine {
 
 /** The scale-out engine: state in a shared store, matching requested through a queue, timers durable orchestrations. */
 export function createAzureEngine(parts: AzureEngineParts): AzureEngine {
+  const clock = parts.clock ?? systemClock;
   const base = {
     store: parts.store,
-    clock: parts.clock ?? systemClock,
+    clock,
     newId: parts.newId ?? randomUUID,
     matchQueue: parts.matchQueue,
     events: parts.events,
-    rules: parts.rules ?? new LocalRuleEvaluator(),
+    rules: parts.rules ?? new RouterRuleEvaluator({ clock }),
     logger: parts.logger,
   };
   return { parts, portsWith: (scheduler) => ({ ...base, scheduler }) };

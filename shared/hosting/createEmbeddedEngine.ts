@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InProcessMatchQueue } from '../adapters/embedded/InProcessMatchQueue';
-import { RouterRuleEvaluator as LocalRuleEvaluator } from '../adapters/http/RouterRuleEvaluator';
+import { RouterRuleEvaluator } from '../adapters/http/RouterRuleEvaluator';
 import { StoreEventLog } from '../adapters/embedded/StoreEventLog';
 import { StoreScheduler } from '../adapters/embedded/StoreScheduler';
 import { fireTimer } from '../app/fireTimer';
@@ -46,7 +46,7 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
     scheduler,
     matchQueue,
     events: parts.deliverEvents ? new RecordThenDeliver(new StoreEventLog(parts.store), parts.deliverEvents, parts.logger) : new StoreEventLog(parts.store),
-    rules: new LocalRuleEvaluator(),
+    rules: new RouterRuleEvaluator({ clock }),
     logger: parts.logger,
   };
   return {

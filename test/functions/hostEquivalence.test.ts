@@ -2,7 +2,7 @@ import { getClient, type Client } from '@azure-rest/core-client';
 import { createCommunicationAuthPolicy, parseClientArguments } from '@azure/communication-common';
 import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import { DEFAULT_MAX_BODY_BYTES } from '../../shared/http/handleRequest';
-import { useFunctionsRouter } from '../../shared/hosting/functionsRouter';
+import { useFunctionsHost } from '../../shared/hosting/functionsHost';
 import { startEmbeddedHost, type EmbeddedHost } from '../../shared/hosting/startEmbeddedHost';
 import { silentLogger } from '../../shared/ports/Logger';
 import { createEmbeddedEngine, type EmbeddedEngine } from '../../shared/hosting/createEmbeddedEngine';
@@ -61,7 +61,7 @@ describe('the embedded host and a direct Functions invocation answer alike', () 
     embedded = await startEmbeddedHost({ port: 0, accessKey, ...deterministicParts(now) });
     functionsEngine = createEmbeddedEngine(deterministicParts(now));
     await functionsEngine.start();
-    useFunctionsRouter({ ports: functionsEngine.ports, accessKey, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger });
+    useFunctionsHost({ mode: 'embedded', ports: () => functionsEngine.ports, accessKey, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger });
     viaHttp = client(embedded.connectionString, false);
     viaFunctions = client(embedded.connectionString, true);
   });
@@ -70,7 +70,7 @@ describe('the embedded host and a direct Functions invocation answer alike', () 
     await embedded.close();
     await functionsEngine.stop();
     await functionsEngine.ports.store.close();
-    useFunctionsRouter(undefined);
+    useFunctionsHost(undefined);
   });
 
   // Every row has four cells (body may be undefined): a shorter row would make Jest pass `done` as `body`.

@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { routeTable } from '../../shared/http/routeTable';
+import { AZURE_SETTINGS } from '../../shared/hosting/azureConfig';
+import { routerTimerNames } from '../../functions/orchestrators/routerTimer';
 
 // The Functions host is not installable here, so its core module is stood in for: the stand-in only
-// records what `@azure/functions` registers, which is what the host would read at startup.
-const registered: { metadata: { name: string; bindings: Record<string, Record<string, unknown>> }; callback: unknown }[] = [];
+// records what `@azure/functions` and `durable-functions` register, which is what the host would read at startup.
+type Binding = Record<string, unknown>;
+const registered: { metadata: { name: string; bindings: Record<string, Binding> }; callback: unknown }[] = [];
 jest.mock(
   '@azure/functions-core',
   () => ({
@@ -17,29 +20,67 @@ jest.mock(
   { virtual: true },
 );
 
+const bindingsOf = (name: string): Binding[] => Object.values(registered.find((r) => r.metadata.name === name)?.metadata.bindings ?? {});
+const trigger = (name: string) => bindingsOf(name).find((b) => String(b['type']).endsWith('Trigger'));
+const hasDurableClient = (name: string) => bindingsOf(name).some((b) => b['type'] === 'durableClient' && b['direction'] === 'in');
+const hostJson = JSON.parse(fs.readFileSync(path.join(__dirname, '../../host.json'), 'utf8'));
+
 describe('Azure Functions registrations', () => {
+  let sweepSchedule: string;
   beforeAll(() => {
     jest.isolateModules(() => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- registration happens as a side effect of loading the module
       require('../../functions/index');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the same module instance that registered
+      sweepSchedule = (require('../../functions/matchSweep') as typeof import('../../functions/matchSweep')).MATCH_SWEEP_SCHEDULE;
     });
   });
 
-  it('registers exactly the 33 operations of the route table', () => {
+  it('registers the 33 operations of the route table, the matcher, the sweep, the timer orchestrator and its activity — nothing else', () => {
     expect(routeTable).toHaveLength(33);
-    expect(registered.map((r) => r.metadata.name).sort()).toEqual(routeTable.map((op) => op.operationId).sort());
+    const expected = [...routeTable.map((op) => op.operationId), 'matcher', 'matchSweep', routerTimerNames.orchestration, routerTimerNames.activity];
+    expect(registered.map((r) => r.metadata.name).sort()).toEqual(expected.sort());
+    for (const r of registered) expect(typeof r.callback).toBe('function');
   });
 
-  it.each(routeTable.map((op) => [op.operationId, op] as const))('%s has its method and the service route template', (operationId, op) => {
-    const registration = registered.find((r) => r.metadata.name === operationId);
-    const trigger = Object.values(registration?.metadata.bindings ?? {}).find((b) => b['type'] === 'httpTrigger');
-    expect(trigger).toMatchObject({ direction: 'in', methods: [op.method], route: op.path.slice(1), authLevel: 'anonymous' });
-    expect(typeof registration?.callback).toBe('function');
+  it.each(routeTable.map((op) => [op.operationId, op] as const))('%s has its method, the service route template and the Durable client', (operationId, op) => {
+    expect(trigger(operationId)).toMatchObject({ type: 'httpTrigger', direction: 'in', methods: [op.method], route: op.path.slice(1), authLevel: 'anonymous' });
+    expect(hasDurableClient(operationId)).toBe(true);
+  });
+
+  it('the matcher is a session-enabled Service Bus trigger on the configured connection and queue', () => {
+    expect(trigger('matcher')).toMatchObject({
+      type: 'serviceBusTrigger',
+      connection: AZURE_SETTINGS.serviceBus.name,
+      queueName: `%${AZURE_SETTINGS.matchQueue.name}%`,
+      isSessionsEnabled: true,
+    });
+    expect(hasDurableClient('matcher')).toBe(true);
+  });
+
+  it('timers: an orchestration trigger and an activity trigger that can schedule again', () => {
+    expect(trigger(routerTimerNames.orchestration)).toMatchObject({ type: 'orchestrationTrigger' });
+    expect(trigger(routerTimerNames.activity)).toMatchObject({ type: 'activityTrigger' });
+    expect(hasDurableClient(routerTimerNames.activity)).toBe(true);
+    expect(hasDurableClient(routerTimerNames.orchestration)).toBe(false);
+  });
+
+  it('the sweep runs on a timer and reaches the Durable client', () => {
+    expect(trigger('matchSweep')).toMatchObject({ type: 'timerTrigger', schedule: sweepSchedule });
+    // NCRONTAB with seconds: six fields.
+    expect(sweepSchedule.split(' ')).toHaveLength(6);
+    expect(hasDurableClient('matchSweep')).toBe(true);
   });
 
   it('host.json adds no /api prefix, so routes are exactly the service paths', () => {
-    const hostJson = JSON.parse(fs.readFileSync(path.join(__dirname, '../../host.json'), 'utf8'));
     expect(hostJson.extensions.http.routePrefix).toBe('');
+  });
+
+  it('host.json configures the sessions the matcher relies on and names the Durable task hub', () => {
+    // Messages complete only after the handler succeeded; a session is released soon after its queue goes quiet.
+    expect(hostJson.extensions.serviceBus).toMatchObject({ autoCompleteMessages: true, maxConcurrentSessions: expect.any(Number) });
+    expect(hostJson.extensions.serviceBus.sessionIdleTimeout).toMatch(/^00:00:\d\d$/);
+    expect(hostJson.extensions.durableTask.hubName).toMatch(/^[A-Za-z][A-Za-z0-9]{2,49}$/);
   });
 
   it('package.json main points at the compiled registrations', () => {
