@@ -1,9 +1,9 @@
 import type { Store } from '../../shared/ports/Store';
 import type { PathUncheckedResponse } from '@azure-rest/core-client';
 import type { RouterEvent, RouterEventType } from '../../shared/ports/EventPublisher';
-import { startTestRouter } from '../support/embeddedRouter';
+import { startRouterUnderTest, type RouterUnderTest } from '../support/routerUnderTest';
 import { recordedEvents } from '../support/recordedEvents';
-import { createSignedClient, patch } from '../support/signedClient';
+import { patch } from '../support/signedClient';
 import { TestClock } from '../support/testClock';
 import { MINUTE, QUEUE, SECOND, newSignableTestClock, voiceJob, voiceWorker } from '../support/routingFixtures';
 
@@ -15,7 +15,7 @@ import { MINUTE, QUEUE, SECOND, newSignableTestClock, voiceJob, voiceWorker } fr
  * in-memory store whose recorded events it reads.
  */
 
-type Router = Awaited<ReturnType<typeof startTestRouter>>;
+type Router = RouterUnderTest;
 /** A response body as the REST client types it (loosely: tests read arbitrary members). */
 type Json = PathUncheckedResponse['body'];
 type Client = Router['client'];
@@ -39,7 +39,7 @@ class Harness {
 
   static async start(): Promise<Harness> {
     const clock = newSignableTestClock();
-    const router = await startTestRouter({ clock });
+    const router = await startRouterUnderTest({ clock });
     return new Harness(router, router.store, clock);
   }
 
@@ -235,7 +235,7 @@ describe('eligibility', () => {
 
   it('a worker\'s maxConcurrentOffers (api-version 2024-01-18-preview) caps its open offers, not its assignments', async () => {
     await h.setup();
-    const preview = createSignedClient(h.router.connectionString, PREVIEW_API_VERSION);
+    const preview = h.router.clientFor(PREVIEW_API_VERSION);
     const saved = await h.worker('w', voiceWorker({ capacity: 10, maxConcurrentOffers: 2 }), preview);
     expect(saved.maxConcurrentOffers).toBe(2);
     await h.job('assigned');

@@ -1,6 +1,6 @@
 import type { RouterEvent } from '../../shared/ports/EventPublisher';
 import type { Store } from '../../shared/ports/Store';
-import { startTestRouter } from '../support/embeddedRouter';
+import { startRouterUnderTest, type RouterUnderTest } from '../support/routerUnderTest';
 import { recordedEvents } from '../support/recordedEvents';
 import { patch } from '../support/signedClient';
 import { TestClock } from '../support/testClock';
@@ -19,7 +19,7 @@ const T0 = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
 const wire = (iso: string) => new Date(iso).toISOString().replace(/\.?0*Z$/, '+00:00');
 const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
 
-type Router = Awaited<ReturnType<typeof startTestRouter>>;
+type Router = RouterUnderTest;
 
 interface Ctx {
   router: Router;
@@ -31,7 +31,7 @@ let ctx: Ctx;
 
 beforeEach(async () => {
   const clock = new TestClock(T0);
-  const router = await startTestRouter({ clock });
+  const router = await startRouterUnderTest({ clock });
   ctx = { router, store: router.store, clock };
   expect((await patch(router.client, '/routing/distributionPolicies/dp', { offerExpiresAfterSeconds: 600, mode: { kind: 'longestIdle' } })).status).toBe('201');
   expect((await patch(router.client, '/routing/queues/q', { distributionPolicyId: 'dp' })).status).toBe('201');

@@ -1,7 +1,7 @@
 import type { Store } from '../../shared/ports/Store';
 import type { PathUncheckedResponse } from '@azure-rest/core-client';
 import type { RouterEvent, RouterEventType } from '../../shared/ports/EventPublisher';
-import { startTestRouter } from '../support/embeddedRouter';
+import { startRouterUnderTest, type RouterUnderTest } from '../support/routerUnderTest';
 import { recordedEvents } from '../support/recordedEvents';
 import { patch } from '../support/signedClient';
 import { TestClock } from '../support/testClock';
@@ -14,7 +14,7 @@ import { MINUTE, QUEUE, SECOND, newSignableTestClock, voiceJob, voiceWorker } fr
  * recorded events it reads.
  */
 
-type Router = Awaited<ReturnType<typeof startTestRouter>>;
+type Router = RouterUnderTest;
 /** A response body as the REST client types it (loosely: tests read arbitrary members). */
 type Json = PathUncheckedResponse['body'];
 
@@ -35,7 +35,7 @@ class Harness {
 
   static async start(): Promise<Harness> {
     const clock = newSignableTestClock();
-    const router = await startTestRouter({ clock });
+    const router = await startRouterUnderTest({ clock });
     return new Harness(router, router.store, clock);
   }
 

@@ -1,4 +1,4 @@
-import { startTestRouter } from '../support/embeddedRouter';
+import { startRouterUnderTest } from '../support/routerUnderTest';
 import { recordedEvents } from '../support/recordedEvents';
 import { patch } from '../support/signedClient';
 
@@ -8,7 +8,7 @@ import { patch } from '../support/signedClient';
  */
 describe('seed scenario', () => {
   it('a job with a selector reaches the one matching worker and is carried to closed', async () => {
-    const router = await startTestRouter();
+    const router = await startRouterUnderTest();
     const { store } = router;
     const { client } = router;
     try {
