@@ -1,9 +1,13 @@
 import { isMatchable } from '../domain/routing/routingKeys';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Timer } from '../ports/Scheduler';
+import { activateScheduledJob } from './activateScheduledJob';
+import { classifyJob } from './classifyJob';
 import { expireOffer } from './expireOffer';
+import { expireWorkerSelectors } from './expireWorkerSelectors';
 import { readJob } from './routingDocuments';
 import { settleAssignment } from './settleAssignment';
+import { triggerException } from './triggerException';
 
 const field = (timer: Timer, name: string): string => {
   const value = timer.payload[name];
@@ -23,5 +27,18 @@ export async function fireTimer(ports: RouterPorts, timer: Timer): Promise<void>
       if (job && isMatchable(job.body) && job.body.queueId) await ports.matchQueue.enqueue([{ queueId: job.body.queueId, jobId: job.body.id }]);
       return;
     }
+    case 'classifyJob':
+      return classifyJob(ports, field(timer, 'jobId'));
+    case 'expireWorkerSelectors':
+      return expireWorkerSelectors(ports, field(timer, 'jobId'));
+    case 'exceptionTrigger':
+      return triggerException(ports, {
+        jobId: field(timer, 'jobId'),
+        queueId: field(timer, 'queueId'),
+        exceptionPolicyId: field(timer, 'exceptionPolicyId'),
+        ruleId: field(timer, 'ruleId'),
+      });
+    case 'activateScheduledJob':
+      return activateScheduledJob(ports, field(timer, 'jobId'));
   }
 }

@@ -29,6 +29,8 @@ export async function upsertResource<Input, Body extends { id: string }>(
   id: string,
   patch: Record<string, unknown>,
   preconditions: Preconditions = {},
+  /** Runs before each write attempt with what is about to be written: durable timers the write needs are scheduled here. */
+  beforeWrite?: (body: Body, previous: Body | undefined) => Promise<void>,
 ): Promise<UpsertResult<Body>> {
   for (let attempt = 1; ; attempt++) {
     const current = await ports.store.get<Body>(definition.collection, id);
@@ -45,6 +47,7 @@ export async function upsertResource<Input, Body extends { id: string }>(
     if (current && isDeepStrictEqual(body, current.body)) return { created: false, document: current, previous: current.body };
 
     await checkReferences(ports.store, definition.references(body));
+    await beforeWrite?.(body, current?.body);
     const document = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: definition.indexKeys(body, now) };
     try {
       const saved = current ? await ports.store.replace(document, current.etag) : await ports.store.create(document);

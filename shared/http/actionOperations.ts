@@ -1,12 +1,12 @@
 import { acceptOffer } from '../app/acceptOffer';
-import { AppError, invalidFields } from '../app/AppError';
+import { invalidFields } from '../app/AppError';
 import { cancelJob } from '../app/cancelJob';
 import { closeJob } from '../app/closeJob';
 import { completeJob } from '../app/completeJob';
 import { declineOffer } from '../app/declineOffer';
 import { getJobPosition } from '../app/getJobPosition';
 import { getQueueStatistics } from '../app/getQueueStatistics';
-import { getResource } from '../app/getResource';
+import { reclassifyJob } from '../app/reclassifyJob';
 import { unassignJob } from '../app/unassignJob';
 import {
   validateCancelJobOptions,
@@ -17,7 +17,6 @@ import {
   validateUnassignJobOptions,
   type Validation,
 } from '../domain/model';
-import { jobResource } from '../domain/resources';
 import type { Operation, OperationRequest } from './Operation';
 
 /** Validates an action body (absent = no options), answering 400 with every problem. */
@@ -43,8 +42,8 @@ export const actionOperations: Operation[] = [
     body: 'optionalJson',
     run: async (request, ports) => {
       options(request, validateReclassifyJobOptions);
-      await getResource(ports, jobResource, param(request, 'jobId'));
-      throw new AppError('notImplemented', 'Reclassification is not available in this version of the router: classification policies are not evaluated yet.');
+      await reclassifyJob(ports, param(request, 'jobId'));
+      return EMPTY;
     },
   },
   {

@@ -4,7 +4,18 @@
  * (late after a restart, never lost); its handler must be idempotent, because a crash after the
  * handler ran but before the timer was removed fires it again.
  */
-export type TimerKind = 'offerExpiry' | 'settleAssignment' | 'retryOffer';
+export type TimerKind =
+  | 'offerExpiry'
+  | 'settleAssignment'
+  | 'retryOffer'
+  /** Classify a job (`classify:<jobId>`): a safety net armed before the write that asks for it, moved to now after. */
+  | 'classifyJob'
+  /** Mark a job's worker selectors expired at their `expiresAt` (`selectorExpiry:<jobId>`, the earliest one). */
+  | 'expireWorkerSelectors'
+  /** Evaluate one exception rule for a job (`exception:<jobId>:<exceptionPolicyId>:<ruleId>`). */
+  | 'exceptionTrigger'
+  /** A scheduled job's `scheduleAt` (`activate:<jobId>`). */
+  | 'activateScheduledJob';
 
 export interface Timer {
   id: string;

@@ -207,7 +207,7 @@ describe('list filters', () => {
     it('fixture statuses', async () => {
       const statuses = Object.fromEntries(idsOf(await listPages(client, '/routing/jobs')).map((id) => [id, '']));
       for (const id of Object.keys(statuses)) statuses[id] = (await client.pathUnchecked(`/routing/jobs/${id}`).get()).body.status;
-      expect(statuses).toEqual({ j1: 'queued', j2: 'queued', j3: 'pendingClassification', j4: 'pendingSchedule', j5: 'pendingSchedule', j6: 'cancelled' });
+      expect(statuses).toEqual({ j1: 'queued', j2: 'queued', j3: 'queued', j4: 'scheduled', j5: 'scheduled', j6: 'cancelled' });
     });
 
     it.each([
@@ -216,9 +216,9 @@ describe('list filters', () => {
       [{ status: 'active' }, ['j1', 'j2', 'j3', 'j4', 'j5']],
       [{ status: 'created' }, []],
       [{ status: 'cancelled' }, ['j6']],
-      [{ status: 'pendingSchedule' }, ['j4', 'j5']],
-      [{ status: 'pendingClassification' }, ['j3']],
-      [{ status: 'queued' }, ['j1', 'j2']],
+      [{ status: 'scheduled' }, ['j4', 'j5']],
+      [{ status: 'pendingClassification' }, []],
+      [{ status: 'queued' }, ['j1', 'j2', 'j3']],
       [{ queueId: 'qA' }, ['j1', 'j3', 'j4', 'j6']],
       [{ queueId: 'qB' }, ['j2', 'j5']],
       [{ queueId: 'nope' }, []],
@@ -233,7 +233,7 @@ describe('list filters', () => {
       [{ scheduledAfter: '2031-06-01T00:00:00.001Z' }, []],
       [{ scheduledAfter: '2029-01-01T00:00:00Z', scheduledBefore: '2032-01-01T00:00:00Z' }, ['j4', 'j5']],
       [{ scheduledAfter: '2029-01-01T00:00:00+02:00' }, ['j4', 'j5']],
-      [{ status: 'queued', queueId: 'qA' }, ['j1']],
+      [{ status: 'queued', queueId: 'qA' }, ['j1', 'j3']],
       [{ status: 'active', queueId: 'qA', channelId: 'chat' }, ['j4']],
       [{ queueId: 'qB', scheduledBefore: '2040-01-01T00:00:00Z' }, ['j5']],
     ])('%j → %j', async (query, expected) => {

@@ -18,33 +18,7 @@ export interface PendingStep {
   nowCode?: string;
 }
 
-const QUEUED_BY_ENGINE: PendingStep = {
-  reason: 'routing engine + classification: the job becomes queued with enqueuedAt within a second (recorded: status "queued", enqueuedAt set)',
-  ignoreKeys: ['status', 'enqueuedAt'],
-  now: { status: 'pendingClassification', enqueuedAt: undefined },
-};
-
-export const PENDING: Readonly<Record<string, PendingStep>> = {
-  'recording_should_get_a_job.json#5': QUEUED_BY_ENGINE,
-  'recording_should_update_a_job.json#5': QUEUED_BY_ENGINE,
-  'recording_should_update_a_job.json#6': QUEUED_BY_ENGINE,
-  'recording_should_get_queue_position_for_a_job.json#5': QUEUED_BY_ENGINE,
-  'recording_should_get_queue_position_for_a_job.json#6': {
-    reason: 'classification: the job (created with a classification policy) stays pendingClassification, so it has no position: 409 here (recorded: 200 {"jobId","position":1,"queueId","queueLength":1})',
-    nowStatus: 409,
-    nowCode: 'Conflict',
-  },
-  'recording_should_reclassify_a_job.json#5': {
-    reason: 'classification: :reclassify answers 501 here (recorded: 200 {})',
-    nowStatus: 501,
-  },
-  'recording_should_list_jobs.json#5': QUEUED_BY_ENGINE,
-  'recording_should_delete_a_job.json#5': {
-    reason: 'routing engine: the cancelled job was never queued here, so it has no enqueuedAt (recorded: enqueuedAt kept from the queued state)',
-    ignoreKeys: ['enqueuedAt'],
-    now: { enqueuedAt: undefined },
-  },
-};
+export const PENDING: Readonly<Record<string, PendingStep>> = {};
 
 /** A server answer that differs from the recording for no pending reason: a bug to fix in `shared/`. */
 export interface KnownDifference {

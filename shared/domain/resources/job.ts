@@ -94,6 +94,15 @@ function initialStatus(input: JobInput): JobStatus {
   return 'queued';
 }
 
+/** Statuses a PATCH to `queueAndMatch` activates: parked, scheduled (early activation) or waiting for activation. */
+const ACTIVATABLE: readonly JobStatus[] = ['created', 'waitingForActivation', 'pendingSchedule', 'scheduled'];
+
+/**
+ * Statuses in which a new classification policy, or new labels under one, classify the job again
+ * (CONCEPTS.md §6: updating labels re-runs the policy).
+ */
+const RECLASSIFIABLE: readonly JobStatus[] = ['queued', 'pendingClassification', 'classificationFailed'];
+
 /** Fields whose change revokes a queued job's offers and re-matches it (CONCEPTS.md §6, §10). */
 const REMATCH_FIELDS = ['queueId', 'channelId', 'labels', 'requestedWorkerSelectors'] as const;
 
@@ -104,12 +113,16 @@ const REMATCH_FIELDS = ['queueId', 'channelId', 'labels', 'requestedWorkerSelect
  */
 function statusAfterUpdate(job: RouterJob & { _routing?: JobRouting }, existing: EngineJob, now: Date): void {
   const mode = job.matchingMode.kind;
-  if (existing.status === 'created' && mode === 'queueAndMatch' && job.queueId && !job.classificationPolicyId) {
-    job.status = 'queued';
+  const classifyAgain =
+    job.classificationPolicyId !== undefined && (job.classificationPolicyId !== existing.classificationPolicyId || JSON.stringify(job.labels) !== JSON.stringify(existing.labels));
+  if (ACTIVATABLE.includes(existing.status) && mode === 'queueAndMatch') {
+    // A job never queued before is classified first when it has a policy.
+    if (job.classificationPolicyId && !existing.enqueuedAt) job.status = 'pendingClassification';
+    else if (job.queueId) job.status = 'queued';
   } else if (existing.status === 'queued' && mode === 'suspend') {
     job.status = 'waitingForActivation';
-  } else if (existing.status === 'waitingForActivation' && mode === 'queueAndMatch' && job.queueId) {
-    job.status = 'queued';
+  } else if (RECLASSIFIABLE.includes(existing.status) && classifyAgain) {
+    job.status = 'pendingClassification';
   }
   const queuedNow = job.status === 'queued' && (existing.status !== 'queued' || job.queueId !== existing.queueId);
   if (queuedNow) job.enqueuedAt = toWireTime(now);
@@ -134,12 +147,17 @@ function buildSelectors(selectors: RouterWorkerSelector[], existing: StoredWorke
   return selectors.map((selector, index) => {
     const previous = existing[index];
     if (previous && sameSelector(selector, previous)) return previous;
-    const expiresAt = selector.expiresAfterSeconds === undefined ? undefined : toWireTime(new Date(now.getTime() + selector.expiresAfterSeconds * 1000));
-    return ordered<StoredWorkerSelector>(
-      { expedite: selector.expedite ?? false, status: 'active', key: selector.key, labelOperator: selector.labelOperator, value: selector.value, expiresAfterSeconds: selector.expiresAfterSeconds, expiresAt },
-      ['expedite', 'status', 'key', 'labelOperator', 'value', 'expiresAfterSeconds', 'expiresAt'],
-    );
+    return storedSelector(selector, now);
   });
+}
+
+/** A selector as stored from `now`: active, and with `expiresAt` when it has `expiresAfterSeconds`. */
+export function storedSelector(selector: RouterWorkerSelector, now: Date): StoredWorkerSelector {
+  const expiresAt = selector.expiresAfterSeconds === undefined ? undefined : toWireTime(new Date(now.getTime() + selector.expiresAfterSeconds * 1000));
+  return ordered<StoredWorkerSelector>(
+    { expedite: selector.expedite ?? false, status: 'active', key: selector.key, labelOperator: selector.labelOperator, value: selector.value, expiresAfterSeconds: selector.expiresAfterSeconds, expiresAt },
+    ['expedite', 'status', 'key', 'labelOperator', 'value', 'expiresAfterSeconds', 'expiresAt'],
+  );
 }
 
 /** `queueAndMatch` when omitted (BEHAVIOUR.md §6); `scheduleAt` echoed in the service's time format. */

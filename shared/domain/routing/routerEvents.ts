@@ -100,7 +100,50 @@ export const jobEvents = {
   unassigned: (c: EventContext, job: RouterJob, assignmentId: string, workerId: string | undefined) =>
     event(c, 'RouterJobUnassigned', jobSubject(job, 'assignment', assignmentId), { ...jobBase(job), assignmentId, workerId }),
   deleted: (c: EventContext, job: RouterJob) => event(c, 'RouterJobDeleted', jobSubject(job), jobBase(job)),
+  classified: (c: EventContext, job: RouterJob, queue: QueueDetails) =>
+    event(c, 'RouterJobClassified', jobSubject(job, 'queue', job.queueId ?? ''), {
+      ...jobBase(job),
+      queueDetails: queue,
+      classificationPolicyId: job.classificationPolicyId,
+      priority: job.priority,
+      attachedWorkerSelectors: eventSelectors(job.attachedWorkerSelectors),
+    }),
+  classificationFailed: (c: EventContext, job: RouterJob, reason: string) =>
+    event(c, 'RouterJobClassificationFailed', jobSubject(job, 'classificationpolicy', job.classificationPolicyId ?? ''), {
+      ...jobBase(job),
+      classificationPolicyId: job.classificationPolicyId,
+      errors: [{ code: 'ClassificationFailed', message: reason, target: job.classificationPolicyId }],
+    }),
+  exceptionTriggered: (c: EventContext, job: RouterJob, ruleId: string) =>
+    event(c, 'RouterJobExceptionTriggered', jobSubject(job, 'exceptionrule', ruleId), { ...jobBase(job), ruleKey: ruleId, exceptionRuleId: ruleId }),
+  workerSelectorsExpired: (c: EventContext, job: RouterJob, requested: readonly StoredWorkerSelector[], attached: readonly StoredWorkerSelector[]) =>
+    event(c, 'RouterJobWorkerSelectorsExpired', jobSubject(job, 'queue', job.queueId ?? ''), {
+      ...jobBase(job),
+      expiredRequestedWorkerSelectors: eventSelectors(requested),
+      expiredAttachedWorkerSelectors: eventSelectors(attached),
+    }),
+  waitingForActivation: (c: EventContext, job: RouterJob) =>
+    event(c, 'RouterJobWaitingForActivation', jobSubject(job), {
+      ...jobBase(job),
+      priority: job.priority,
+      ...expiredSelectorsOf(job),
+      scheduledOn: job.scheduledAt,
+      unavailableForMatching: job.matchingMode.kind !== 'queueAndMatch',
+    }),
+  schedulingFailed: (c: EventContext, job: RouterJob, failureReason: string) =>
+    event(c, 'RouterJobSchedulingFailed', jobSubject(job), {
+      ...jobBase(job),
+      priority: job.priority,
+      ...expiredSelectorsOf(job),
+      scheduledOn: job.matchingMode.kind === 'scheduleAndSuspend' ? job.matchingMode.scheduleAt : job.scheduledAt,
+      failureReason,
+    }),
 };
+
+function expiredSelectorsOf(job: RouterJob) {
+  const expired = (selectors: readonly StoredWorkerSelector[]) => eventSelectors(selectors.filter((s) => s.status === 'expired'));
+  return { expiredAttachedWorkerSelectors: expired(job.attachedWorkerSelectors), expiredRequestedWorkerSelectors: expired(job.requestedWorkerSelectors) };
+}
 
 const offerSubject = (workerId: string, jobId: string) => `worker/${workerId}/job/${jobId}`;
 

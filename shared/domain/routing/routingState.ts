@@ -39,6 +39,12 @@ export interface JobRouting {
   pendingClose?: PendingClose;
   /** The time the current assignment was made (statistics). */
   assignedAt?: string;
+  /** The queue classification chose (a queueId the caller gave is kept on reclassification, this one is not). */
+  classifiedQueueId?: string;
+  /** The priority the prioritization rule gave (a caller's own priority wins over the rule). */
+  classifiedPriority?: number;
+  /** Exception rules that fired for this job, as `<exceptionPolicyId>/<ruleId>`: each fires at most once. */
+  firedExceptions?: string[];
 }
 
 /** What a worker holds: an offer or an assignment, on one channel, for one job. */

@@ -33,3 +33,15 @@ export function selectorMatches(selector: Pick<StoredWorkerSelector, 'key' | 'la
 export function activeSelectors(selectors: readonly StoredWorkerSelector[], now: Date): StoredWorkerSelector[] {
   return selectors.filter((s) => s.status !== 'expired' && (s.expiresAt === undefined || parseInstant(s.expiresAt) > now.getTime()));
 }
+
+/** Marks the selectors whose `expiresAt` has come as expired, in place; answers the ones it marked. */
+export function expireDueSelectors(selectors: StoredWorkerSelector[], now: Date): StoredWorkerSelector[] {
+  const expired: StoredWorkerSelector[] = [];
+  for (const selector of selectors) {
+    if (selector.status === 'expired' || selector.expiresAt === undefined || parseInstant(selector.expiresAt) > now.getTime()) continue;
+    selector.status = 'expired';
+    expired.push(selector);
+  }
+  return expired;
+}
+

@@ -1,0 +1,84 @@
+import { applyClassification, failClassification, hasOwnQueue, targetQueueId } from '../domain/classification/applyClassification';
+import { classify, type Classification } from '../domain/classification/classify';
+import { chooseQueue } from '../domain/classification/queueSelection';
+import type { RandomSource } from '../domain/classification/weightedAllocation';
+import type { ClassificationPolicy, RouterQueue } from '../domain/resources';
+import { jobEvents } from '../domain/routing/routerEvents';
+import type { EngineJob } from '../domain/routing/routingState';
+import type { RouterPorts } from '../ports/RouterPorts';
+import type { Timer } from '../ports/Scheduler';
+import { classifyTimerId } from './classificationTimer';
+import { armSelectorExpiry } from './expireWorkerSelectors';
+import { mutateDocument } from './mutateDocument';
+import { eventContext, jobs, publish, queueDetails, readJob } from './routingDocuments';
+import { armExceptionTimers, checkQueueLength } from './triggerException';
+
+const QUEUE_PAGE = 200;
+
+/** Every queue in id order: queue selectors choose among all queues by their labels. */
+async function allQueues(ports: RouterPorts): Promise<RouterQueue[]> {
+  const queues: RouterQueue[] = [];
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await ports.store.list<RouterQueue>('queues', { pageSize: QUEUE_PAGE, afterId });
+    queues.push(...page.items.map((d) => d.body));
+    const last = page.items[page.items.length - 1];
+    if (!page.hasMore || !last) return queues;
+    afterId = last.id;
+  }
+}
+
+type Decision = { ok: true; queueId: string; classification: Extract<Classification, { ok: true }>['value'] } | { ok: false; reason: string };
+
+async function decide(ports: RouterPorts, job: EngineJob, random: RandomSource): Promise<Decision> {
+  const policyId = job.classificationPolicyId ?? '';
+  const policy = (await ports.store.get<ClassificationPolicy>('classificationPolicies', policyId))?.body;
+  if (!policy) return { ok: false, reason: `the classification policy '${policyId}' does not exist` };
+  const outcome = await classify(policy, job.labels, (rule, input) => ports.rules.evaluate(rule, input), random);
+  if (!outcome.ok) return outcome;
+  const chosen = hasOwnQueue(job) ? undefined : chooseQueue(outcome.value.queueSelectors, await allQueues(ports))?.id;
+  const queueId = targetQueueId(job, chosen, policy.fallbackQueueId);
+  if (!queueId) return { ok: false, reason: 'no queue matched the queue selectors and the policy has no fallbackQueueId' };
+  if (!(await ports.store.get('queues', queueId))) return { ok: false, reason: `the queue '${queueId}' does not exist` };
+  return { ok: true, queueId, classification: outcome.value };
+}
+
+/**
+ * Classifies a job in pendingClassification (CONCEPTS.md §6): the policy's rules give its queue,
+ * priority and attached worker selectors, and the job is queued (RouterJobClassified, RouterJobQueued);
+ * or it is left in classificationFailed with the reason (note and RouterJobClassificationFailed). A
+ * rule that fails is a classification failure, never an error of the caller. The write is refused if
+ * the job changed meanwhile in what classification read: the change asked for its own classification.
+ * `random` draws weighted allocations (a seeded source in tests).
+ */
+export async function classifyJob(ports: RouterPorts, jobId: string, random: RandomSource = Math.random): Promise<void> {
+  const read = (await readJob(ports, jobId))?.body;
+  if (read?.status !== 'pendingClassification') return;
+  const decision = await decide(ports, read, random);
+
+  let queueLengthChecks: Timer[] = [];
+  if (decision.ok) {
+    queueLengthChecks = await armExceptionTimers(ports, jobId, decision.queueId);
+    await armSelectorExpiry(ports, jobId, [...read.requestedWorkerSelectors, ...decision.classification.workerSelectors], ports.clock.now());
+  }
+  const result = await mutateDocument(ports, jobs, jobId, (job, now) => {
+    const same = job.status === 'pendingClassification' && job.classificationPolicyId === read.classificationPolicyId && JSON.stringify(job.labels) === JSON.stringify(read.labels) && job.queueId === read.queueId;
+    if (!same) return false;
+    if (decision.ok) applyClassification(job, decision.classification, decision.queueId, now);
+    else failClassification(job, decision.reason, now);
+    return true;
+  });
+  if (!result?.changed) return;
+  const job = result.document.body;
+  const context = eventContext(ports);
+  if (decision.ok) {
+    const [queue] = await queueDetails(ports, [decision.queueId]);
+    await publish(ports, [jobEvents.classified(context, job, queue ?? { id: decision.queueId, labels: {} }), jobEvents.queued(context, job)]);
+  } else {
+    await publish(ports, [jobEvents.classificationFailed(context, job, decision.reason)]);
+  }
+  await ports.scheduler.cancel(classifyTimerId(jobId));
+  if (!decision.ok) return;
+  await checkQueueLength(ports, queueLengthChecks);
+  await ports.matchQueue.enqueue([{ queueId: decision.queueId, jobId }]);
+}

@@ -1,0 +1,50 @@
+import { isTerminal } from '../domain/resources';
+import { jobEvents } from '../domain/routing/routerEvents';
+import { isMatchable } from '../domain/routing/routingKeys';
+import { expireDueSelectors } from '../domain/routing/selectors';
+import type { StoredWorkerSelector } from '../domain/resources/job';
+import type { RouterPorts } from '../ports/RouterPorts';
+import { mutateDocument } from './mutateDocument';
+import { eventContext, jobs, publish, readJob } from './routingDocuments';
+
+export const selectorExpiryTimerId = (jobId: string) => `selectorExpiry:${jobId}`;
+
+/** A selector as stored, or one about to be stored (only `expiresAfterSeconds` known yet). */
+type ExpiringSelector = Partial<Pick<StoredWorkerSelector, 'status' | 'expiresAt' | 'expiresAfterSeconds'>>;
+
+/**
+ * Arms the job's one selector-expiry timer for the earliest selector that expires after `after`
+ * (selectors given only `expiresAfterSeconds` expire that long after `after`). Rescheduling the same id
+ * replaces the timer, so a job has one expiry timer whatever its number of expiring selectors.
+ */
+export async function armSelectorExpiry(ports: RouterPorts, jobId: string, selectors: readonly ExpiringSelector[], after: Date): Promise<void> {
+  const times = selectors
+    .filter((s) => s.status !== 'expired')
+    .map((s) => (s.expiresAt !== undefined ? Date.parse(s.expiresAt) : s.expiresAfterSeconds !== undefined ? after.getTime() + s.expiresAfterSeconds * 1000 : undefined))
+    .filter((t): t is number => t !== undefined && t > after.getTime());
+  if (times.length === 0) return;
+  await ports.scheduler.schedule({ id: selectorExpiryTimerId(jobId), kind: 'expireWorkerSelectors', dueAt: new Date(Math.min(...times)).toISOString(), payload: { jobId } });
+}
+
+/**
+ * At a selector's `expiresAt` (CONCEPTS.md §4): the job's due selectors are marked expired (its index
+ * keys follow: an expedite ends), RouterJobWorkerSelectorsExpired is published and the job is matched
+ * again, now that fewer workers are excluded. The timer for the next expiry is armed before the write.
+ */
+export async function expireWorkerSelectors(ports: RouterPorts, jobId: string): Promise<void> {
+  const read = (await readJob(ports, jobId))?.body;
+  if (!read || isTerminal(read.status)) return;
+  await armSelectorExpiry(ports, jobId, [...read.requestedWorkerSelectors, ...read.attachedWorkerSelectors], ports.clock.now());
+  let requested: StoredWorkerSelector[] = [];
+  let attached: StoredWorkerSelector[] = [];
+  const result = await mutateDocument(ports, jobs, jobId, (job, now) => {
+    if (isTerminal(job.status)) return false;
+    requested = expireDueSelectors(job.requestedWorkerSelectors, now);
+    attached = expireDueSelectors(job.attachedWorkerSelectors, now);
+    return requested.length + attached.length > 0;
+  });
+  if (!result?.changed) return;
+  const job = result.document.body;
+  await publish(ports, [jobEvents.workerSelectorsExpired(eventContext(ports), job, requested, attached)]);
+  if (isMatchable(job) && job.queueId) await ports.matchQueue.enqueue([{ queueId: job.queueId, jobId }]);
+}
