@@ -138,6 +138,16 @@ describe('classification policies', () => {
     expect(await eventsOf('lost', 'RouterJobQueued')).toEqual([]);
   });
 
+  it('a job that failed classification is classified again once the caller gives it a queue', async () => {
+    expect((await patch(router.client, '/routing/classificationPolicies/strict', { queueSelectorAttachments: [{ kind: 'static', queueSelector: { key: 'Tier', labelOperator: 'equal', value: 'gold' } }] })).status).toBe('201');
+    await createJob('rescued', { classificationPolicyId: 'strict' });
+    await settle();
+    expect((await get('/routing/jobs/rescued')).status).toBe('classificationFailed');
+    expect((await patch(router.client, '/routing/jobs/rescued', { queueId: 'general' })).body.status).toBe('pendingClassification');
+    await settle();
+    expect(await get('/routing/jobs/rescued')).toMatchObject({ status: 'queued', queueId: 'general' });
+  });
+
   it('a prioritization rule out of range fails the classification with its reason; the router keeps serving', async () => {
     expect((await patch(router.client, '/routing/classificationPolicies/wild', { fallbackQueueId: 'general', prioritizationRule: { kind: 'expression', expression: 'job.Boost * 100' } })).status).toBe('201');
     await createJob('wild', { classificationPolicyId: 'wild', labels: { Boost: 3 } });

@@ -113,8 +113,12 @@ const REMATCH_FIELDS = ['queueId', 'channelId', 'labels', 'requestedWorkerSelect
  */
 function statusAfterUpdate(job: RouterJob & { _routing?: JobRouting }, existing: EngineJob, now: Date): void {
   const mode = job.matchingMode.kind;
+  // Giving a job that failed classification a queue of its own is the intervention CONCEPTS.md §6 asks for.
   const classifyAgain =
-    job.classificationPolicyId !== undefined && (job.classificationPolicyId !== existing.classificationPolicyId || JSON.stringify(job.labels) !== JSON.stringify(existing.labels));
+    job.classificationPolicyId !== undefined &&
+    (job.classificationPolicyId !== existing.classificationPolicyId ||
+      JSON.stringify(job.labels) !== JSON.stringify(existing.labels) ||
+      (existing.status === 'classificationFailed' && job.queueId !== existing.queueId));
   if (ACTIVATABLE.includes(existing.status) && mode === 'queueAndMatch') {
     // A job never queued before is classified first when it has a policy.
     if (job.classificationPolicyId && !existing.enqueuedAt) job.status = 'pendingClassification';
