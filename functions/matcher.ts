@@ -13,9 +13,9 @@ import { invocationPorts } from './invocationPorts';
 export class PoisonMatchMessageError extends Error {
   constructor(
     readonly reason: string,
-    readonly messageId: unknown,
+    readonly messageId: string,
   ) {
-    super(`Match message ${typeof messageId === 'string' ? messageId : '(no id)'} cannot be run: ${reason}. It is dead-lettered once the queue's maxDeliveryCount is reached.`);
+    super(`Match message ${messageId} cannot be run: ${reason}. It is dead-lettered once the queue's maxDeliveryCount is reached.`);
     this.name = 'PoisonMatchMessageError';
   }
 }
@@ -29,14 +29,16 @@ export async function matcher(message: unknown, context: InvocationContext): Pro
   const outcome = await handleMatchMessage(await invocationPorts(context), message);
   if (outcome.outcome === 'poison') {
     const { messageId, deliveryCount } = context.triggerMetadata ?? {};
-    context.error(`Poison match message ${typeof messageId === 'string' ? messageId : '(no id)'} (delivery ${Number(deliveryCount)}): ${outcome.reason}`);
-    throw new PoisonMatchMessageError(outcome.reason, messageId);
+    const id = typeof messageId === 'string' ? messageId : '(no id)';
+    context.error(`Poison match message ${id} (delivery ${Number(deliveryCount)}): ${outcome.reason}`);
+    throw new PoisonMatchMessageError(outcome.reason, id);
   }
   context.debug(`Matched queue '${outcome.request.queueId}': ${outcome.offers} offer(s) issued.`);
 }
 
 /**
- * The registration, in one constant so that what it binds is said in one place. The connection setting is shared with the producer: a connection string locally, or
+ * The registration, in one constant so that what it binds is said in one place. The connection
+ * setting is shared with the producer: a connection string locally, or
  * `JOBROUTER_SERVICEBUS__fullyQualifiedNamespace` with the app's identity when deployed.
  */
 export const matcherOptions: ServiceBusQueueFunctionOptions = {

@@ -15,8 +15,9 @@
  *   session id, and a session queue refuses messages without one; a message without an id gets one;
  * - peek-lock receivers, plain and session (the `com.microsoft:session-filter` source filter: a session
  *   id, or null for the next session that has messages and no owner; such a request waits, as the
- *   service does, until a session frees up or the client's `com.microsoft:timeout` is nearly up, and
- *   then ends with `com.microsoft:timeout`); a session is locked to one receiver link at a time;
+ *   service does, until a session frees up or the client's `com.microsoft:timeout` is nearly up (or
+ *   `sessionWaitMs`), and then ends with `com.microsoft:timeout`); a session is locked to one receiver
+ *   link at a time;
  * - settlement: accepted removes the message; modified (abandon) makes it available again with its
  *   delivery count + 1, and at `maxDeliveryCount` dead-letters it with reason MaxDeliveryCountExceeded;
  *   modified with undeliverable-here (defer) sets it aside; rejected dead-letters it, keeping the
@@ -311,8 +312,9 @@ export class AmqpTestBroker {
     container.on('receiver_close', (context: EventContext) => this.requestLinks.delete(context.receiver as Receiver));
     container.on('disconnected', (context: EventContext) => this.dropConnection(context.connection));
     container.on('connection_close', (context: EventContext) => {
-      // A client closing its connection still waits for the answer to a held next-session request
-      // (until its own 60 s timeout); it gets the answer it would get from the service, before the close.
+      // A client that closes its connection with a next-session request held would wait out its own
+      // timeout for the answer (the service leaves it unanswered); the double answers it first, so a
+      // test's client closes promptly.
       for (const waiter of [...this.waiters]) if (waiter.link.connection === context.connection) this.endWait(waiter);
       this.dropConnection(context.connection);
     });
@@ -384,8 +386,9 @@ export class AmqpTestBroker {
     const state = internals(link).state;
     state.local_open = false;
     state.open_requests = 0;
+    // Answered a little before the client's own timeout runs out, as the service does.
     const asked = Number((link.properties as Record<string, unknown> | undefined)?.[CLIENT_TIMEOUT] ?? 60_000);
-    const waitMs = Math.max(0, Math.min(this.options.sessionWaitMs ?? Number.POSITIVE_INFINITY, asked - 1_000));
+    const waitMs = Math.min(this.options.sessionWaitMs ?? Number.POSITIVE_INFINITY, asked * 0.9);
     const waiter: SessionWaiter = { link, entity, timer: setTimeout(() => this.endWait(waiter), waitMs) };
     this.waiters.push(waiter);
     this.notifyWatchers();

@@ -31,7 +31,13 @@ export interface ServiceBusTriggerRunnerOptions {
   whenDrained: () => Promise<void>;
   /** host.json `maxConcurrentSessions` (the host's default is 8). */
   maxConcurrentSessions?: number;
+  /** host.json `sessionIdleTimeout` (default here 100 ms). */
   sessionIdleTimeoutMs?: number;
+  /**
+   * host.json `clientRetryOptions.tryTimeout`: how long one wait for the next available session lasts
+   * (the host's default is 60 s; 1 s here, which bounds how long stop() takes).
+   */
+  tryTimeoutMs?: number;
 }
 
 /** A delivery the handler failed, kept for assertions. */
@@ -82,7 +88,7 @@ export class ServiceBusTriggerRunner {
   private stopped = false;
 
   private constructor(private readonly options: ServiceBusTriggerRunnerOptions) {
-    this.client = new ServiceBusClient(options.connectionString);
+    this.client = new ServiceBusClient(options.connectionString, { retryOptions: { timeoutInMs: options.tryTimeoutMs ?? 1_000 } });
   }
 
   /** Starts taking sessions of the queue at once. */
@@ -97,11 +103,16 @@ export class ServiceBusTriggerRunner {
     return this.options.whenDrained();
   }
 
-  /** Stops taking messages and closes the connection; what was locked and not settled is redelivered later. */
+  /**
+   * Stops taking messages: each slot ends at its next step (a wait for a session ends within
+   * `tryTimeoutMs`, a quiet session within `sessionIdleTimeoutMs`, a handler when it returns), and then
+   * the connection is closed. Closing earlier would race the SDK: a close that lands while it is still
+   * opening its connection is undone by the opening, and link creations it cut short wait out 60 s.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.client.close();
     await Promise.all(this.slots);
+    await this.client.close();
   }
 
   private async runSlot(): Promise<void> {

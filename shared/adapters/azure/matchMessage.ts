@@ -72,9 +72,9 @@ export type MatchMessageOutcome = { outcome: 'matched'; request: MatchRequest; o
 /**
  * Handles one received match message, whatever host received it. A poison message is reported, not
  * run (retrying cannot fix it; the host decides how it is dead-lettered). A valid one runs matching for
- * its queue. Delivering the same message again is harmless: runMatching only issues an offer through
+ * its queue. Delivering the same message again is harmless: runMatching only makes an offer through
  * conditional writes against the job and worker as they are now, so a second run finds the offer
- * already made (or the worker full) and issues nothing more. Errors from matching (the store is
+ * already made (or the worker full) and offers nothing more. Errors from matching (the store is
  * unreachable, say) are thrown, so the host retries the message.
  */
 export async function handleMatchMessage(ports: RouterPorts, body: unknown): Promise<MatchMessageOutcome> {
