@@ -282,6 +282,24 @@ describe('matcher registration', () => {
   });
 });
 
+describe('trigger runner', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  // Stopping while the SDK is still opening its connection once left a session wait behind for 60 s.
+  it('stops right after it started, before any session was served, and leaves nothing waiting', async () => {
+    h = await Harness.start();
+    const runner = h.startRunner();
+    await runner.stop();
+    expect(runner.errors).toEqual([]);
+    // A message sent now stays where it is: nobody is receiving.
+    await h.matchQueue.enqueue([{ queueId: 'q' }]);
+    expect(h.broker.messages(MATCH_QUEUE).map((m) => m.locked)).toEqual([false]);
+  });
+});
+
 describe('matcher function', () => {
   let h: Harness;
   afterEach(async () => {
