@@ -1,11 +1,5 @@
-import type { Store } from '../../shared/ports/Store';
-import type { PathUncheckedResponse } from '@azure-rest/core-client';
-import type { RouterEvent, RouterEventType } from '../../shared/ports/EventPublisher';
-import { startRouterUnderTest, type RouterUnderTest } from '../support/routerUnderTest';
-import { recordedEvents } from '../support/recordedEvents';
-import { patch } from '../support/signedClient';
-import { TestClock } from '../support/testClock';
-import { MINUTE, QUEUE, SECOND, newSignableTestClock, voiceJob, voiceWorker } from '../support/routingFixtures';
+import { MINUTE, QUEUE, SECOND, voiceJob, voiceWorker } from '../support/routingFixtures';
+import { RoutingHarness, type Client, type Json } from '../support/routingHarness';
 
 /**
  * Who gets offered what, through the wire: eligibility (queue, channel, capacity, channel and worker
@@ -15,49 +9,10 @@ import { MINUTE, QUEUE, SECOND, newSignableTestClock, voiceJob, voiceWorker } fr
  * in-memory store whose recorded events it reads.
  */
 
-type Router = RouterUnderTest;
-/** A response body as the REST client types it (loosely: tests read arbitrary members). */
-type Json = PathUncheckedResponse['body'];
-type Client = Router['client'];
-
-interface Offer {
-  offerId: string;
-  jobId: string;
-  capacityCost: number;
-  offeredAt: string;
-  expiresAt: string;
-}
 
 const PREVIEW_API_VERSION = '2024-01-18-preview';
 
-class Harness {
-  private constructor(
-    readonly router: Router,
-    readonly store: Store,
-    readonly clock: TestClock,
-  ) {}
-
-  static async start(): Promise<Harness> {
-    const clock = newSignableTestClock();
-    const router = await startRouterUnderTest({ clock });
-    return new Harness(router, router.store, clock);
-  }
-
-  get client(): Client {
-    return this.router.client;
-  }
-
-  close(): Promise<void> {
-    return this.router.close();
-  }
-
-  /** PATCH that must succeed (200 or 201); answers the body. */
-  async upsert(path: string, body: unknown, client: Client = this.client): Promise<Json> {
-    const response = await patch(client, path, body);
-    if (response.status !== '200' && response.status !== '201') throw new Error(`PATCH ${path} → ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
-  }
-
+class Harness extends RoutingHarness {
   /** Distribution policy `dp` (offers that do not expire during a test) and queue `q` on it. */
   async setup(mode: Record<string, unknown> = { kind: 'longestIdle' }): Promise<void> {
     await this.upsert('/routing/distributionPolicies/dp', { offerExpiresAfterSeconds: 86_400, mode });
@@ -80,36 +35,9 @@ class Harness {
     return created;
   }
 
-  settle(): Promise<void> {
-    return this.router.engine.idle();
-  }
-
-  async elapse(ms: number): Promise<void> {
-    this.clock.advance(ms);
-    await this.router.engine.scheduler.runDue();
-    await this.settle();
-  }
-
-  async get(path: string): Promise<Json> {
-    const response = await this.client.pathUnchecked(path).get();
-    if (response.status !== '200') throw new Error(`GET ${path} → ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
-  }
-
-  async offers(workerId: string): Promise<Offer[]> {
-    return (await this.get(`/routing/workers/${workerId}`)).offers as Offer[];
-  }
-
   /** Job ids of the worker's open offers, sorted. */
   async offeredJobs(workerId: string): Promise<string[]> {
     return (await this.offers(workerId)).map((o) => o.jobId).sort();
-  }
-
-  /** The one offer the worker holds, which must be for this job. */
-  async offerTo(workerId: string, jobId: string): Promise<Offer> {
-    const offers = await this.offers(workerId);
-    expect(offers).toEqual([expect.objectContaining({ jobId })]);
-    return offers[0] as Offer;
   }
 
   /** Accepts the worker's offer for the job, completes and closes it: the worker is free again. */
@@ -154,10 +82,6 @@ class Harness {
       sequence.push(holder);
       await this.decline(holder, jobId);
     }
-  }
-
-  async events(type: RouterEventType): Promise<RouterEvent[]> {
-    return (await recordedEvents(this.store)).filter((e) => e.type === type);
   }
 
   async position(jobId: string) {

@@ -1,11 +1,5 @@
-import type { Store } from '../../shared/ports/Store';
-import type { PathUncheckedResponse } from '@azure-rest/core-client';
-import type { RouterEvent, RouterEventType } from '../../shared/ports/EventPublisher';
-import { startRouterUnderTest, type RouterUnderTest } from '../support/routerUnderTest';
-import { recordedEvents } from '../support/recordedEvents';
-import { patch } from '../support/signedClient';
-import { TestClock } from '../support/testClock';
-import { MINUTE, QUEUE, SECOND, newSignableTestClock, voiceJob, voiceWorker } from '../support/routingFixtures';
+import { MINUTE, QUEUE, SECOND, voiceJob, voiceWorker } from '../support/routingFixtures';
+import { RoutingHarness, type Json, type Offer } from '../support/routingHarness';
 
 /**
  * Offers through the wire: their timing and the capacity they hold, accept, decline (with and
@@ -14,46 +8,7 @@ import { MINUTE, QUEUE, SECOND, newSignableTestClock, voiceJob, voiceWorker } fr
  * recorded events it reads.
  */
 
-type Router = RouterUnderTest;
-/** A response body as the REST client types it (loosely: tests read arbitrary members). */
-type Json = PathUncheckedResponse['body'];
-
-interface Offer {
-  offerId: string;
-  jobId: string;
-  capacityCost: number;
-  offeredAt: string;
-  expiresAt: string;
-}
-
-class Harness {
-  private constructor(
-    readonly router: Router,
-    readonly store: Store,
-    readonly clock: TestClock,
-  ) {}
-
-  static async start(): Promise<Harness> {
-    const clock = newSignableTestClock();
-    const router = await startRouterUnderTest({ clock });
-    return new Harness(router, router.store, clock);
-  }
-
-  get client() {
-    return this.router.client;
-  }
-
-  close(): Promise<void> {
-    return this.router.close();
-  }
-
-  /** PATCH that must succeed (200 or 201); answers the body. */
-  async upsert(path: string, body: unknown): Promise<Json> {
-    const response = await patch(this.client, path, body);
-    if (response.status !== '200' && response.status !== '201') throw new Error(`PATCH ${path} → ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
-  }
-
+class Harness extends RoutingHarness {
   /** Distribution policy `dp` and queue `q`. */
   async setup(policy: Record<string, unknown> = {}): Promise<void> {
     await this.upsert('/routing/distributionPolicies/dp', { offerExpiresAfterSeconds: 86_400, mode: { kind: 'longestIdle' }, ...policy });
@@ -75,36 +30,8 @@ class Harness {
     return created;
   }
 
-  settle(): Promise<void> {
-    return this.router.engine.idle();
-  }
-
-  /** Moves the clock, fires what is due and lets matching finish. */
-  async elapse(ms: number): Promise<void> {
-    this.clock.advance(ms);
-    await this.router.engine.scheduler.runDue();
-    await this.settle();
-  }
-
-  async get(path: string): Promise<Json> {
-    const response = await this.client.pathUnchecked(path).get();
-    if (response.status !== '200') throw new Error(`GET ${path} → ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
-  }
-
   worker(id: string): Promise<Json> {
     return this.get(`/routing/workers/${id}`);
-  }
-
-  async offers(workerId: string): Promise<Offer[]> {
-    return (await this.worker(workerId)).offers as Offer[];
-  }
-
-  /** The one offer the worker holds, which must be for this job. */
-  async offerTo(workerId: string, jobId: string): Promise<Offer> {
-    const offers = await this.offers(workerId);
-    expect(offers).toEqual([expect.objectContaining({ jobId })]);
-    return offers[0] as Offer;
   }
 
   accept(workerId: string, offerId: string) {
@@ -116,12 +43,8 @@ class Harness {
     return body === undefined ? path.post() : path.post({ body, contentType: 'application/json' });
   }
 
-  async events(type: RouterEventType): Promise<RouterEvent[]> {
-    return (await recordedEvents(this.store)).filter((e) => e.type === type);
-  }
-
   /** `{workerId, offerId}` of each recorded event of this type (offer events). */
-  async offerEvents(type: RouterEventType): Promise<{ workerId: unknown; offerId: unknown }[]> {
+  async offerEvents(type: Parameters<RoutingHarness['events']>[0]): Promise<{ workerId: unknown; offerId: unknown }[]> {
     return (await this.events(type)).map((e) => ({ workerId: e.data['workerId'], offerId: e.data['offerId'] }));
   }
 }
