@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Timer } from '../../shared/ports/Scheduler';
-import { startTestRouter } from '../support/embeddedRouter';
+import type { TestRouter } from '../support/embeddedRouter';
+import { useRestartingRouters } from '../support/restartingRouters';
 import { recordedEvents } from '../support/recordedEvents';
 import { MINUTE, SECOND } from '../support/routingFixtures';
 import { patch } from '../support/signedClient';
-import { TestClock } from '../support/testClock';
 
 /**
  * The timers of scheduled jobs, exception rules and expiring worker selectors are durable: armed by one
@@ -15,35 +11,11 @@ import { TestClock } from '../support/testClock';
  * TestClock started at the real time (the HMAC check allows 15 minutes of skew).
  */
 
-type Router = Awaited<ReturnType<typeof startTestRouter>>;
+type Router = TestRouter;
 
 describe('routing timers across a restart', () => {
-  const accessKey = randomBytes(32).toString('base64');
-  let dataDir: string;
-  let clock: TestClock;
-  let open: Router[];
-
-  beforeEach(() => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobrouter-routing-timers-'));
-    clock = new TestClock(new Date(Math.floor(Date.now() / 1000) * 1000));
-    open = [];
-  });
-
-  afterEach(async () => {
-    for (const host of open) await host.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  async function start(): Promise<Router> {
-    const host = await startTestRouter({ dataDir, clock, accessKey });
-    open.push(host);
-    return host;
-  }
-
-  async function stop(host: Router): Promise<void> {
-    open = open.filter((h) => h !== host);
-    await host.close();
-  }
+  const routers = useRestartingRouters('jobrouter-routing-timers-');
+  const { start, stop } = routers;
 
   const ok = async (host: Router, p: string, body: unknown) => expect((await patch(host.client, p, body)).status).toBe('201');
   const get = async (host: Router, p: string) => (await host.client.pathUnchecked(p).get()).body;
@@ -58,7 +30,7 @@ describe('routing timers across a restart', () => {
     });
     await ok(first, '/routing/queues/main', { distributionPolicyId: 'dp', exceptionPolicyId: 'ep' });
     await ok(first, '/routing/queues/overflow', { distributionPolicyId: 'dp' });
-    const scheduleAt = new Date(clock.now().getTime() + 2 * MINUTE).toISOString();
+    const scheduleAt = new Date(routers.clock.now().getTime() + 2 * MINUTE).toISOString();
     await ok(first, '/routing/jobs/scheduled', { queueId: 'overflow', channelId: 'voice', matchingMode: { kind: 'scheduleAndSuspend', scheduleAt } });
     await ok(first, '/routing/jobs/waiting', { queueId: 'main', channelId: 'voice' });
     await ok(first, '/routing/jobs/picky', { queueId: 'overflow', channelId: 'voice', requestedWorkerSelectors: [{ key: 'Skill', labelOperator: 'equal', value: 'x', expiresAfterSeconds: 30 }] });
@@ -66,7 +38,7 @@ describe('routing timers across a restart', () => {
     expect(await timerKinds(first)).toEqual(['activateScheduledJob', 'exceptionTrigger', 'expireWorkerSelectors']);
     await stop(first);
 
-    clock.advance(2 * MINUTE + SECOND);
+    routers.clock.advance(2 * MINUTE + SECOND);
     const second = await start();
     await second.engine.scheduler.runDue();
     await second.engine.idle();

@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Timer } from '../../shared/ports/Scheduler';
-import { startTestRouter } from '../support/embeddedRouter';
+import type { TestRouter } from '../support/embeddedRouter';
+import { useRestartingRouters } from '../support/restartingRouters';
 import { recordedEvents } from '../support/recordedEvents';
 import { patch } from '../support/signedClient';
-import { TestClock } from '../support/testClock';
 
 /**
  * Durable timers of the embedded scheduler survive a restart on the same data folder: a close with a
@@ -15,40 +11,15 @@ import { TestClock } from '../support/testClock';
  * minutes of skew against the router's clock), and timers are fired with `runDue()`.
  */
 
-type Router = Awaited<ReturnType<typeof startTestRouter>>;
+type Router = TestRouter;
 
 const wire = (iso: string) => new Date(iso).toISOString().replace(/\.?0*Z$/, '+00:00');
 
 describe('durable timers across a restart', () => {
-  const accessKey = randomBytes(32).toString('base64');
-  let dataDir: string;
-  let clock: TestClock;
-  let open: Router[];
+  const routers = useRestartingRouters('jobrouter-timers-');
+  const { start, stop } = routers;
 
-  beforeEach(() => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobrouter-timers-'));
-    clock = new TestClock(new Date(Math.floor(Date.now() / 1000) * 1000));
-    open = [];
-  });
-
-  afterEach(async () => {
-    for (const host of open) await host.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  async function start(): Promise<Router> {
-    const host = await startTestRouter({ dataDir, clock, accessKey });
-    open.push(host);
-    return host;
-  }
-
-  /** Stops the host as a restart would: the next host opens the same SQLite file. */
-  async function stop(host: Router): Promise<void> {
-    open = open.filter((h) => h !== host);
-    await host.close();
-  }
-
-  const later = (ms: number) => new Date(clock.now().getTime() + ms).toISOString();
+  const later = (ms: number) => new Date(routers.clock.now().getTime() + ms).toISOString();
   const get = async (host: Router, p: string) => (await host.client.pathUnchecked(p).get()).body;
   const post = (host: Router, p: string, body?: unknown) =>
     body === undefined ? host.client.pathUnchecked(p).post() : host.client.pathUnchecked(p).post({ body, contentType: 'application/json' });
@@ -103,13 +74,13 @@ describe('durable timers across a restart', () => {
     await stop(first);
 
     const second = await start();
-    expect(second.accessKey).toBe(accessKey);
+    expect(second.accessKey).toBe(routers.accessKey);
     expect((await get(second, '/routing/jobs/j')).status).toBe('completed');
     expect(await get(second, '/routing/workers/w')).toMatchObject({ loadRatio: 1, offers: [], assignedJobs: [expect.objectContaining({ assignmentId: a, jobId: 'j' })] });
     expect(await second.engine.scheduler.runDue()).toBe(0);
     expect(await eventsOf(second, 'RouterJobClosed')).toEqual([]);
 
-    clock.advance(61_000);
+    routers.clock.advance(61_000);
     expect(await second.engine.scheduler.runDue()).toBeGreaterThanOrEqual(1);
     await second.engine.idle();
 
@@ -143,7 +114,7 @@ describe('durable timers across a restart', () => {
     expect(await second.engine.scheduler.runDue()).toBe(0);
     expect((await get(second, '/routing/workers/w')).offers).toEqual([expect.objectContaining({ offerId })]);
 
-    clock.advance(31_000);
+    routers.clock.advance(31_000);
     expect(await second.engine.scheduler.runDue()).toBeGreaterThanOrEqual(1);
     await second.engine.idle();
 
@@ -178,7 +149,7 @@ describe('durable timers across a restart', () => {
     await second.engine.idle();
     const scheduled = await timers(second);
     expect(scheduled.map((t) => t.kind).sort()).toEqual(['offerExpiry', 'settleAssignment']);
-    clock.advance(120_000);
+    routers.clock.advance(120_000);
     const fired = await Promise.all([second.engine.scheduler.runDue(), second.engine.scheduler.runDue()]);
     expect(fired[0] + fired[1]).toBeGreaterThanOrEqual(2);
     await second.engine.idle();
