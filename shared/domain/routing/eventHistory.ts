@@ -1,0 +1,41 @@
+import type { RouterEvent } from '../../ports/EventPublisher';
+
+/**
+ * How recorded events are kept in the store's `events` collection (the event history, and the
+ * delivery state of each channel).
+ *
+ * - Document id: `<eventTime ISO>-<12-digit sequence of the emitting document>-<event id>`, so ids
+ *   sort in the order events happened (per job: exactly; across documents: by time).
+ * - Body: the RouterEvent itself, plus `_delivery` (per channel name) — never shown on the wire.
+ * - Index keys: `type`, `time`, `jobId` and `workerId` (when the data has them), `pendingFor`
+ *   (channels that still have to take the event), `deadFor` (channels that gave up on it), and
+ *   `awaiting: true` while the event waits for the delete that causes it.
+ */
+export interface DeliveryState {
+  attempts: number;
+  /** ISO instant of the last failed attempt. */
+  lastAttemptAt?: string;
+  lastError?: string;
+  deliveredAt?: string;
+  deadLetteredAt?: string;
+}
+
+export type RecordedEventBody = RouterEvent & {
+  _delivery?: Record<string, DeliveryState>;
+  /** The delete this event reports, while it is not known to have happened. */
+  _awaiting?: { collection: 'jobs' | 'workers'; id: string; etag: string };
+};
+
+/** `<time>-<sequence>`: where an event sits in the history; the document id adds the event id. */
+export const historyPosition = (time: string, sequence: number) => `${time}-${String(sequence).padStart(12, '0')}`;
+
+export const historyId = (position: string, eventId: string) => `${position}-${eventId}`;
+
+export function historyKeys(event: RouterEvent, pendingFor: readonly string[], deadFor: readonly string[] = []): Record<string, string | boolean | string[]> {
+  const keys: Record<string, string | boolean | string[]> = { type: event.type, time: event.time };
+  if (typeof event.data['jobId'] === 'string') keys['jobId'] = event.data['jobId'];
+  if (typeof event.data['workerId'] === 'string') keys['workerId'] = event.data['workerId'];
+  if (pendingFor.length > 0) keys['pendingFor'] = [...pendingFor];
+  if (deadFor.length > 0) keys['deadFor'] = [...deadFor];
+  return keys;
+}
