@@ -122,6 +122,15 @@ describe('case sensitivity', () => {
     expect(outcomeOf('"STRASSE" in "straße"')).toEqual(value(false));
     expect(outcomeOf('"ÉCOLE" in "une école"')).toEqual(value(true));
   });
+
+  it('Upper and Lower map each character on its own, as .NET TextInfo does: lengths stay, no final-sigma rule', () => {
+    expect(outcomeOf('Upper("Straße")')).toEqual(value('STRAßE'));
+    expect(outcomeOf('Upper("ﬁx")')).toEqual(value('ﬁX'));
+    expect(outcomeOf('Lower("ΟΔΟΣ")')).toEqual(value('οδοσ'));
+    expect(outcomeOf('Lower("İstanbul")')).toEqual(value('İstanbul'));
+    expect(outcomeOf('Upper("éa𐐨")')).toEqual(value('ÉA𐐀'));
+    expect(outcomeOf('Upper(job.City) = "STRAßE"', { job: { City: 'straße' } })).toEqual(value(true));
+  });
 });
 
 describe('numbers are doubles and print as .NET "G" ([JR-rec] double, not Decimal)', () => {

@@ -6,7 +6,7 @@ import { ensureTextLength } from './limits';
 import { parseNumberText } from './numberText';
 import { BOOLEAN, NUMBER, TEXT } from './staticTypes';
 import { formatWithPattern } from './textFormat';
-import { foldCase } from './textCase';
+import { foldCase, lowerCase, upperCase } from './textCase';
 import { BLANK, booleanValue, describe, numberValue, textValue, type Value } from './values';
 
 /** Text functions; arguments are coerced to text (Blank → "") and counts to whole numbers, truncated toward zero. */
@@ -55,8 +55,8 @@ export const TEXT_FUNCTIONS: readonly Builtin[] = [
     return n === null ? BLANK : numberValue(n);
   }),
   eager('Len', { arity: 1, returns: NUMBER }, (args, site) => numberValue(str(args, site, 0).length)),
-  text('Upper', 1, (args, site) => str(args, site, 0).toUpperCase()),
-  text('Lower', 1, (args, site) => str(args, site, 0).toLowerCase()),
+  text('Upper', 1, (args, site) => upperCase(str(args, site, 0))),
+  text('Lower', 1, (args, site) => lowerCase(str(args, site, 0))),
   text('Left', 2, (args, site) => {
     const count = int(args, site, 1);
     if (count < 0) invalid(site, 1, `Left needs a count of 0 or more, got ${count}`);
