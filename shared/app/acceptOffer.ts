@@ -6,7 +6,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
 import { mutateDocument } from './mutateDocument';
 import { offerTimerId, revokeFromWorkers } from './offerEnds';
-import { eventContext, jobs, matchWorker, publish, readWorker, workers } from './routingDocuments';
+import { jobs, matchWorker, readWorker, workers } from './routingDocuments';
 
 export interface AcceptJobOfferResult {
   assignmentId: string;
@@ -64,16 +64,13 @@ export async function acceptOffer(ports: RouterPorts, workerId: string, offerId:
   const converted = await mutateDocument(ports, workers, workerId, (w, now) => acceptHeldOffer(w, offerId, { assignmentId: acceptance.assignmentId, jobId: acceptance.jobId, assignedAt: acceptance.assignedAt }, now));
   if (!converted?.changed) throw offerGone(converted?.document.body ?? worker.body, workerId, offerId, 'accept');
 
-  const outcome = await assignJob(ports, acceptance);
+  const outcome = await assignJob(ports, acceptance, converted.document.body);
   if (outcome.refusal) {
     await rollBackAcceptance(ports, acceptance, outcome.refusal.reason === 'conflict' ? 'acceptedElsewhere' : 'revoked');
     throw outcome.refusal;
   }
   await ports.scheduler.cancel(offerTimerId(offerId));
-  if (outcome.job) {
-    await publish(ports, [offerEvents.accepted(eventContext(ports), converted.document.body, outcome.job, offerId, acceptance.assignmentId)]);
-    await revokeFromWorkers(ports, outcome.job, outcome.others, 'acceptedElsewhere');
-  }
+  if (outcome.job) await revokeFromWorkers(ports, outcome.job, outcome.others, 'acceptedElsewhere');
   // An accept frees an offer slot (maxConcurrentOffers) even though the capacity stays in use.
   await matchWorker(ports, converted.document.body);
   return { assignmentId: acceptance.assignmentId, jobId: acceptance.jobId, workerId };
@@ -86,8 +83,11 @@ interface JobOutcome {
   refusal?: AppError;
 }
 
-/** The job half of an accept; idempotent (the expiry timer repeats it to roll a crashed accept forward). */
-export async function assignJob(ports: RouterPorts, acceptance: Acceptance): Promise<JobOutcome> {
+/**
+ * The job half of an accept, written with its OfferAccepted (about `worker`, which holds the
+ * assignment); idempotent (the expiry timer repeats it to roll a crashed accept forward).
+ */
+export async function assignJob(ports: RouterPorts, acceptance: Acceptance, worker: EngineWorker): Promise<JobOutcome> {
   const { jobId, offerId, workerId, assignmentId } = acceptance;
   let others: JobOfferRecord[] = [];
   let refusal: AppError | undefined;
@@ -110,7 +110,7 @@ export async function assignJob(ports: RouterPorts, acceptance: Acceptance): Pro
     routing.acceptedOfferId = offerId;
     routing.assignedAt = acceptance.assignedAt;
     return true;
-  });
+  }, (job, context) => [offerEvents.accepted(context, worker, job, offerId, assignmentId)]);
   if (!result) return { others, refusal: new AppError('notFound', `The job '${jobId}' of offer '${offerId}' no longer exists.`) };
   return { job: result.changed ? result.document.body : undefined, others, refusal };
 }

@@ -3,7 +3,7 @@ import type { EngineJob } from '../domain/routing/routingState';
 import { parseInstant, toWireTime } from '../domain/wireTime';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { mutateDocument } from './mutateDocument';
-import { eventContext, jobs, publish, readJob } from './routingDocuments';
+import { jobs, readJob } from './routingDocuments';
 
 export const activationTimerId = (jobId: string) => `activate:${jobId}`;
 
@@ -29,10 +29,9 @@ export async function confirmSchedule(ports: RouterPorts, jobId: string): Promis
     failure = parseInstant(scheduleAt) < now.getTime() ? `scheduleAt ${scheduleAt} is in the past; a scheduled job needs a future time` : undefined;
     job.status = failure ? 'scheduleFailed' : 'scheduled';
     return true;
-  });
+  }, (job, context) => (failure === undefined ? [] : [jobEvents.schedulingFailed(context, job, failure)]));
   if (!result?.changed || failure === undefined) return;
   await ports.scheduler.cancel(activationTimerId(jobId));
-  await publish(ports, [jobEvents.schedulingFailed(eventContext(ports), result.document.body, failure)]);
 }
 
 /**
@@ -45,12 +44,11 @@ export async function activateScheduledJob(ports: RouterPorts, jobId: string): P
   const scheduleAt = read ? scheduleAtOf(read) : undefined;
   if (!read || scheduleAt === undefined || (read.status !== 'scheduled' && read.status !== 'pendingSchedule')) return;
   if (parseInstant(scheduleAt) > ports.clock.now().getTime()) return armActivation(ports, read);
-  const result = await mutateDocument(ports, jobs, jobId, (job) => {
+  await mutateDocument(ports, jobs, jobId, (job) => {
     const at = scheduleAtOf(job);
     if ((job.status !== 'scheduled' && job.status !== 'pendingSchedule') || at !== scheduleAt) return false;
     job.status = 'waitingForActivation';
     job.scheduledAt = toWireTime(at);
     return true;
-  });
-  if (result?.changed) await publish(ports, [jobEvents.waitingForActivation(eventContext(ports), result.document.body)]);
+  }, (job, context) => [jobEvents.waitingForActivation(context, job)]);
 }

@@ -7,7 +7,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
 import { modifyResource } from './modifyResource';
 import { revokeFromWorkers } from './offerEnds';
-import { eventContext, jobs, publish, readJob } from './routingDocuments';
+import { jobs, readJob } from './routingDocuments';
 import { settleAssignment, settleTimer, type AssignmentRef } from './settleAssignment';
 
 /** Assignments whose worker still holds capacity for the job (at most one, the current one). */
@@ -44,8 +44,7 @@ export async function cancelJob(ports: RouterPorts, jobId: string, options: Canc
     job.status = 'cancelled';
     job.dispositionCode = options.dispositionCode ?? 'Cancelled';
     addNote(job, options.note, now);
-  });
-  await publish(ports, [jobEvents.cancelled(eventContext(ports), document.body, options.note)]);
+  }, (job, context) => [jobEvents.cancelled(context, job, options.note)]);
   const fresh = held.filter((ref) => !assignments.some((a) => a.assignmentId === ref.assignmentId));
   for (const ref of fresh) await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
   await releaseJobHoldings(ports, document.body, offers, [...assignments, ...fresh]);

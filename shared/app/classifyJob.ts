@@ -10,7 +10,7 @@ import type { Timer } from '../ports/Scheduler';
 import { classifyTimerId } from './classificationTimer';
 import { armSelectorExpiry } from './expireWorkerSelectors';
 import { mutateDocument } from './mutateDocument';
-import { eventContext, jobs, publish, queueDetails, readJob } from './routingDocuments';
+import { jobs, queueDetails, readJob } from './routingDocuments';
 import { armExceptionTimers, checkQueueLength } from './triggerException';
 
 const QUEUE_PAGE = 200;
@@ -61,22 +61,19 @@ export async function classifyJob(ports: RouterPorts, jobId: string, random: Ran
     queueLengthChecks = await armExceptionTimers(ports, jobId, decision.queueId);
     await armSelectorExpiry(ports, jobId, [...read.requestedWorkerSelectors, ...decision.classification.workerSelectors], ports.clock.now());
   }
+  const [queue] = decision.ok ? await queueDetails(ports, [decision.queueId]) : [];
   const result = await mutateDocument(ports, jobs, jobId, (job, now) => {
     const same = job.status === 'pendingClassification' && job.classificationPolicyId === read.classificationPolicyId && JSON.stringify(job.labels) === JSON.stringify(read.labels) && job.queueId === read.queueId;
     if (!same) return false;
     if (decision.ok) applyClassification(job, decision.classification, decision.queueId, now);
     else failClassification(job, decision.reason, now);
     return true;
-  });
+  }, (job, context) =>
+    decision.ok
+      ? [jobEvents.classified(context, job, queue ?? { id: decision.queueId, labels: {} }), jobEvents.queued(context, job)]
+      : [jobEvents.classificationFailed(context, job, decision.reason)],
+  );
   if (!result?.changed) return;
-  const job = result.document.body;
-  const context = eventContext(ports);
-  if (decision.ok) {
-    const [queue] = await queueDetails(ports, [decision.queueId]);
-    await publish(ports, [jobEvents.classified(context, job, queue ?? { id: decision.queueId, labels: {} }), jobEvents.queued(context, job)]);
-  } else {
-    await publish(ports, [jobEvents.classificationFailed(context, job, decision.reason)]);
-  }
   await ports.scheduler.cancel(classifyTimerId(jobId));
   if (!decision.ok) return;
   await checkQueueLength(ports, queueLengthChecks);

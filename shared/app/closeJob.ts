@@ -7,7 +7,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
 import { noAssignment } from './completeJob';
 import { modifyResource } from './modifyResource';
-import { eventContext, jobs, publish, readJob } from './routingDocuments';
+import { jobs, readJob } from './routingDocuments';
 import { rearmOnRefusal, settleAssignment, settleTimer } from './settleAssignment';
 
 function refuseClose(job: EngineJob, jobId: string): void {
@@ -35,7 +35,7 @@ export async function closeJob(ports: RouterPorts, jobId: string, assignmentId: 
   const ref = { jobId, assignmentId, workerId: assignment.workerId ?? '' };
   await ports.scheduler.schedule(settleTimer(ref, later && closeAt ? closeAt : ports.clock.now()));
 
-  const document = await rearmOnRefusal(ports, ref, () => modifyResource(ports, jobs, jobId, (job, now) => {
+  await rearmOnRefusal(ports, ref, () => modifyResource(ports, jobs, jobId, (job, now) => {
     if (!job.assignments[assignmentId]) throw noAssignment(jobId, assignmentId);
     refuseClose(job, jobId);
     if (later && closeAt) {
@@ -43,7 +43,6 @@ export async function closeJob(ports: RouterPorts, jobId: string, assignmentId: 
     } else {
       applyClose(job, assignmentId, options, now);
     }
-  }));
-  if (!later) await publish(ports, [jobEvents.closed(eventContext(ports), document.body, assignmentId, ref.workerId)]);
+  }, (job, context) => (later ? [] : [jobEvents.closed(context, job, assignmentId, ref.workerId)])));
   await settleAssignment(ports, ref);
 }

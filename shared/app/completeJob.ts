@@ -5,7 +5,7 @@ import { toWireTime } from '../domain/wireTime';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
 import { modifyResource } from './modifyResource';
-import { eventContext, jobs, publish } from './routingDocuments';
+import { jobs } from './routingDocuments';
 
 export function noAssignment(jobId: string, assignmentId: string): AppError {
   return new AppError('notFound', `The job '${jobId}' has no assignment '${assignmentId}'. Use the assignmentId returned when the offer was accepted.`);
@@ -13,7 +13,7 @@ export function noAssignment(jobId: string, assignmentId: string): AppError {
 
 /** `:complete`: assigned → completed ("enters wrap-up"); the worker keeps the capacity until close. */
 export async function completeJob(ports: RouterPorts, jobId: string, assignmentId: string, options: CompleteJobOptions): Promise<void> {
-  const document = await modifyResource(ports, jobs, jobId, (job, now) => {
+  await modifyResource(ports, jobs, jobId, (job, now) => {
     const assignment = job.assignments[assignmentId];
     if (!assignment) throw noAssignment(jobId, assignmentId);
     if (assignment.completedAt) throw new AppError('conflict', `The assignment '${assignmentId}' of job '${jobId}' was already completed.`);
@@ -22,7 +22,5 @@ export async function completeJob(ports: RouterPorts, jobId: string, assignmentI
     job.status = 'completed';
     assignment.completedAt = toWireTime(now);
     addNote(job, options.note, now);
-  });
-  const job = document.body;
-  await publish(ports, [jobEvents.completed(eventContext(ports), job, assignmentId, job.assignments[assignmentId]?.workerId)]);
+  }, (job, context) => [jobEvents.completed(context, job, assignmentId, job.assignments[assignmentId]?.workerId)]);
 }

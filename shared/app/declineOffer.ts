@@ -1,5 +1,5 @@
 import type { DeclineJobOfferOptions } from '../domain/model';
-import { offerEvents } from '../domain/routing/routerEvents';
+import { offerEvents, type EventContext } from '../domain/routing/routerEvents';
 import { jobRouting } from '../domain/routing/routingState';
 import { toSortableTime, toWireTime } from '../domain/wireTime';
 import type { RouterPorts } from '../ports/RouterPorts';
@@ -7,7 +7,7 @@ import { offerGone } from './acceptOffer';
 import { AppError } from './AppError';
 import { mutateDocument } from './mutateDocument';
 import { endWorkerOffer, offerTimerId } from './offerEnds';
-import { eventContext, jobs, matchWorker, publish, readWorker } from './routingDocuments';
+import { eventContext, jobs, matchWorker, readWorker, recordLoose } from './routingDocuments';
 
 export const retryTimerId = (jobId: string, workerId: string) => `retryOffer:${jobId}:${workerId}`;
 
@@ -28,14 +28,21 @@ export async function declineOffer(ports: RouterPorts, workerId: string, offerId
   }
   await ports.scheduler.cancel(offerTimerId(offerId));
   const retryAt = options.retryOfferAt ? toWireTime(options.retryOfferAt) : undefined;
-  const declined = await mutateDocument(ports, jobs, offer.jobId, (job, now) => {
-    const routing = jobRouting(job);
-    routing.offers = routing.offers.filter((o) => o.offerId !== offerId);
-    routing.declines = [...routing.declines.filter((d) => d.workerId !== workerId), { workerId, at: toWireTime(now), retryAt }];
-    return true;
-  });
+  const declinedEvent = (context: EventContext, job: Parameters<typeof offerEvents.ended>[3]) => offerEvents.ended(context, 'RouterWorkerOfferDeclined', { offerId, workerId }, job);
+  const declined = await mutateDocument(
+    ports,
+    jobs,
+    offer.jobId,
+    (job, now) => {
+      const routing = jobRouting(job);
+      routing.offers = routing.offers.filter((o) => o.offerId !== offerId);
+      routing.declines = [...routing.declines.filter((d) => d.workerId !== workerId), { workerId, at: toWireTime(now), retryAt }];
+      return true;
+    },
+    (job, context) => [declinedEvent(context, job)],
+  );
   const job = declined?.document.body;
-  await publish(ports, [offerEvents.ended(eventContext(ports), 'RouterWorkerOfferDeclined', { offerId, workerId }, job ?? { id: offer.jobId })]);
+  if (!job) await recordLoose(ports, [declinedEvent(eventContext(ports), { id: offer.jobId })]);
   if (!job?.queueId) return;
   if (retryAt) {
     await ports.scheduler.schedule({ id: retryTimerId(job.id, workerId), kind: 'retryOffer', dueAt: toSortableTime(retryAt), payload: { jobId: job.id, workerId } });

@@ -8,7 +8,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import { assignJob, rollBackAcceptance } from './acceptOffer';
 import { mutateDocument } from './mutateDocument';
 import { endJobOffer, endWorkerOffer, revokeFromJobs, revokeFromWorkers } from './offerEnds';
-import { eventContext, publish, readJob, readWorker, workers } from './routingDocuments';
+import { readJob, readWorker, workers } from './routingDocuments';
 
 export interface OfferRef {
   offerId: string;
@@ -31,12 +31,9 @@ export async function expireOffer(ports: RouterPorts, ref: OfferRef): Promise<vo
   const accepted = worker ? workerRouting(worker.body).endedOffers.find((e) => e.offerId === offerId && e.how === 'accepted') : undefined;
   if (accepted?.assignmentId && worker?.body.assignedJobs.some((a) => a.assignmentId === accepted.assignmentId)) {
     const acceptance = { jobId, workerId, offerId, assignmentId: accepted.assignmentId, assignedAt: worker.body.assignedJobs.find((a) => a.assignmentId === accepted.assignmentId)?.assignedAt ?? '' };
-    const outcome = await assignJob(ports, acceptance);
+    const outcome = await assignJob(ports, acceptance, worker.body);
     if (outcome.refusal) await rollBackAcceptance(ports, acceptance, outcome.refusal.reason === 'conflict' ? 'acceptedElsewhere' : 'revoked');
-    else if (outcome.job) {
-      await publish(ports, [offerEvents.accepted(eventContext(ports), worker.body, outcome.job, offerId, acceptance.assignmentId)]);
-      await revokeFromWorkers(ports, outcome.job, outcome.others, 'acceptedElsewhere');
-    }
+    else if (outcome.job) await revokeFromWorkers(ports, outcome.job, outcome.others, 'acceptedElsewhere');
     return;
   }
   const workerHolds = worker?.body.offers.some((o) => o.offerId === offerId) ?? false;
@@ -44,9 +41,7 @@ export async function expireOffer(ports: RouterPorts, ref: OfferRef): Promise<vo
   if (workerHolds && jobHolds) {
     if (await expireAndDeregister(ports, workerId, offerId, about)) await endJobOffer(ports, jobId, offerId);
   } else if (workerHolds) {
-    if (await endWorkerOffer(ports, workerId, offerId, 'revoked')) {
-      await publish(ports, [offerEvents.ended(eventContext(ports), 'RouterWorkerOfferRevoked', { offerId, workerId }, about)]);
-    }
+    await endWorkerOffer(ports, workerId, offerId, 'revoked', (context) => offerEvents.ended(context, 'RouterWorkerOfferRevoked', { offerId, workerId }, about));
   } else if (jobHolds) {
     await endJobOffer(ports, jobId, offerId);
   }
@@ -57,19 +52,26 @@ export async function expireOffer(ports: RouterPorts, ref: OfferRef): Promise<vo
 async function expireAndDeregister(ports: RouterPorts, workerId: string, offerId: string, job: Parameters<typeof offerEvents.ended>[3]): Promise<boolean> {
   let others: RouterJobOffer[] = [];
   let deregistered = false;
-  const result = await mutateDocument(ports, workers, workerId, (worker, now) => {
-    if (!endOffer(worker, offerId, 'expired', now)) return false;
-    deregistered = worker.availableForOffers;
-    worker.availableForOffers = false;
-    others = worker.offers;
-    for (const other of others) endOffer(worker, other.offerId, 'revoked', now);
-    refreshWorker(worker);
-    return true;
-  });
+  const result = await mutateDocument(
+    ports,
+    workers,
+    workerId,
+    (worker, now) => {
+      if (!endOffer(worker, offerId, 'expired', now)) return false;
+      deregistered = worker.availableForOffers;
+      worker.availableForOffers = false;
+      others = worker.offers;
+      for (const other of others) endOffer(worker, other.offerId, 'revoked', now);
+      refreshWorker(worker);
+      return true;
+    },
+    (_, context) => {
+      const events: RouterEvent[] = [offerEvents.ended(context, 'RouterWorkerOfferExpired', { offerId, workerId }, job)];
+      if (deregistered) events.push(workerEvents.deregistered(context, workerId));
+      return events;
+    },
+  );
   if (!result?.changed) return false;
-  const events: RouterEvent[] = [offerEvents.ended(eventContext(ports), 'RouterWorkerOfferExpired', { offerId, workerId }, job)];
-  if (deregistered) events.push(workerEvents.deregistered(eventContext(ports), workerId));
-  await publish(ports, events);
   await revokeFromJobs(ports, workerId, others);
   return true;
 }

@@ -5,7 +5,7 @@ import { expireDueSelectors } from '../domain/routing/selectors';
 import type { StoredWorkerSelector } from '../domain/resources/job';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { mutateDocument } from './mutateDocument';
-import { eventContext, jobs, publish, readJob } from './routingDocuments';
+import { jobs, readJob } from './routingDocuments';
 
 export const selectorExpiryTimerId = (jobId: string) => `selectorExpiry:${jobId}`;
 
@@ -42,9 +42,8 @@ export async function expireWorkerSelectors(ports: RouterPorts, jobId: string): 
     requested = expireDueSelectors(job.requestedWorkerSelectors, now);
     attached = expireDueSelectors(job.attachedWorkerSelectors, now);
     return requested.length + attached.length > 0;
-  });
+  }, (job, context) => [jobEvents.workerSelectorsExpired(context, job, requested, attached)]);
   if (!result?.changed) return;
   const job = result.document.body;
-  await publish(ports, [jobEvents.workerSelectorsExpired(eventContext(ports), job, requested, attached)]);
   if (isMatchable(job) && job.queueId) await ports.matchQueue.enqueue([{ queueId: job.queueId, jobId }]);
 }

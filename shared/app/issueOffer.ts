@@ -9,8 +9,8 @@ import { toWireTime } from '../domain/wireTime';
 import type { RouterJobOffer } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { mutateDocument } from './mutateDocument';
-import { endJobOffer, endWorkerOffer, offerTimerId } from './offerEnds';
-import { eventContext, jobs, publish, readWorker, workers } from './routingDocuments';
+import { endJobOffer, endWorkerOffer, offerTimerId, revokedEvent } from './offerEnds';
+import { jobs, readWorker, workers } from './routingDocuments';
 
 /** When a policy does not say (the service's documented example uses 60 s). */
 export const DEFAULT_OFFER_EXPIRES_AFTER_SECONDS = 60;
@@ -48,14 +48,20 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
   }
   const held = offer;
 
-  const recorded = await mutateDocument(ports, jobs, job.id, (fresh, now) => {
-    const routing = jobRouting(fresh);
-    if (!isMatchable(fresh) || routing.offers.length >= (mode.maxConcurrentOffers ?? 1)) return false;
-    if (routing.offers.some((o) => o.workerId === workerId)) return false;
-    if (mismatch(fresh, reserved.document.body, mode, now)) return false;
-    routing.offers.push({ offerId, workerId, capacityCost: held.capacityCost, offeredAt: held.offeredAt ?? '', expiresAt: held.expiresAt ?? '' });
-    return true;
-  });
+  const recorded = await mutateDocument(
+    ports,
+    jobs,
+    job.id,
+    (fresh, now) => {
+      const routing = jobRouting(fresh);
+      if (!isMatchable(fresh) || routing.offers.length >= (mode.maxConcurrentOffers ?? 1)) return false;
+      if (routing.offers.some((o) => o.workerId === workerId)) return false;
+      if (mismatch(fresh, reserved.document.body, mode, now)) return false;
+      routing.offers.push({ offerId, workerId, capacityCost: held.capacityCost, offeredAt: held.offeredAt ?? '', expiresAt: held.expiresAt ?? '' });
+      return true;
+    },
+    (fresh, context) => [offerEvents.issued(context, reserved.document.body, fresh, held)],
+  );
   if (!recorded?.changed) {
     await endWorkerOffer(ports, workerId, offerId, 'revoked');
     await ports.scheduler.cancel(timerId);
@@ -66,10 +72,10 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
   const after = await readWorker(ports, workerId);
   const stillHeld = after?.body.offers.some((o) => o.offerId === offerId) || after?.body.assignedJobs.some((a) => a.jobId === job.id);
   if (!stillHeld) {
-    await endJobOffer(ports, job.id, offerId);
+    // The offer was issued (and reported) with the job's write: its end is reported too.
+    await endJobOffer(ports, job.id, offerId, revokedEvent(offerId, workerId));
     await ports.scheduler.cancel(timerId);
     return 'workerUnfit';
   }
-  await publish(ports, [offerEvents.issued(eventContext(ports), reserved.document.body, recorded.document.body, held)]);
   return 'issued';
 }

@@ -1,22 +1,28 @@
-import type { RouterPorts } from '../ports/RouterPorts';
 import type { StoredDocument } from '../ports/Store';
 import { AppError } from './AppError';
-import { mutateDocument, type Definition } from './mutateDocument';
+import { mutateDocument, type Definition, type EventsOf, type WritePorts } from './mutateDocument';
 
 /**
  * Read-modify-write of a resource the caller named: 404 when it does not exist. `change` sees the
  * latest body each time and returns the new body or throws an AppError (not retried).
  */
 export async function modifyResource<Body extends { id: string }>(
-  ports: Pick<RouterPorts, 'store' | 'clock'>,
+  ports: WritePorts,
   definition: Definition<Body>,
   id: string,
   change: (body: Body, now: Date) => void,
+  events?: EventsOf<Body>,
 ): Promise<StoredDocument<Body>> {
-  const result = await mutateDocument(ports, definition, id, (body, now) => {
-    change(body, now);
-    return true;
-  });
+  const result = await mutateDocument(
+    ports,
+    definition,
+    id,
+    (body, now) => {
+      change(body, now);
+      return true;
+    },
+    events,
+  );
   if (!result) throw new AppError('notFound', `The ${definition.noun} '${id}' was not found.`);
   return result.document;
 }

@@ -1,6 +1,9 @@
 import { ordered, type ResourceDefinition } from '../domain/resources';
+import type { EventContext } from '../domain/routing/routerEvents';
+import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
-import { StoreConflictError, type Collection, type StoredDocument } from '../ports/Store';
+import { StoreConflictError, type StoredDocument } from '../ports/Store';
+import { fillOutbox, nextHistoryPosition, outboxOf, relayCommitted, withOutboxKey, writeContext } from './outbox';
 
 const MAX_ATTEMPTS = 16;
 const MAX_DELETE_ATTEMPTS = 8;
@@ -13,33 +16,46 @@ export interface Mutation<Body> {
   /** What was written, or the unchanged document when `change` returned false. */
   document: StoredDocument<Body>;
   changed: boolean;
+  /** The events written with the change (already handed to the relay). */
+  events: RouterEvent[];
 }
+
+/** What a write needs besides the store: the clock, ids for events, and the relay. */
+export type WritePorts = Pick<RouterPorts, 'store' | 'clock' | 'newId' | 'events' | 'logger'>;
+
+/** The events a change causes, built from the body as it will be written, with the write's time. */
+export type EventsOf<Body> = (body: Body, context: EventContext) => RouterEvent[] | Promise<RouterEvent[]>;
 
 /**
  * Read-modify-write of one document with an etag-conditional write, retried from a fresh read when
  * another writer got there first. `change` edits a copy of the latest body in place and returns false
- * to write nothing; it may throw (an AppError reaches the caller, nothing is retried). Undefined when
- * the document does not exist.
+ * to write nothing; it may throw (an AppError reaches the caller, nothing is retried). `events` are
+ * the events of the change: they are written in the same write (the outbox) and relayed after it.
+ * Undefined when the document does not exist.
  */
 export async function mutateDocument<Body extends { id: string }>(
-  ports: Pick<RouterPorts, 'store' | 'clock'>,
+  ports: WritePorts,
   definition: Definition<Body>,
   id: string,
   change: (body: Body, now: Date) => boolean,
+  events?: EventsOf<Body>,
 ): Promise<Mutation<Body> | undefined> {
   for (let attempt = 1; ; attempt++) {
     const current = await ports.store.get<Body>(definition.collection, id);
     if (!current) return undefined;
     const now = ports.clock.now();
     const draft = structuredClone(current.body);
-    if (!change(draft, now)) return { before: current.body, document: current, changed: false };
+    if (!change(draft, now)) return { before: current.body, document: current, changed: false, events: [] };
     const body = ordered<Body>(draft, definition.wireOrder);
+    const caused = events ? await events(body, writeContext(ports, now)) : [];
+    const added = await fillOutbox(ports, body, outboxOf(current.body), caused);
     try {
       const document = await ports.store.replace(
-        { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: definition.indexKeys(body, now) },
+        { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: withOutboxKey(definition.indexKeys(body, now), body) },
         current.etag,
       );
-      return { before: current.body, document, changed: true };
+      await relayCommitted(ports, added);
+      return { before: current.body, document, changed: true, events: caused };
     } catch (error) {
       if (!(error instanceof StoreConflictError) || error.reason === 'missing' || attempt >= MAX_ATTEMPTS) {
         if (error instanceof StoreConflictError && error.reason === 'missing') return undefined;
@@ -50,25 +66,39 @@ export async function mutateDocument<Body extends { id: string }>(
 }
 
 /**
- * Deletes a document as last read (etag-conditional), retried from a fresh read when another writer
- * got there first. `beforeDelete` runs for each read, before its delete (durable reminders of what the
- * delete leaves to do). Answers the deleted body, or undefined when there was nothing to delete.
+ * Deletes a job or worker as last read (etag-conditional), retried from a fresh read when another
+ * writer got there first. `beforeDelete` runs for each read, before its delete (durable reminders of
+ * what the delete leaves to do). The document's outbox is recorded first (it goes with the document),
+ * and the delete's own events wait in the history for the delete to happen. Answers the deleted body,
+ * or undefined when there was nothing to delete.
  */
-export async function deleteDocument<Body>(
-  ports: Pick<RouterPorts, 'store'>,
-  collection: Collection,
+export async function deleteDocument<Body extends object>(
+  ports: WritePorts,
+  collection: 'jobs' | 'workers',
   id: string,
+  events: (body: Body, context: EventContext) => RouterEvent[],
   beforeDelete: (body: Body) => Promise<void> = async () => {},
 ): Promise<Body | undefined> {
   for (let attempt = 1; ; attempt++) {
     const current = await ports.store.get<Body>(collection, id);
     if (!current) return undefined;
     await beforeDelete(current.body);
+    const carried = outboxOf(current.body);
+    await ports.events.record(carried?.pending ?? []);
+    const entries = events(current.body, writeContext(ports, ports.clock.now())).map((event) => ({ position: nextHistoryPosition(event.time), event }));
+    await ports.events.prepare(entries, { collection, id, etag: current.etag });
     try {
       await ports.store.delete(collection, id, current.etag);
-      return current.body;
     } catch (error) {
+      await ports.events.abandon(entries);
       if (!(error instanceof StoreConflictError) || attempt >= MAX_DELETE_ATTEMPTS) throw error;
+      continue;
     }
+    try {
+      await ports.events.confirm(entries);
+    } catch (error) {
+      ports.logger.error({ err: error, eventIds: entries.map((e) => e.event.id) }, 'the delete happened but its events were not confirmed yet; the relay sweep will confirm them');
+    }
+    return current.body;
   }
 }

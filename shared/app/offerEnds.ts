@@ -1,10 +1,14 @@
 import { offerEvents } from '../domain/routing/routerEvents';
 import { jobRouting, type EngineJob, type EngineWorker, type JobOfferRecord, type OfferEnd } from '../domain/routing/routingState';
 import { endOffer } from '../domain/routing/workerHoldings';
+import type { EventContext } from '../domain/routing/routerEvents';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { mutateDocument } from './mutateDocument';
-import { eventContext, jobs, matchWorker, publish, workers } from './routingDocuments';
+import { jobs, matchWorker, workers } from './routingDocuments';
+
+/** The event an offer's end is reported with, written with the end (undefined: none). */
+export type EndEvent = ((context: EventContext) => RouterEvent) | undefined;
 
 /**
  * The two halves of ending an offer. The job's record and the worker's capacity live in different
@@ -15,23 +19,33 @@ import { eventContext, jobs, matchWorker, publish, workers } from './routingDocu
 export const offerTimerId = (offerId: string) => `offerExpiry:${offerId}`;
 
 /** Removes the offer from the worker (capacity released): the worker as written, undefined when it no longer held it. */
-export async function endWorkerOffer(ports: RouterPorts, workerId: string, offerId: string, how: OfferEnd): Promise<EngineWorker | undefined> {
-  const result = await mutateDocument(ports, workers, workerId, (worker, now) => endOffer(worker, offerId, how, now));
+export async function endWorkerOffer(ports: RouterPorts, workerId: string, offerId: string, how: OfferEnd, event?: EndEvent): Promise<EngineWorker | undefined> {
+  const result = await mutateDocument(ports, workers, workerId, (worker, now) => endOffer(worker, offerId, how, now), (_, context) => (event ? [event(context)] : []));
   return result?.changed ? result.document.body : undefined;
 }
 
 /** Removes the offer from the job's open offers; the removed record, if it was there. */
-export async function endJobOffer(ports: RouterPorts, jobId: string, offerId: string): Promise<JobOfferRecord | undefined> {
+export async function endJobOffer(ports: RouterPorts, jobId: string, offerId: string, event?: (job: EngineJob, context: EventContext) => RouterEvent): Promise<JobOfferRecord | undefined> {
   let removed: JobOfferRecord | undefined;
-  await mutateDocument(ports, jobs, jobId, (job) => {
-    const routing = jobRouting(job);
-    removed = routing.offers.find((o) => o.offerId === offerId);
-    if (!removed) return false;
-    routing.offers = routing.offers.filter((o) => o.offerId !== offerId);
-    return true;
-  });
+  await mutateDocument(
+    ports,
+    jobs,
+    jobId,
+    (job) => {
+      const routing = jobRouting(job);
+      removed = routing.offers.find((o) => o.offerId === offerId);
+      if (!removed) return false;
+      routing.offers = routing.offers.filter((o) => o.offerId !== offerId);
+      return true;
+    },
+    (job, context) => (event ? [event(job, context)] : []),
+  );
   return removed;
 }
+
+/** OfferRevoked for an offer of `workerId`, about the job as written. */
+export const revokedEvent = (offerId: string, workerId: string) => (job: EngineJob, context: EventContext) =>
+  offerEvents.ended(context, 'RouterWorkerOfferRevoked', { offerId, workerId }, job);
 
 /**
  * Revokes offers the job no longer has (it was accepted elsewhere, cancelled, changed, deleted):
@@ -43,35 +57,27 @@ export async function revokeFromWorkers(
   offers: readonly Pick<JobOfferRecord, 'offerId' | 'workerId'>[],
   how: OfferEnd = 'revoked',
 ): Promise<void> {
-  const events: RouterEvent[] = [];
   const freed = new Map<string, EngineWorker>();
   for (const offer of offers) {
-    const worker = await endWorkerOffer(ports, offer.workerId, offer.offerId, how);
-    if (worker) {
-      events.push(offerEvents.ended(eventContext(ports), 'RouterWorkerOfferRevoked', offer, job));
-      freed.set(worker.id, worker);
-    }
+    const worker = await endWorkerOffer(ports, offer.workerId, offer.offerId, how, (context) => offerEvents.ended(context, 'RouterWorkerOfferRevoked', offer, job));
+    if (worker) freed.set(worker.id, worker);
     await ports.scheduler.cancel(offerTimerId(offer.offerId));
   }
-  await publish(ports, events);
   for (const worker of freed.values()) await matchWorker(ports, worker);
 }
 
 /**
  * The job half of offers a worker gave up (it deregistered, changed, or was deleted): each job drops
- * the offer and is matched again; one OfferRevoked each.
+ * the offer, with one OfferRevoked, and is matched again. A job that had dropped the offer already
+ * reported its end then.
  */
 export async function revokeFromJobs(ports: RouterPorts, workerId: string, offers: readonly { offerId: string; jobId: string }[]): Promise<void> {
-  const events: RouterEvent[] = [];
   const rematch: { queueId: string; jobId: string }[] = [];
   for (const offer of offers) {
     await ports.scheduler.cancel(offerTimerId(offer.offerId));
-    await endJobOffer(ports, offer.jobId, offer.offerId);
+    await endJobOffer(ports, offer.jobId, offer.offerId, revokedEvent(offer.offerId, workerId));
     const job = await ports.store.get<EngineJob>('jobs', offer.jobId);
-    const about = job?.body ?? { id: offer.jobId };
-    events.push(offerEvents.ended(eventContext(ports), 'RouterWorkerOfferRevoked', { offerId: offer.offerId, workerId }, about));
     if (job?.body.queueId) rematch.push({ queueId: job.body.queueId, jobId: job.body.id });
   }
-  await publish(ports, events);
   if (rematch.length > 0) await ports.matchQueue.enqueue(rematch);
 }

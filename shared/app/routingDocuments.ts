@@ -5,6 +5,7 @@ import { offerableChannels } from '../domain/routing/workerCapacity';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Definition } from './mutateDocument';
+import { nextHistoryPosition, relayCommitted } from './outbox';
 
 /** The job and worker definitions typed with their engine-private state. */
 export const jobs = jobResource as unknown as Definition<EngineJob>;
@@ -50,14 +51,9 @@ export async function matchWorker(ports: RouterPorts, worker: EngineWorker): Pro
 export const eventContext = (ports: RouterPorts) => ({ newId: ports.newId, now: ports.clock.now() });
 
 /**
- * Publishes after the state change committed. A failure to record is logged, not thrown: the change
- * is already durable and the caller's answer must say so.
+ * Records events that no write of this call carries (the document they belong to is gone). Unlike
+ * outbox events they are recorded after the fact, so a crash right before this loses them.
  */
-export async function publish(ports: RouterPorts, events: readonly RouterEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  try {
-    await ports.events.publish(events);
-  } catch (error) {
-    ports.logger.error({ err: error, types: events.map((e) => e.type) }, 'router events could not be recorded');
-  }
+export async function recordLoose(ports: RouterPorts, events: readonly RouterEvent[]): Promise<void> {
+  await relayCommitted(ports, events.map((event) => ({ position: nextHistoryPosition(event.time), event })));
 }

@@ -6,7 +6,7 @@ import { parseInstant } from '../domain/wireTime';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Timer } from '../ports/Scheduler';
 import { mutateDocument } from './mutateDocument';
-import { eventContext, jobs, matchWorker, publish, workers } from './routingDocuments';
+import { jobs, matchWorker, workers } from './routingDocuments';
 
 export interface AssignmentRef {
   jobId: string;
@@ -32,11 +32,8 @@ export async function settleAssignment(ports: RouterPorts, ref: AssignmentRef): 
     if (!pending || pending.assignmentId !== ref.assignmentId || parseInstant(pending.closeAt) > now.getTime()) return false;
     applyClose(job, ref.assignmentId, pending, new Date(parseInstant(pending.closeAt)));
     return true;
-  });
+  }, (job, context) => [jobEvents.closed(context, job, ref.assignmentId, ref.workerId)]);
   const job = closed?.document.body;
-  if (closed?.changed && job) {
-    await publish(ports, [jobEvents.closed(eventContext(ports), job, ref.assignmentId, ref.workerId)]);
-  }
   // A close that is not due yet keeps (or gets back) its timer for closeAt; an assignment the job still
   // has keeps its capacity.
   if (await rearmPendingClose(ports, job, ref)) return;

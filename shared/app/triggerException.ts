@@ -11,7 +11,7 @@ import type { Timer } from '../ports/Scheduler';
 import { armClassification, startClassification } from './classificationTimer';
 import { mutateDocument } from './mutateDocument';
 import { revokeFromWorkers } from './offerEnds';
-import { eventContext, jobs, publish, readJob } from './routingDocuments';
+import { jobs, readJob } from './routingDocuments';
 
 /** How long the safety-net timer of a queue-length check waits if the request that queued the job stopped before checking. */
 const QUEUE_LENGTH_SAFETY_NET_MS = 10_000;
@@ -104,14 +104,14 @@ export async function triggerException(ports: RouterPorts, ref: ExceptionRef): P
     dropped = jobRouting(fresh).offers;
     effect = applyExceptionRule(fresh, ref.exceptionPolicyId, rule, now);
     return true;
+  }, (written, context) => {
+    const events: RouterEvent[] = [jobEvents.exceptionTriggered(context, written, rule.id)];
+    if (effect === 'cancelled') events.push(jobEvents.cancelled(context, written, rule.actions.find((a) => a.kind === 'cancel')?.note));
+    if (effect === 'requeued') events.push(jobEvents.queued(context, written));
+    return events;
   });
   if (!result?.changed) return;
   const written = result.document.body;
-  const context = eventContext(ports);
-  const events: RouterEvent[] = [jobEvents.exceptionTriggered(context, written, rule.id)];
-  if (effect === 'cancelled') events.push(jobEvents.cancelled(context, written, rule.actions.find((a) => a.kind === 'cancel')?.note));
-  if (effect === 'requeued') events.push(jobEvents.queued(context, written));
-  await publish(ports, events);
   await revokeFromWorkers(ports, written, dropped);
   if (effect === 'reclassify') await startClassification(ports, written.id);
   if (effect === 'requeued') {

@@ -6,7 +6,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
 import { noAssignment } from './completeJob';
 import { modifyResource } from './modifyResource';
-import { eventContext, jobs, publish, readJob } from './routingDocuments';
+import { jobs, readJob } from './routingDocuments';
 import { rearmOnRefusal, settleAssignment, settleTimer } from './settleAssignment';
 
 export interface UnassignJobResult {
@@ -52,11 +52,9 @@ export async function unassignJob(ports: RouterPorts, jobId: string, assignmentI
     } else {
       job.status = 'queued';
     }
-  }));
+  }, (job, context) => [jobEvents.unassigned(context, job, assignmentId, ref.workerId), ...(job.status === 'queued' ? [jobEvents.queued(context, job)] : [])]));
   await settleAssignment(ports, ref);
   const job = document.body;
-  const context = eventContext(ports);
-  await publish(ports, [jobEvents.unassigned(context, job, assignmentId, ref.workerId), ...(job.status === 'queued' ? [jobEvents.queued(context, job)] : [])]);
   if (job.status === 'queued' && job.queueId) await ports.matchQueue.enqueue([{ queueId: job.queueId, jobId }]);
   return { jobId, unassignmentCount: jobRouting(job).unassignmentCount };
 }

@@ -1,4 +1,4 @@
-import { jobEvents } from '../domain/routing/routerEvents';
+import { jobEvents, type EventContext } from '../domain/routing/routerEvents';
 import { isMatchable } from '../domain/routing/routingKeys';
 import { jobRouting, type EngineJob } from '../domain/routing/routingState';
 import type { RouterEvent } from '../ports/EventPublisher';
@@ -9,7 +9,6 @@ import type { Preconditions } from './checkPreconditions';
 import { armClassification, startClassification } from './classificationTimer';
 import { armSelectorExpiry } from './expireWorkerSelectors';
 import { revokeFromWorkers } from './offerEnds';
-import { eventContext, publish } from './routingDocuments';
 import { armExceptionTimers, checkQueueLength } from './triggerException';
 import { upsertResource, type UpsertResult } from './upsertResource';
 import { jobResource } from '../domain/resources';
@@ -42,16 +41,17 @@ export async function upsertJob(ports: RouterPorts, id: string, patch: Record<st
     }
     if (scheduleChanged(job, before)) await armActivation(ports, job);
   };
-  const result = (await upsertResource(ports, jobResource, id, patch, preconditions, beforeWrite)) as UpsertResult<EngineJob>;
+  const eventsOf = (job: EngineJob, before: EngineJob | undefined, context: EventContext) => {
+    const events: RouterEvent[] = [];
+    if (!before) events.push(jobEvents.received(context, job));
+    if (queuedNow(job, before)) events.push(jobEvents.queued(context, job));
+    return events;
+  };
+  const result = (await upsertResource(ports, jobResource, id, patch, preconditions, beforeWrite, eventsOf)) as UpsertResult<EngineJob>;
   const job = result.document.body;
   const before = result.previous;
   if (before === job) return result;
-  const context = eventContext(ports);
-  const events: RouterEvent[] = [];
-  if (!before) events.push(jobEvents.received(context, job));
   const queued = queuedNow(job, before);
-  if (queued) events.push(jobEvents.queued(context, job));
-  await publish(ports, events);
 
   if (before) {
     const kept = new Set(jobRouting(job).offers.map((o) => o.offerId));

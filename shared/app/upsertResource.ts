@@ -6,6 +6,8 @@ import { AppError, invalidFields } from './AppError';
 import { applyMergePatch } from './applyMergePatch';
 import { checkPreconditions, type Preconditions } from './checkPreconditions';
 import { checkReferences } from './checkReferences';
+import type { EventsOf } from './mutateDocument';
+import { fillOutbox, outboxOf, relayCommitted, withOutboxKey, writeContext } from './outbox';
 
 export interface UpsertResult<Body> {
   created: boolean;
@@ -31,6 +33,8 @@ export async function upsertResource<Input, Body extends { id: string }>(
   preconditions: Preconditions = {},
   /** Runs before each write attempt with what is about to be written: durable timers the write needs are scheduled here. */
   beforeWrite?: (body: Body, previous: Body | undefined) => Promise<void>,
+  /** The events of the change, written with it (see mutateDocument); `previous` is undefined on create. */
+  events?: (body: Body, previous: Body | undefined, context: Parameters<EventsOf<Body>>[1]) => ReturnType<EventsOf<Body>>,
 ): Promise<UpsertResult<Body>> {
   for (let attempt = 1; ; attempt++) {
     const current = await ports.store.get<Body>(definition.collection, id);
@@ -44,13 +48,18 @@ export async function upsertResource<Input, Body extends { id: string }>(
     const body = definition.build(validation.value, context);
     const problem = definition.check?.(body, context);
     if (problem) throw new AppError('invalid', problem);
+    const carried = current ? outboxOf(current.body) : undefined;
+    if (carried) (body as { _outbox?: unknown })._outbox = carried;
     if (current && isDeepStrictEqual(body, current.body)) return { created: false, document: current, previous: current.body };
 
     await checkReferences(ports.store, definition.references(body));
     await beforeWrite?.(body, current?.body);
-    const document = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: definition.indexKeys(body, now) };
+    const caused = events ? await events(body, current?.body, writeContext(ports, now)) : [];
+    const added = await fillOutbox(ports, body, carried, caused);
+    const document = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
     try {
       const saved = current ? await ports.store.replace(document, current.etag) : await ports.store.create(document);
+      await relayCommitted(ports, added);
       return { created: !current, document: saved, previous: current?.body };
     } catch (error) {
       if (!(error instanceof StoreConflictError)) throw error;

@@ -1,11 +1,11 @@
-import { updatedWorkerProperties, workerEvents } from '../domain/routing/routerEvents';
+import { updatedWorkerProperties, workerEvents, type EventContext } from '../domain/routing/routerEvents';
 import type { EngineWorker } from '../domain/routing/routingState';
 import { workerResource } from '../domain/resources';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Preconditions } from './checkPreconditions';
 import { revokeFromJobs } from './offerEnds';
-import { eventContext, matchWorker, publish, queueDetails } from './routingDocuments';
+import { matchWorker, queueDetails } from './routingDocuments';
 import { upsertResource, type UpsertResult } from './upsertResource';
 
 /**
@@ -14,23 +14,23 @@ import { upsertResource, type UpsertResult } from './upsertResource';
  * revokes its offers (the write itself released their capacity) and their jobs are matched again.
  */
 export async function upsertWorker(ports: RouterPorts, id: string, patch: Record<string, unknown>, preconditions: Preconditions): Promise<UpsertResult<EngineWorker>> {
-  const result = await upsertResource(ports, workerResource, id, patch, preconditions);
+  const eventsOf = async (worker: EngineWorker, before: EngineWorker | undefined, context: EventContext) => {
+    const registered = worker.availableForOffers && !before?.availableForOffers;
+    const deregistered = !worker.availableForOffers && before?.availableForOffers === true;
+    const changed = before ? updatedWorkerProperties(before, worker).filter((p) => p !== 'AvailableForOffers') : [];
+    const events: RouterEvent[] = [];
+    if (registered || changed.length > 0) {
+      const queues = await queueDetails(ports, worker.queues);
+      if (registered) events.push(workerEvents.registered(context, worker, queues));
+      if (changed.length > 0) events.push(workerEvents.updated(context, worker, queues, changed));
+    }
+    if (deregistered) events.push(workerEvents.deregistered(context, id));
+    return events;
+  };
+  const result = await upsertResource(ports, workerResource, id, patch, preconditions, undefined, eventsOf);
   const worker = result.document.body;
   const before = result.previous;
   if (before === worker) return result;
-
-  const registered = worker.availableForOffers && !before?.availableForOffers;
-  const deregistered = !worker.availableForOffers && before?.availableForOffers === true;
-  const changed = before ? updatedWorkerProperties(before, worker).filter((p) => p !== 'AvailableForOffers') : [];
-  const context = eventContext(ports);
-  const events: RouterEvent[] = [];
-  if (registered || changed.length > 0) {
-    const queues = await queueDetails(ports, worker.queues);
-    if (registered) events.push(workerEvents.registered(context, worker, queues));
-    if (changed.length > 0) events.push(workerEvents.updated(context, worker, queues, changed));
-  }
-  if (deregistered) events.push(workerEvents.deregistered(context, id));
-  await publish(ports, events);
 
   if (before) {
     const kept = new Set(worker.offers.map((o) => o.offerId));

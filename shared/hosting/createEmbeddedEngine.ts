@@ -1,31 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { InProcessMatchQueue } from '../adapters/embedded/InProcessMatchQueue';
 import { RouterRuleEvaluator } from '../adapters/http/RouterRuleEvaluator';
-import { StoreEventLog } from '../adapters/embedded/StoreEventLog';
 import { StoreScheduler } from '../adapters/embedded/StoreScheduler';
+import { EventRelay, type RelayOptions } from '../app/EventRelay';
 import { fireTimer } from '../app/fireTimer';
 import { recoverMatching } from '../app/recoverMatching';
 import { runMatching } from '../app/runMatching';
 import { systemClock, type Clock } from '../ports/Clock';
-import type { EventPublisher } from '../ports/EventPublisher';
+import type { EventChannel } from '../ports/EventChannel';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Store } from '../ports/Store';
-import { RecordThenDeliver } from './recordThenDeliver';
 
 export interface EmbeddedEngineParts {
   store: Store;
   logger: Logger;
   clock?: Clock;
   newId?: () => string;
-  /** Where recorded events are delivered (Event Grid, webhooks); recorded only when absent. */
-  deliverEvents?: EventPublisher;
+  /** Where recorded events are delivered (webhooks); recorded in the history only when absent. */
+  channels?: readonly EventChannel[];
+  /** Retry and dead-letter settings of event delivery. */
+  delivery?: Pick<RelayOptions, 'maxAttempts' | 'firstRetryMs' | 'maxRetryMs'>;
 }
+
+/** Outbox entries whose recording failed at run time are picked up this often (a crash's, at start). */
+const SWEEP_EVERY_MS = 30_000;
 
 export interface EmbeddedEngine {
   ports: RouterPorts;
   scheduler: StoreScheduler;
   matchQueue: InProcessMatchQueue;
+  /** Records and delivers router events; the live feed of the event stream. */
+  relay: EventRelay;
   /** Starts the timer loop and the matcher, and asks for one matching pass over every queue. */
   start(): Promise<void>;
   /** Stops taking work and waits for what is running; the store stays open. */
@@ -39,13 +45,16 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
   const clock = parts.clock ?? systemClock;
   const scheduler = new StoreScheduler(parts.store, clock, parts.logger);
   const matchQueue = new InProcessMatchQueue(parts.logger);
+  const relay = new EventRelay({ store: parts.store, clock, logger: parts.logger, channels: parts.channels ?? [], ...parts.delivery });
+  let sweeping: NodeJS.Timeout | undefined;
+  const sweep = () => relay.sweep().catch((error: unknown) => parts.logger.error({ err: error }, 'event relay sweep failed; it runs again shortly'));
   const ports: RouterPorts = {
     store: parts.store,
     clock,
     newId: parts.newId ?? randomUUID,
     scheduler,
     matchQueue,
-    events: parts.deliverEvents ? new RecordThenDeliver(new StoreEventLog(parts.store), parts.deliverEvents, parts.logger) : new StoreEventLog(parts.store),
+    events: relay,
     rules: new RouterRuleEvaluator({ clock }),
     logger: parts.logger,
   };
@@ -53,14 +62,20 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
     ports,
     scheduler,
     matchQueue,
+    relay,
     start: async () => {
+      await relay.sweep();
+      sweeping = setInterval(() => void sweep(), SWEEP_EVERY_MS);
+      sweeping.unref();
       matchQueue.start((request) => runMatching(ports, request));
       scheduler.start((timer) => fireTimer(ports, timer));
       await recoverMatching(ports);
     },
     stop: async () => {
+      clearInterval(sweeping);
       await scheduler.stop();
       await matchQueue.stop();
+      await relay.stop();
     },
     idle: () => matchQueue.idle(),
   };

@@ -1,8 +1,9 @@
 import pino from 'pino';
-import { openEventGridPublisher } from '../adapters/azure/EventGridPublisher';
+import { EventRelay } from '../app/EventRelay';
+import { openEventGridChannel } from '../adapters/azure/EventGridChannel';
 import { openCosmosStore } from '../adapters/azure/openCosmosStore';
 import { openServiceBusMatchQueue } from '../adapters/azure/ServiceBusMatchQueue';
-import { StoreEventLog } from '../adapters/embedded/StoreEventLog';
+import { systemClock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Scheduler } from '../ports/Scheduler';
@@ -12,7 +13,6 @@ import { ConfigError, SETTINGS, readConfig } from './config';
 import { createAzureEngine } from './createAzureEngine';
 import { createEmbeddedEngine } from './createEmbeddedEngine';
 import { openEmbeddedStore } from './openEmbeddedStore';
-import { RecordThenDeliver } from './recordThenDeliver';
 
 /** What every function invocation needs: the HTTP settings and the engine's ports. */
 export interface FunctionsHost {
@@ -21,6 +21,8 @@ export interface FunctionsHost {
   accessKey: string;
   maxBodyBytes: number;
   logger: Logger;
+  /** Records and delivers router events; its sweep runs on a timer trigger. */
+  relay: EventRelay;
   /** The ports for one invocation; `durableScheduler` is called only in Azure mode. */
   ports(durableScheduler: () => Scheduler): RouterPorts;
 }
@@ -46,20 +48,15 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv): Promise<Func
     const engine = createEmbeddedEngine({ store: openEmbeddedStore(config.dataDir), logger });
     engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
     logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
-    return { mode: 'embedded', accessKey: loadOrCreateAccessKey(config.dataDir, config.accessKey), maxBodyBytes: config.maxBodyBytes, logger, ports: () => engine.ports };
+    return { mode: 'embedded', accessKey: loadOrCreateAccessKey(config.dataDir, config.accessKey), maxBodyBytes: config.maxBodyBytes, logger, relay: engine.relay, ports: () => engine.ports };
   }
   if (!azure.serviceBus) {
     throw new ConfigError(`${AZURE_SETTINGS.cosmosEndpoint.name} is set but Service Bus is not: set ${AZURE_SETTINGS.serviceBusNamespace.name} (managed identity) or ${AZURE_SETTINGS.serviceBus.name} (connection string).`);
   }
   if (!config.accessKey) throw new ConfigError(`${SETTINGS.accessKey} must be set in the Azure host (the deployment puts a Key Vault reference there).`);
   const store = await openCosmosStore({ ...azure.cosmos });
-  const record = new StoreEventLog(store);
-  const engine = createAzureEngine({
-    store,
-    matchQueue: openServiceBusMatchQueue(azure.serviceBus),
-    events: azure.eventGrid ? new RecordThenDeliver(record, openEventGridPublisher(azure.eventGrid), logger) : record,
-    logger,
-  });
+  const relay = new EventRelay({ store, clock: systemClock, logger, channels: azure.eventGrid ? [openEventGridChannel(azure.eventGrid)] : [] });
+  const engine = createAzureEngine({ store, matchQueue: openServiceBusMatchQueue(azure.serviceBus), events: relay, logger });
   logger.info({ cosmos: azure.cosmos.endpoint, matchQueue: azure.serviceBus.queue, eventGrid: azure.eventGrid?.endpoint ?? null }, 'Functions host composed for Azure');
-  return { mode: 'azure', accessKey: config.accessKey, maxBodyBytes: config.maxBodyBytes, logger, ports: (durableScheduler) => engine.portsWith(durableScheduler()) };
+  return { mode: 'azure', accessKey: config.accessKey, maxBodyBytes: config.maxBodyBytes, logger, relay, ports: (durableScheduler) => engine.portsWith(durableScheduler()) };
 }

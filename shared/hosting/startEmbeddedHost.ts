@@ -1,13 +1,14 @@
 import pino from 'pino';
 import { DEFAULT_MAX_BODY_BYTES } from '../http/handleRequest';
 import type { Clock } from '../ports/Clock';
-import type { EventPublisher } from '../ports/EventPublisher';
+import type { EventChannel } from '../ports/EventChannel';
+import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
 import type { Store } from '../ports/Store';
 import { connectionString, loadOrCreateAccessKey } from './accessKey';
 import { DEFAULTS, type RouterConfig } from './config';
 import { listen } from './embeddedServer';
-import { createEmbeddedEngine, type EmbeddedEngine } from './createEmbeddedEngine';
+import { createEmbeddedEngine, type EmbeddedEngine, type EmbeddedEngineParts } from './createEmbeddedEngine';
 import { databasePath, openEmbeddedStore } from './openEmbeddedStore';
 
 export interface EmbeddedHost {
@@ -29,8 +30,12 @@ export interface EmbeddedHostOptions extends Partial<RouterConfig> {
   store?: Store;
   /** Id generator (tests that need deterministic ids). */
   newId?: () => string;
-  /** Where events are delivered besides the store's event history. */
-  deliverEvents?: EventPublisher;
+  /** Where events are delivered besides the store's event history (webhook subscriptions). */
+  channels?: readonly EventChannel[];
+  /** Retry and dead-letter settings of event delivery (tests shorten them). */
+  delivery?: EmbeddedEngineParts['delivery'];
+  /** What GET /routing/events:stream sends; the route answers 501 without it. */
+  liveEvents?: LiveEvents;
 }
 
 /** Starts the router on one machine: SQLite store, node:http server, everything in-process. */
@@ -39,12 +44,12 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
   const logger = options.logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel });
   const accessKey = loadOrCreateAccessKey(dataDir, options.accessKey);
   const store = options.store ?? openEmbeddedStore(dataDir);
-  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId, deliverEvents: options.deliverEvents });
+  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId, channels: options.channels, delivery: options.delivery });
   const ports = engine.ports;
   try {
     await engine.start();
     const listening = await listen(
-      { ports, accessKey, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, logger },
+      { ports, accessKey, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, logger, liveEvents: options.liveEvents },
       options.host ?? DEFAULTS.host,
       options.port ?? DEFAULTS.port,
     );

@@ -35,6 +35,26 @@ export interface RouterEvent {
   data: Record<string, unknown>;
 }
 
+/** An event in a document's outbox: `position` (`<time>-<sequence>`) orders it in the event history. */
+export interface OutboxEntry {
+  position: string;
+  event: RouterEvent;
+}
+
+/**
+ * Where committed events go: the relay records them in the event history and delivers them to the
+ * channels. `record` is idempotent (an entry recorded twice is kept once) and returns once the
+ * history holds the entries; delivery happens after, and never holds up the caller.
+ */
 export interface EventPublisher {
-  publish(events: readonly RouterEvent[]): Promise<void>;
+  record(entries: readonly OutboxEntry[]): Promise<void>;
+  /**
+   * Events of a delete (the document and its outbox are about to disappear): kept in the history as
+   * awaiting the delete of `document` at `etag`, and delivered once `confirm` says it happened (or the
+   * relay sees the document gone). Awaiting events of a delete that never happened are dropped.
+   */
+  prepare(entries: readonly OutboxEntry[], document: { collection: 'jobs' | 'workers'; id: string; etag: string }): Promise<void>;
+  confirm(entries: readonly OutboxEntry[]): Promise<void>;
+  /** Drops awaiting events of a delete that did not happen. */
+  abandon(entries: readonly OutboxEntry[]): Promise<void>;
 }

@@ -6,7 +6,8 @@ import { upsertJob } from '../../shared/app/upsertJob';
 import { upsertResource } from '../../shared/app/upsertResource';
 import { upsertWorker } from '../../shared/app/upsertWorker';
 import { InProcessMatchQueue } from '../../shared/adapters/embedded/InProcessMatchQueue';
-import { StoreEventLog } from '../../shared/adapters/embedded/StoreEventLog';
+import { EventRelay } from '../../shared/app/EventRelay';
+import { systemClock } from '../../shared/ports/Clock';
 import type { CosmosStore } from '../../shared/adapters/azure/CosmosStore';
 import type { DistributionMode } from '../../shared/domain/model';
 import { distributionPolicyResource, queueResource } from '../../shared/domain/resources';
@@ -51,7 +52,7 @@ class RememberingScheduler implements Scheduler {
  */
 export async function countOperationsPerRoutedJob(store: CosmosStore, workers: number, waitingJobs: number, mode: DistributionMode, cycles = 5): Promise<OperationCount> {
   const matchQueue = new InProcessMatchQueue(silentLogger);
-  const engine = createAzureEngine({ store, matchQueue, events: new StoreEventLog(store), logger: silentLogger });
+  const engine = createAzureEngine({ store, matchQueue, events: new EventRelay({ store, clock: systemClock, logger: silentLogger, channels: [] }), logger: silentLogger });
   const ports: RouterPorts = engine.portsWith(new RememberingScheduler());
   matchQueue.start((request) => runMatching(ports, request));
   await upsertResource(ports, distributionPolicyResource, 'dp', { offerExpiresAfterSeconds: 3600, mode });

@@ -61,7 +61,7 @@ describe('the embedded host and a direct Functions invocation answer alike', () 
     embedded = await startEmbeddedHost({ port: 0, accessKey, ...deterministicParts(now) });
     functionsEngine = createEmbeddedEngine(deterministicParts(now));
     await functionsEngine.start();
-    useFunctionsHost({ mode: 'embedded', ports: () => functionsEngine.ports, accessKey, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger });
+    useFunctionsHost({ mode: 'embedded', ports: () => functionsEngine.ports, relay: functionsEngine.relay, accessKey, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger });
     viaHttp = client(embedded.connectionString, false);
     viaFunctions = client(embedded.connectionString, true);
   });

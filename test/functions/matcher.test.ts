@@ -4,7 +4,7 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { handleMatchMessage, matchMessageBody, parseMatchMessage } from '../../shared/adapters/azure/matchMessage';
 import { openServiceBusMatchQueue, ServiceBusMatchQueue, sessionIdFor } from '../../shared/adapters/azure/ServiceBusMatchQueue';
 import { openSqliteStore, type SqliteStore } from '../../shared/adapters/embedded/SqliteStore';
-import { StoreEventLog } from '../../shared/adapters/embedded/StoreEventLog';
+import { EventRelay } from '../../shared/app/EventRelay';
 import { StoreScheduler } from '../../shared/adapters/embedded/StoreScheduler';
 import { upsertJob } from '../../shared/app/upsertJob';
 import { upsertResource } from '../../shared/app/upsertResource';
@@ -134,10 +134,11 @@ class Harness {
     const clock = new TestClock();
     let n = 0;
     // The Azure composition with the embedded scheduler (timers are not what these tests are about).
-    const engine = createAzureEngine({ store, matchQueue, events: new StoreEventLog(store), logger: silentLogger, clock, newId: () => `id-${++n}` });
+    const relay = new EventRelay({ store, clock, logger: silentLogger, channels: [] });
+    const engine = createAzureEngine({ store, matchQueue, events: relay, logger: silentLogger, clock, newId: () => `id-${++n}` });
     const ports = engine.portsWith(new StoreScheduler(store, clock, silentLogger));
     // The Functions host as the matcher reaches it (invocationPorts); no Durable runtime runs here, so its scheduler is not asked for.
-    useFunctionsHost({ mode: 'azure', accessKey: Buffer.from('test').toString('base64'), maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger, ports: () => ports });
+    useFunctionsHost({ mode: 'azure', accessKey: Buffer.from('test').toString('base64'), maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger, relay, ports: () => ports });
     return new Harness(broker, producerClient, matchQueue, store, clock, ports);
   }
 

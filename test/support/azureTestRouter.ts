@@ -4,7 +4,7 @@ import { createCommunicationAuthPolicy, parseClientArguments } from '@azure/comm
 import { ServiceBusClient } from '@azure/service-bus';
 import { DurableScheduler } from '../../shared/adapters/azure/DurableScheduler';
 import { ServiceBusMatchQueue } from '../../shared/adapters/azure/ServiceBusMatchQueue';
-import { StoreEventLog } from '../../shared/adapters/embedded/StoreEventLog';
+import { EventRelay } from '../../shared/app/EventRelay';
 import { DEFAULT_MAX_BODY_BYTES } from '../../shared/http/handleRequest';
 import { connectionString } from '../../shared/hosting/accessKey';
 import { AZURE_DEFAULTS } from '../../shared/hosting/azureConfig';
@@ -46,14 +46,15 @@ export async function startAzureTestRouter(options: { clock?: TestableClock; new
   broker.createQueue(AZURE_DEFAULTS.matchQueue, { requiresSession: true });
   const serviceBus = new ServiceBusClient(broker.connectionString);
   const matchQueue = ServiceBusMatchQueue.fromClient(serviceBus, AZURE_DEFAULTS.matchQueue);
-  const engine = createAzureEngine({ store, matchQueue, events: new StoreEventLog(store), logger: silentLogger, clock, newId: options.newId });
+  const relay = new EventRelay({ store, clock, logger: silentLogger, channels: [] });
+  const engine = createAzureEngine({ store, matchQueue, events: relay, logger: silentLogger, clock, newId: options.newId });
   const durable = new DurableTestRuntime({
     clock: { now: () => clock.now(), advance: (ms) => clock.advance?.(ms) },
     activities: { [routerTimerNames.activity]: (timer) => fireRouterTimer(timer as Timer, new InvocationContext({ functionName: routerTimerNames.activity, logHandler: quiet })) },
   });
   const scheduler = new DurableScheduler(durable.client);
   const accessKey = Buffer.alloc(32, 9).toString('base64');
-  useFunctionsHost({ mode: 'azure', accessKey, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger, ports: () => engine.portsWith(scheduler) });
+  useFunctionsHost({ mode: 'azure', accessKey, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger, relay, ports: () => engine.portsWith(scheduler) });
   const runner = ServiceBusTriggerRunner.start({
     connectionString: broker.connectionString,
     queueName: AZURE_DEFAULTS.matchQueue,

@@ -1,3 +1,4 @@
+import { withOutboxKey } from '../../shared/app/outbox';
 import { isDeepStrictEqual } from 'node:util';
 import { JOB_STATUSES, jobResource, workerResource, type DistributionPolicy, type RouterQueue } from '../../shared/domain/resources';
 import type { EngineJob, EngineWorker } from '../../shared/domain/routing/routingState';
@@ -151,7 +152,7 @@ export function findViolations(snapshot: StoreSnapshot, options: InvariantOption
     if (w.state !== state || Math.abs(w.loadRatio - loadRatio) > 1e-9) {
       fail('worker-derived-fields', `worker ${id}: state ${w.state} loadRatio ${w.loadRatio}, expected ${state} ${loadRatio}`);
     }
-    const expectedKeys = workerResource.indexKeys(w, options.now);
+    const expectedKeys = withOutboxKey(workerResource.indexKeys(w, options.now), w);
     if (!isDeepStrictEqual(normaliseKeys(keys), normaliseKeys(expectedKeys))) {
       fail('worker-index-keys', `worker ${id}: stored index keys ${JSON.stringify(keys)} differ from its body's ${JSON.stringify(expectedKeys)}`);
     }
@@ -235,7 +236,7 @@ export function findViolations(snapshot: StoreSnapshot, options: InvariantOption
       if (checkTimers && timer && Date.parse(timer.dueAt) > Date.parse(pending.closeAt)) fail('pending-close-has-timer', `job ${id} has a pending close at ${pending.closeAt} but its settle timer is due only at ${timer.dueAt}: it will close late`);
     }
 
-    const expectedKeys = jobResource.indexKeys(job, options.now);
+    const expectedKeys = withOutboxKey(jobResource.indexKeys(job, options.now), job);
     if (!isDeepStrictEqual(normaliseKeys(keys), normaliseKeys(expectedKeys))) {
       fail('job-index-keys', `job ${id}: stored index keys ${JSON.stringify(keys)} differ from its body's ${JSON.stringify(expectedKeys)}`);
     }

@@ -4,8 +4,10 @@ import type { RouterEvent } from '../../ports/EventPublisher';
  * How recorded events are kept in the store's `events` collection (the event history, and the
  * delivery state of each channel).
  *
- * - Document id: `<eventTime ISO>-<12-digit sequence of the emitting document>-<event id>`, so ids
- *   sort in the order events happened (per job: exactly; across documents: by time).
+ * - Document id: `<eventTime ISO>-<16-digit sequence>-<event id>`, so ids sort in the order events
+ *   happened. The sequence is the writing process's: it starts from the wall clock in microseconds
+ *   and counts up, so it orders events of the same millisecond, also across a restart.
+ *   Events written by two instances in the same millisecond may list in either order.
  * - Body: the RouterEvent itself, plus `_delivery` (per channel name) — never shown on the wire.
  * - Index keys: `type`, `time`, `jobId` and `workerId` (when the data has them), `pendingFor`
  *   (channels that still have to take the event), `deadFor` (channels that gave up on it), and
@@ -27,7 +29,7 @@ export type RecordedEventBody = RouterEvent & {
 };
 
 /** `<time>-<sequence>`: where an event sits in the history; the document id adds the event id. */
-export const historyPosition = (time: string, sequence: number) => `${time}-${String(sequence).padStart(12, '0')}`;
+export const historyPosition = (time: string, sequence: number) => `${time}-${String(sequence).padStart(16, '0')}`;
 
 export const historyId = (position: string, eventId: string) => `${position}-${eventId}`;
 

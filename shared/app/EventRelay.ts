@@ -1,0 +1,318 @@
+import { historyId, historyKeys, type DeliveryState, type RecordedEventBody } from '../domain/routing/eventHistory';
+import type { Clock } from '../ports/Clock';
+import { DeliveryFailure, type EventChannel } from '../ports/EventChannel';
+import type { EventPublisher, OutboxEntry, RouterEvent } from '../ports/EventPublisher';
+import type { LiveEvents } from '../ports/LiveEvents';
+import type { Logger } from '../ports/Logger';
+import { StoreConflictError, type Collection, type StoredDocument, type Store } from '../ports/Store';
+import { OUTBOX_KEY, outboxOf } from './outbox';
+
+export interface RelayOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  channels: readonly EventChannel[];
+  /** Deliveries of an event before it is dead-lettered. */
+  maxAttempts?: number;
+  /** Wait before the first retry of a failed delivery; doubles per failure up to `maxRetryMs`. */
+  firstRetryMs?: number;
+  maxRetryMs?: number;
+}
+
+export const RELAY_DEFAULTS = { maxAttempts: 10, firstRetryMs: 1000, maxRetryMs: 5 * 60_000 } as const;
+
+/** Writes committed before this much time ahead of the last sweep are looked at again (clock skew, slow commits). */
+const SWEEP_MARGIN_MS = 2 * 60_000;
+/** Events of a delete still not seen to happen after this long are dropped: the delete failed. */
+const AWAITING_LIMIT_MS = 60_000;
+const SWEEP_PAGE = 200;
+const WATERMARK_ID = 'eventRelay';
+const MAX_WRITE_ATTEMPTS = 16;
+const STOP_GRACE_MS = 1000;
+
+interface ChannelState {
+  running: boolean;
+  again: boolean;
+  failures: number;
+  retryTimer?: NodeJS.Timeout;
+}
+
+const eventOf = (body: RecordedEventBody): RouterEvent => ({ id: body.id, type: body.type, subject: body.subject, time: body.time, data: body.data });
+
+function keysOf(body: RecordedEventBody) {
+  const delivery = Object.entries(body._delivery ?? {});
+  const pending = body._awaiting ? [] : delivery.filter(([, d]) => !d.deliveredAt && !d.deadLetteredAt).map(([name]) => name);
+  const dead = delivery.filter(([, d]) => d.deadLetteredAt).map(([name]) => name);
+  const keys = historyKeys(eventOf(body), pending, dead);
+  return body._awaiting ? { ...keys, awaiting: true } : keys;
+}
+
+/**
+ * The relay between the outbox and the world: it records committed events in the event history
+ * (once, whoever records them first), then delivers each channel's pending events in history order,
+ * in batches, one delivery at a time per channel — so a channel that fails or is slow holds up only
+ * itself. A failed delivery is retried with doubling waits; after `maxAttempts`, or when the
+ * receiver refused the events, they are dead-lettered for that channel (kept, listed, redeliverable).
+ * The sweep records what a crash left in outboxes and settles the events of deletes.
+ */
+export class EventRelay implements EventPublisher, LiveEvents {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly channels: readonly EventChannel[];
+  private readonly maxAttempts: number;
+  private readonly firstRetryMs: number;
+  private readonly maxRetryMs: number;
+  private readonly states = new Map<string, ChannelState>();
+  private readonly listeners = new Set<(event: RouterEvent) => void>();
+  private readonly running = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(options: RelayOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.channels = options.channels;
+    this.maxAttempts = options.maxAttempts ?? RELAY_DEFAULTS.maxAttempts;
+    this.firstRetryMs = options.firstRetryMs ?? RELAY_DEFAULTS.firstRetryMs;
+    this.maxRetryMs = options.maxRetryMs ?? RELAY_DEFAULTS.maxRetryMs;
+    const names = new Set<string>();
+    for (const channel of this.channels) {
+      if (names.has(channel.name)) throw new Error(`Two event channels are named '${channel.name}'; give each subscription its own name.`);
+      names.add(channel.name);
+    }
+  }
+
+  get channelNames(): string[] {
+    return this.channels.map((c) => c.name);
+  }
+
+  subscribe(listener: (event: RouterEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async record(entries: readonly OutboxEntry[]): Promise<void> {
+    for (const entry of entries) {
+      if (await this.create(entry, undefined)) this.announce(entry.event);
+    }
+    this.kick();
+  }
+
+  async prepare(entries: readonly OutboxEntry[], document: NonNullable<RecordedEventBody['_awaiting']>): Promise<void> {
+    for (const entry of entries) await this.create(entry, document);
+  }
+
+  async confirm(entries: readonly OutboxEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const confirmed = await this.rewrite(historyId(entry.position, entry.event.id), (body) => {
+        if (!body._awaiting) return false;
+        delete body._awaiting;
+        return true;
+      });
+      if (confirmed) this.announce(entry.event);
+    }
+    this.kick();
+  }
+
+  async abandon(entries: readonly OutboxEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const id = historyId(entry.position, entry.event.id);
+      const current = await this.store.get<RecordedEventBody>('events', id);
+      if (current?.body._awaiting) await this.store.delete('events', id, current.etag).catch(() => false);
+    }
+  }
+
+  /**
+   * Records outbox entries of documents written since the last sweep (minus a margin) that a crash
+   * left unrecorded, settles events of deletes, then lets every channel deliver what it has pending.
+   */
+  async sweep(): Promise<void> {
+    const started = this.clock.now();
+    const watermark = await this.store.get<{ sweptThrough: string }>('routingState', WATERMARK_ID);
+    const since = watermark ? new Date(Date.parse(watermark.body.sweptThrough) - SWEEP_MARGIN_MS).toISOString() : '';
+    for (const collection of ['jobs', 'workers'] as const) {
+      await this.eachDocument<object>(collection, [{ key: OUTBOX_KEY, op: 'gte', value: since }], (doc) => this.record(outboxOf(doc.body)?.pending ?? []));
+    }
+    await this.eachDocument<RecordedEventBody>('events', [{ key: 'awaiting', op: 'eq', value: true }], (doc) => this.settleAwaiting(doc));
+    const body = { sweptThrough: started.toISOString() };
+    const write = { collection: 'routingState' as const, id: WATERMARK_ID, lastModified: body.sweptThrough, body, keys: {} };
+    try {
+      if (watermark) await this.store.replace(write, watermark.etag);
+      else await this.store.create(write);
+    } catch (error) {
+      // Another instance swept at the same time; its watermark serves as well.
+      if (!(error instanceof StoreConflictError)) throw error;
+    }
+    this.kick();
+  }
+
+  /** Lets every channel deliver what it has pending (after a restart, or a redelivery request). */
+  kick(): void {
+    if (this.stopped) return;
+    for (const channel of this.channels) this.pump(channel);
+  }
+
+  /** Resolves when no channel is delivering (retries that wait for their time do not count). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+
+  /**
+   * Stops delivering. A delivery still in flight after `graceMs` is left behind: its events stay
+   * pending and are delivered again after the next start (at least once, same ids).
+   */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    this.stopped = true;
+    for (const state of this.states.values()) clearTimeout(state.retryTimer);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+  }
+
+  private announce(event: RouterEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.warn({ err: error }, 'a live event listener failed');
+      }
+    }
+  }
+
+  private async create(entry: OutboxEntry, awaiting: RecordedEventBody['_awaiting']): Promise<boolean> {
+    const { event } = entry;
+    const delivery: Record<string, DeliveryState> = {};
+    for (const channel of this.channels) if (channel.accepts(event.type)) delivery[channel.name] = { attempts: 0 };
+    const body: RecordedEventBody = { ...event, _delivery: delivery, ...(awaiting ? { _awaiting: awaiting } : {}) };
+    try {
+      await this.store.create({ collection: 'events', id: historyId(entry.position, event.id), lastModified: event.time, body, keys: keysOf(body) });
+      return true;
+    } catch (error) {
+      if (error instanceof StoreConflictError && error.reason === 'exists') return false;
+      throw error;
+    }
+  }
+
+  /** Conditional read-modify-write of one history document; false when absent or left unchanged. */
+  private async rewrite(id: string, change: (body: RecordedEventBody) => boolean): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.store.get<RecordedEventBody>('events', id);
+      if (!current) return false;
+      const body = structuredClone(current.body);
+      if (!change(body)) return false;
+      try {
+        await this.store.replace({ collection: 'events', id, lastModified: this.clock.now().toISOString(), body, keys: keysOf(body) }, current.etag);
+        return true;
+      } catch (error) {
+        if (!(error instanceof StoreConflictError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async eachDocument<B>(collection: Collection, where: Parameters<Store['list']>[1]['where'], visit: (doc: StoredDocument<B>) => Promise<void>): Promise<void> {
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await this.store.list<B>(collection, { where, pageSize: SWEEP_PAGE, afterId });
+      for (const doc of page.items) await visit(doc);
+      const last = page.items[page.items.length - 1];
+      if (!page.hasMore || !last) return;
+      afterId = last.id;
+    }
+  }
+
+  private async settleAwaiting(doc: StoredDocument<RecordedEventBody>): Promise<void> {
+    const awaiting = doc.body._awaiting;
+    if (!awaiting) return;
+    const target = await this.store.get(awaiting.collection, awaiting.id);
+    const entry = { position: doc.id.slice(0, doc.id.length - doc.body.id.length - 1), event: eventOf(doc.body) };
+    if (!target) return this.confirm([entry]);
+    const stale = this.clock.now().getTime() - Date.parse(doc.body.time) > AWAITING_LIMIT_MS;
+    if (target.etag !== awaiting.etag || stale) await this.abandon([entry]);
+  }
+
+  private state(name: string): ChannelState {
+    let state = this.states.get(name);
+    if (!state) {
+      state = { running: false, again: false, failures: 0 };
+      this.states.set(name, state);
+    }
+    return state;
+  }
+
+  private pump(channel: EventChannel): void {
+    const state = this.state(channel.name);
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    if (state.retryTimer) return;
+    state.running = true;
+    const run = this.deliverPending(channel, state)
+      .catch((error: unknown) => this.logger.error({ err: error, channel: channel.name }, 'event delivery stopped on a store error; it resumes with the next event or sweep'))
+      .finally(() => {
+        state.running = false;
+        this.running.delete(run);
+      });
+    this.running.add(run);
+  }
+
+  private async deliverPending(channel: EventChannel, state: ChannelState): Promise<void> {
+    for (;;) {
+      state.again = false;
+      if (this.stopped) return;
+      const page = await this.store.list<RecordedEventBody>('events', { where: [{ key: 'pendingFor', op: 'eq', value: channel.name }], pageSize: channel.maxBatch });
+      if (page.items.length === 0) {
+        if (state.again) continue;
+        return;
+      }
+      const ids = page.items.map((d) => d.id);
+      try {
+        await channel.deliver(page.items.map((d) => eventOf(d.body)));
+      } catch (error) {
+        const failure = error instanceof DeliveryFailure ? error : new DeliveryFailure(error instanceof Error ? error.message : String(error), false);
+        await this.failed(channel, state, ids, failure);
+        return;
+      }
+      state.failures = 0;
+      const now = this.clock.now().toISOString();
+      for (const id of ids) {
+        await this.rewrite(id, (body) => {
+          const delivery = body._delivery?.[channel.name];
+          if (!delivery || delivery.deliveredAt) return false;
+          delivery.attempts += 1;
+          delivery.deliveredAt = now;
+          return true;
+        });
+      }
+    }
+  }
+
+  private async failed(channel: EventChannel, state: ChannelState, ids: readonly string[], failure: DeliveryFailure): Promise<void> {
+    const now = this.clock.now().toISOString();
+    let dead = 0;
+    for (const id of ids) {
+      await this.rewrite(id, (body) => {
+        const delivery = body._delivery?.[channel.name];
+        if (!delivery || delivery.deliveredAt || delivery.deadLetteredAt) return false;
+        delivery.attempts += 1;
+        delivery.lastAttemptAt = now;
+        delivery.lastError = failure.message;
+        if (failure.permanent || delivery.attempts >= this.maxAttempts) {
+          delivery.deadLetteredAt = now;
+          dead++;
+        }
+        return true;
+      });
+    }
+    state.failures += 1;
+    const waitMs = dead === ids.length ? 0 : Math.min(this.maxRetryMs, this.firstRetryMs * 2 ** (state.failures - 1));
+    this.logger.warn({ channel: channel.name, events: ids.length, deadLettered: dead, retryInMs: waitMs, err: failure.message }, dead > 0 ? 'router events dead-lettered' : 'router event delivery failed; retrying');
+    if (this.stopped) return;
+    state.retryTimer = setTimeout(() => {
+      state.retryTimer = undefined;
+      this.pump(channel);
+    }, waitMs);
+    state.retryTimer.unref();
+  }
+}

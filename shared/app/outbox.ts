@@ -1,0 +1,72 @@
+import { historyId, historyPosition } from '../domain/routing/eventHistory';
+import type { EventContext } from '../domain/routing/routerEvents';
+import type { OutboxEntry, RouterEvent } from '../ports/EventPublisher';
+import type { IndexKeys } from '../ports/Store';
+import type { RouterPorts } from '../ports/RouterPorts';
+
+/**
+ * The transactional outbox: events are written inside the document whose change caused them, in the
+ * same conditional write, so a change and its events are committed together or not at all. The relay
+ * then records them in the event history (idempotently: the history id comes from the entry) and
+ * delivers them. An entry stays in its document until a later write of that document finds it in the
+ * history, so nothing is removed before it is safe; a document with entries carries the `outboxAt`
+ * index key, which the relay's sweep uses to find entries a crash left unrecorded.
+ */
+export interface Outbox {
+  pending: OutboxEntry[];
+}
+
+export const OUTBOX_KEY = 'outboxAt';
+
+// Not a time reading but a seed that is larger after a restart than anything counted before it, so the
+// events of one millisecond keep their order across restarts (the test clocks of restart tests stand still).
+let sequence = Date.now() * 1000;
+
+/** Where a new event sits in the history: its time, then this process's count. */
+export const nextHistoryPosition = (time: string) => historyPosition(time, ++sequence);
+
+type WithOutbox = { _outbox?: Outbox };
+
+export const outboxOf = (body: object): Outbox | undefined => (body as WithOutbox)._outbox;
+
+/** What the document was written with: builds events that carry the write's own time. */
+export const writeContext = (ports: Pick<RouterPorts, 'newId'>, now: Date): EventContext => ({ newId: ports.newId, now });
+
+/** Drops the entries the history already holds: they were relayed. */
+async function unrecorded(ports: Pick<RouterPorts, 'store'>, entries: readonly OutboxEntry[]): Promise<OutboxEntry[]> {
+  const left: OutboxEntry[] = [];
+  for (const entry of entries) {
+    if (!(await ports.store.get('events', historyId(entry.position, entry.event.id)))) left.push(entry);
+  }
+  return left;
+}
+
+/**
+ * Sets the outbox of a body about to be written: the carried-over entries that are still unrecorded,
+ * plus `events`. Answers the new entries (to relay once the write committed).
+ */
+export async function fillOutbox(ports: Pick<RouterPorts, 'store'>, body: object, carried: Outbox | undefined, events: readonly RouterEvent[]): Promise<OutboxEntry[]> {
+  const pending = carried && carried.pending.length > 0 ? await unrecorded(ports, carried.pending) : [];
+  const added = events.map((event) => ({ position: nextHistoryPosition(event.time), event }));
+  const target = body as WithOutbox;
+  if (pending.length + added.length === 0) delete target._outbox;
+  else target._outbox = { pending: [...pending, ...added] };
+  return added;
+}
+
+/** Index keys with the outbox marker: the time of the newest entry, while there is one. */
+export function withOutboxKey(keys: IndexKeys, body: object): IndexKeys {
+  const pending = outboxOf(body)?.pending ?? [];
+  const newest = pending[pending.length - 1];
+  return newest ? { ...keys, [OUTBOX_KEY]: newest.event.time } : keys;
+}
+
+/** Hands committed entries to the relay. Recording is retried by the relay's sweep, so a failure here is logged, not thrown. */
+export async function relayCommitted(ports: Pick<RouterPorts, 'events' | 'logger'>, entries: readonly OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  try {
+    await ports.events.record(entries);
+  } catch (error) {
+    ports.logger.error({ err: error, eventIds: entries.map((e) => e.event.id) }, 'router events were committed but not recorded yet; the relay sweep will record them');
+  }
+}
