@@ -1,4 +1,4 @@
-import { compile, evaluate, fromJson, MAX_STEPS, parse, PowerFxCompileError, type Evaluation } from '../../../shared/domain/rules/powerFx';
+import { compile, evaluate, fromJson, MAX_NESTING, MAX_STEPS, parse, PowerFxCompileError, type Evaluation } from '../../../shared/domain/rules/powerFx';
 import { seededRandom, type Random } from '../../support/prng';
 
 /**
@@ -99,6 +99,40 @@ describe('fuzz: parse and evaluate never throw anything but typed errors, and al
     let compiled = 0;
     for (let i = 0; i < 2000; i++) if (exercise(randomExpression(random, 5)).compiled) compiled++;
     expect(compiled).toBeGreaterThan(1000);
+  });
+
+  it(`1,000 random mixes of nesting constructs: up to ${MAX_NESTING} levels compile and evaluate, one more is a limit error`, () => {
+    // Each wrapper puts its operand one level deeper (a bracket, call argument, record item, prefix operand or
+    // exponent); a label read (`job.A`) is a postfix `.A`, one level below where it stands.
+    type Nested = { source: string; levels: number };
+    const wrappers: Array<(inner: Nested) => Nested> = [
+      ({ source, levels }) => ({ source: `(${source})`, levels: levels + 1 }),
+      ({ source, levels }) => ({ source: `Abs(${source})`, levels: levels + 1 }),
+      ({ source, levels }) => ({ source: `If(job.A > 0, ${source}, 0)`, levels: Math.max(levels, 1) + 1 }),
+      ({ source, levels }) => ({ source: `Max(job.Missing, ${source})`, levels: Math.max(levels, 1) + 1 }),
+      ({ source, levels }) => ({ source: `{a: ${source}}.a`, levels: levels + 1 }),
+      ({ source, levels }) => ({ source: `-${source}`, levels: levels + 1 }),
+      ({ source, levels }) => ({ source: `!${source}`, levels: levels + 1 }),
+      ({ source, levels }) => ({ source: `Not ${source}`, levels: levels + 1 }),
+      ({ source, levels }) => ({ source: `2^${source}`, levels: levels + 1 }),
+    ];
+    const leaves: Nested[] = [{ source: '1', levels: 0 }, { source: '"2"', levels: 0 }, { source: 'Blank()', levels: 0 }, { source: 'job.A', levels: 1 }];
+    const random = seededRandom(64);
+    let deepest = 0;
+    for (let i = 0; i < 1000; i++) {
+      const target = random.chance(0.5) ? random.int(1, MAX_NESTING) : MAX_NESTING + random.int(1, 40);
+      let nested = random.pick(leaves);
+      while (nested.levels < target) nested = random.pick(wrappers)(nested);
+      const compiled = compile(nested.source);
+      if (nested.levels <= MAX_NESTING) {
+        deepest = Math.max(deepest, nested.levels);
+        expect({ source: nested.source, ok: compiled.ok }).toEqual({ source: nested.source, ok: true });
+        if (compiled.ok) for (const labels of LABELS) expectOutcome(evaluate(compiled.program, { job: fromJson(labels) }), nested.source);
+      } else {
+        expect({ source: nested.source, refusal: compiled.ok ? undefined : compiled.error.code }).toEqual({ source: nested.source, refusal: 'limit' });
+      }
+    }
+    expect(deepest).toBe(MAX_NESTING);
   });
 
   it('long random inputs (well past the 2000-character schema cap) finish too', () => {
