@@ -30,8 +30,8 @@ export interface WebhookReceiver {
   readonly requests: WebhookRequest[];
   /** The events of every accepted notification, in order. */
   events(): Record<string, unknown>[];
-  /** Answers the next `count` notifications with `status` (handshakes are not counted). */
-  failNext(count: number, status?: number): void;
+  /** Answers the next `count` notifications with `status` and `body` (handshakes are not counted). */
+  failNext(count: number, status?: number, body?: string): void;
   /** Leaves the next `count` notifications unanswered until the sender gives up or the receiver closes. */
   hangNext(count: number): void;
   /**
@@ -51,7 +51,7 @@ export interface WebhookReceiverOptions {
 
 const VALIDATION_EVENT_TYPE = 'Microsoft.EventGrid.SubscriptionValidationEvent';
 
-type PlannedAnswer = { status: number } | 'hang';
+type PlannedAnswer = { status: number; body: string } | 'hang';
 
 /**
  * A local webhook endpoint that behaves like a well-written Event Grid subscriber: it completes the
@@ -111,7 +111,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
       return;
     }
     if (plan) {
-      answered(request, res, plan.status);
+      answered(request, res, plan.status, {}, plan.body);
       return;
     }
     deliveries.push({ ...request, status: 200, events });
@@ -135,8 +135,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
     validations,
     requests,
     events: () => deliveries.flatMap((d) => d.events),
-    failNext: (count, status = 503) => {
-      for (let i = 0; i < count; i++) planned.push({ status });
+    failNext: (count, status = 503, body = '') => {
+      for (let i = 0; i < count; i++) planned.push({ status, body });
     },
     hangNext: (count) => {
       for (let i = 0; i < count; i++) planned.push('hang');

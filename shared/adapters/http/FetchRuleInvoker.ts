@@ -1,5 +1,6 @@
 import { RuleInvocationError, type RuleHttpRequest, type RuleHttpResponse, type RuleInvoker } from '../../ports/RuleInvoker';
 import { endpointName } from './endpointName';
+import { networkReason } from './networkReason';
 
 /** Rule answers are a number, a score per worker of a batch or a few selectors: far below this. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024;
@@ -71,15 +72,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/**
- * fetch reports every network failure as "fetch failed"; the system error code is in its cause. Read
- * structurally: the error may come from another realm (a test sandbox), where `instanceof Error` is false.
- */
-function networkReason(error: unknown): string {
-  const { message, cause } = (typeof error === 'object' && error !== null ? error : {}) as { message?: unknown; cause?: { code?: unknown; message?: unknown } };
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return typeof message === 'string' ? message : String(error);
 }
