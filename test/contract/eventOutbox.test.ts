@@ -1,0 +1,124 @@
+import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
+import { deleteWorker } from '../../shared/app/deleteWorker';
+import { upsertWorker } from '../../shared/app/upsertWorker';
+import type { RecordedEventBody } from '../../shared/domain/routing/eventHistory';
+import { createEmbeddedEngine } from '../../shared/hosting/createEmbeddedEngine';
+import { DeliveryFailure, type EventChannel } from '../../shared/ports/EventChannel';
+import type { RouterEvent } from '../../shared/ports/EventPublisher';
+import { silentLogger } from '../../shared/ports/Logger';
+import type { Store } from '../../shared/ports/Store';
+import { startCosmosTestServer, type CosmosTestServer } from '../support/cosmosTestServer';
+
+/** A channel inside the process: takes what the relay hands it, or refuses while `down` says so. */
+class CollectingChannel implements EventChannel {
+  readonly maxBatch = 2;
+  readonly received: RouterEvent[] = [];
+  down: 'no' | 'transient' | 'permanent' = 'no';
+  constructor(readonly name: string) {}
+  accepts(): boolean {
+    return true;
+  }
+  deliver(events: readonly RouterEvent[]): Promise<void> {
+    if (this.down !== 'no') return Promise.reject(new DeliveryFailure(`${this.name} is down`, this.down === 'permanent'));
+    this.received.push(...events);
+    return Promise.resolve();
+  }
+}
+
+/** The store refuses to record events, as if the process died right after each commit (test double of a crash instant). */
+const crashingAfterCommit = (store: Store): Store =>
+  Object.assign(Object.create(store) as Store, {
+    create: (doc: Parameters<Store['create']>[0]) => (doc.collection === 'events' ? Promise.reject(new Error('the process died here')) : store.create(doc)),
+  });
+
+let cosmos: CosmosTestServer;
+beforeAll(async () => {
+  cosmos = await startCosmosTestServer();
+});
+afterAll(async () => {
+  await cosmos.close();
+});
+
+const stores: [string, () => Promise<Store>][] = [
+  ['SQLite', () => Promise.resolve(openSqliteStore({ path: ':memory:' }))],
+  ['Cosmos DB (local server)', async () => cosmos.createTestCosmosStore('outbox')],
+];
+
+describe.each(stores)('the event outbox on %s', (_, open) => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const engineOn = (on: Store, channels: EventChannel[]) => createEmbeddedEngine({ store: on, logger: silentLogger, channels, delivery: { firstRetryMs: 5, maxRetryMs: 20, maxAttempts: 3 } });
+
+  it('keeps the events of a change in the changed document until they are recorded, and the next start records and delivers them', async () => {
+    const crashed = engineOn(crashingAfterCommit(store), []);
+    await upsertWorker(crashed.ports, 'w1', { capacity: 1, availableForOffers: true }, {});
+    await upsertWorker(crashed.ports, 'w1', { labels: { tier: 'gold' } }, {});
+    const written = await store.get<{ _outbox?: { pending: { event: RouterEvent }[] } }>('workers', 'w1');
+    expect(written?.body._outbox?.pending.map((p) => p.event.type)).toEqual(['RouterWorkerRegistered', 'RouterWorkerUpdated']);
+    expect(written?.keys['outboxAt']).toEqual(expect.any(String));
+    expect((await store.list('events', { pageSize: 10 })).items).toEqual([]);
+
+    const desk = new CollectingChannel('desk');
+    const engine = engineOn(store, [desk]);
+    await engine.start();
+    try {
+      await engine.relay.idle();
+      expect(desk.received.map((e) => e.type)).toEqual(['RouterWorkerRegistered', 'RouterWorkerUpdated']);
+      const history = (await store.list<RecordedEventBody>('events', { pageSize: 10 })).items;
+      expect(history.map((d) => d.body.id)).toEqual(desk.received.map((e) => e.id));
+      expect(history.every((d) => d.body._delivery?.['desk']?.deliveredAt && d.keys['pendingFor'] === undefined)).toBe(true);
+      // A second sweep finds them recorded: nothing is recorded or delivered twice.
+      await engine.relay.sweep();
+      await engine.relay.idle();
+      expect((await store.list('events', { pageSize: 10 })).items).toHaveLength(2);
+      expect(desk.received).toHaveLength(2);
+    } finally {
+      await engine.stop();
+    }
+  });
+
+  it('lists pending and dead-lettered events per channel by their index keys', async () => {
+    const up = new CollectingChannel('up');
+    const refusing = new CollectingChannel('refusing');
+    refusing.down = 'permanent';
+    const flaky = new CollectingChannel('flaky');
+    flaky.down = 'transient';
+    const engine = engineOn(store, [up, refusing, flaky]);
+    await engine.start();
+    try {
+      await upsertWorker(engine.ports, 'w1', { capacity: 1, availableForOffers: true }, {});
+      await engine.relay.idle();
+      const byKey = async (key: string, value: string) => (await store.list('events', { where: [{ key, op: 'eq', value }], pageSize: 10 })).items.length;
+      expect(up.received).toHaveLength(1);
+      expect(await byKey('deadFor', 'refusing')).toBe(1);
+      expect(await byKey('pendingFor', 'flaky')).toBe(1);
+      expect(await byKey('pendingFor', 'up')).toBe(0);
+      flaky.down = 'no';
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await engine.relay.idle();
+      expect(flaky.received.map((e) => e.id)).toEqual(up.received.map((e) => e.id));
+      expect(await byKey('pendingFor', 'flaky')).toBe(0);
+    } finally {
+      await engine.stop();
+    }
+  });
+
+  it('a deleted worker reports RouterWorkerDeleted once the delete happened, with the events its outbox still held', async () => {
+    const crashed = engineOn(crashingAfterCommit(store), []);
+    await upsertWorker(crashed.ports, 'w1', { capacity: 1, availableForOffers: true }, {});
+    const desk = new CollectingChannel('desk');
+    const engine = engineOn(store, [desk]);
+    await deleteWorker(engine.ports, 'w1');
+    await engine.relay.idle();
+    expect(desk.received.map((e) => e.type)).toEqual(['RouterWorkerRegistered', 'RouterWorkerDeleted']);
+    expect(await store.get('workers', 'w1')).toBeUndefined();
+    expect((await store.list('events', { where: [{ key: 'awaiting', op: 'eq', value: true }], pageSize: 10 })).items).toEqual([]);
+    await engine.stop();
+  });
+});
