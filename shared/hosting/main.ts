@@ -1,12 +1,15 @@
 import pino from 'pino';
+import { WebhookChannel } from '../adapters/http/WebhookChannel';
 import { ConfigError, readConfig } from './config';
 import { startEmbeddedHost } from './startEmbeddedHost';
+import { readWebhookSubscriptions, WEBHOOK_SETTINGS } from './webhookConfig';
 
 /** `npm start`: the embedded host, configured from the environment. */
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = pino({ level: config.logLevel });
-  const host = await startEmbeddedHost({ ...config, logger });
+  const webhooks = readWebhookSubscriptions();
+  const host = await startEmbeddedHost({ ...config, logger, channels: webhooks.map((options) => new WebhookChannel(options)) });
   const banner = [
     '',
     'Job Router is running (embedded host).',
@@ -14,11 +17,13 @@ async function main(): Promise<void> {
     `  Connection string: ${host.connectionString}`,
     `  Data:              ${host.database === ':memory:' ? 'in memory (lost on exit)' : host.database}`,
     '  API version:       2023-11-01',
+    `  Event webhooks:    ${webhooks.length === 0 ? `none (set ${WEBHOOK_SETTINGS.webhooks})` : webhooks.map((w) => `${w.name} → ${w.url}`).join(', ')}`,
+    `  Event history:     GET ${host.url}routing/events   live: GET ${host.url}routing/events:stream`,
     '  Stop with Ctrl+C.',
     '',
   ];
   process.stdout.write(`${banner.join('\n')}\n`);
-  logger.info({ url: host.url, database: host.database }, 'router started');
+  logger.info({ url: host.url, database: host.database, webhooks: webhooks.map((w) => w.name) }, 'router started');
   const stop = (signal: string) => {
     logger.info({ signal }, 'router stopping');
     host.close().then(
