@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleRequest, type RouterHttpOptions } from '../http/handleRequest';
-import type { HttpRequestMessage } from '../http/HttpMessage';
+import type { HttpRequestMessage, ResponseStream } from '../http/HttpMessage';
+import type { Logger } from '../ports/Logger';
 
 /**
  * Reads the body but keeps at most `limit + 1` bytes: enough for the pipeline to see it is too
@@ -27,6 +28,35 @@ function headersOf(request: http.IncomingMessage): Record<string, string | undef
   return headers;
 }
 
+/** A client that reads this far behind is cut off (it can reconnect) rather than buffered for without end. */
+export const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
+
+/** Writes a stream as it comes until the client goes away (or the server closes its connection). */
+function writeStream(res: http.ServerResponse, stream: ResponseStream, logger: Logger): void {
+  let ended = false;
+  let stop: (() => void) | undefined;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    stop?.();
+  };
+  const stopStream = stream.open((chunk) => {
+    if (ended) return;
+    if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
+      logger.warn({ backlogBytes: res.writableLength }, 'stream client reads too slowly; closing its stream');
+      end();
+      res.destroy();
+      return;
+    }
+    res.write(chunk);
+  });
+  if (ended) stopStream();
+  else stop = stopStream;
+  res.on('close', end);
+  // A client that left while the request was being handled has closed already: there is no 'close' to come.
+  if (!res.socket || res.socket.destroyed) end();
+}
+
 export interface ListeningServer {
   server: http.Server;
   url: string;
@@ -41,7 +71,8 @@ export async function listen(options: RouterHttpOptions, host: string, port: num
         const message: HttpRequestMessage = { method: req.method ?? 'GET', url: req.url ?? '/', headers: headersOf(req), body: await readBody(req, options.maxBodyBytes) };
         const response = await handleRequest(message, options);
         res.writeHead(response.status, response.headers);
-        res.end(response.body);
+        if (response.stream) writeStream(res, response.stream, options.logger);
+        else res.end(response.body);
       } catch (error) {
         options.logger.error({ err: error }, 'could not answer request');
         if (!res.headersSent) res.writeHead(500);

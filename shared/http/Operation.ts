@@ -1,5 +1,8 @@
+import type { LiveEvents } from '../ports/LiveEvents';
+import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { StoredDocument } from '../ports/Store';
+import type { ResponseStream } from './HttpMessage';
 
 export type HttpMethod = 'GET' | 'PATCH' | 'DELETE' | 'POST';
 
@@ -15,18 +18,33 @@ export interface OperationRequest {
   target: string;
 }
 
+/** What the host offers besides the ports. Only the event operations (router extensions) use it. */
+export interface OperationHost {
+  /** `topic` of the Event Grid envelopes the event operations answer with. */
+  eventTopic: string;
+  /** Names of the channels events are delivered to (the event subscriptions). */
+  eventChannels: readonly string[];
+  /** Events as they are recorded; absent where the host cannot stream (Azure Functions). */
+  liveEvents?: LiveEvents;
+  /** Called once dead letters are pending again, so delivery need not wait for its next pass. */
+  onRedeliver?: () => void;
+  logger: Logger;
+}
+
 export type OperationResult =
   /** A single resource: answered with its wire body plus `ETag` and `Last-Modified`. */
   | { status: 200 | 201; document: StoredDocument<object> }
   | { status: 200; json: unknown }
-  | { status: 204 };
+  | { status: 204 }
+  /** Server-Sent Events, written by the host until the client goes away. */
+  | { status: 200; stream: ResponseStream };
 
 export interface Operation {
   operationId: string;
   method: HttpMethod;
-  /** Exactly the service's path, e.g. `/routing/jobs/{jobId}:cancel`. */
+  /** Exactly the service's path, e.g. `/routing/jobs/{jobId}:cancel`; extensions use the same style. */
   path: string;
   /** `mergePatch`: a required JSON object body; `optionalJson`: action bodies; `none`: GET/DELETE. */
   body: 'none' | 'mergePatch' | 'optionalJson';
-  run(request: OperationRequest, ports: RouterPorts): Promise<OperationResult>;
+  run(request: OperationRequest, ports: RouterPorts, host: OperationHost): Promise<OperationResult>;
 }

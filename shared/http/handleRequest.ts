@@ -1,13 +1,14 @@
 import { AppError } from '../app/AppError';
 import { idProblem } from '../domain/model';
 import { wireBody } from '../domain/routing/routingState';
+import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { API_SUPPORTED_VERSIONS_HEADER, checkApiVersion } from './apiVersion';
 import { HttpError, badRequest, payloadTooLarge, type ErrorDetail } from './errors';
 import type { HttpRequestMessage, HttpResponseMessage } from './HttpMessage';
 import { createRouteMatcher } from './matchRoute';
-import type { OperationResult } from './Operation';
+import type { OperationHost, OperationResult } from './Operation';
 import { parseBody } from './parseBody';
 import { routeTable } from './routeTable';
 import { verifyHmac } from './verifyHmac';
@@ -18,9 +19,20 @@ export interface RouterHttpOptions {
   /** Larger bodies are refused with 413 before parsing. */
   maxBodyBytes: number;
   logger: Logger;
+  /** `topic` of the events' Event Grid envelopes (event history, stream); DEFAULT_EVENT_TOPIC when absent. */
+  eventTopic?: string;
+  /** Names of the channels events are delivered to; none when absent. */
+  eventChannels?: readonly string[];
+  /** Feeds GET /routing/events:stream; absent → that route answers 501. */
+  liveEvents?: LiveEvents;
+  /** Kicks delivery after dead letters were moved back to pending. */
+  onRedeliver?: () => void;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+/** The topic delivered events carry unless JOBROUTER_EVENT_TOPIC says otherwise (shared/hosting/webhookConfig.ts). */
+export const DEFAULT_EVENT_TOPIC = '/jobrouter/embedded';
 
 const STATUS_OF_REASON: Record<AppError['reason'], number> = {
   invalid: 400,
@@ -54,6 +66,11 @@ function errorResponse(status: number, code: string, message: string, target: st
 
 function toResponse(result: OperationResult): HttpResponseMessage {
   if (result.status === 204) return { status: 204, headers: { 'api-supported-versions': API_SUPPORTED_VERSIONS_HEADER } };
+  if ('stream' in result) {
+    // `x-accel-buffering: no` keeps a reverse proxy (nginx) from holding events back.
+    const headers = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', 'api-supported-versions': API_SUPPORTED_VERSIONS_HEADER };
+    return { status: 200, headers, stream: result.stream };
+  }
   if ('document' in result) {
     const { document } = result;
     // `etag` is always the last key of a resource body, and the same quoted string as the header.
@@ -67,6 +84,11 @@ function checkIds(params: Record<string, string>): void {
     const problem = idProblem(value);
     if (problem) throw badRequest(`${name} "${value}" is not a valid id: it ${problem}.`, [{ code: 'InvalidId', message: problem, target: name }]);
   }
+}
+
+function operationHost(options: RouterHttpOptions): OperationHost {
+  const { eventTopic = DEFAULT_EVENT_TOPIC, eventChannels = [], liveEvents, onRedeliver, logger } = options;
+  return { eventTopic, eventChannels, liveEvents, onRedeliver, logger };
 }
 
 /**
@@ -90,7 +112,7 @@ export async function handleRequest(request: HttpRequestMessage, options: Router
     const apiVersion = checkApiVersion(url.searchParams);
     checkIds(route.params);
     const body = parseBody(route.operation, request.body, request.headers['content-type']);
-    const result = await route.operation.run({ params: route.params, query: url.searchParams, headers: request.headers, body, apiVersion, target }, options.ports);
+    const result = await route.operation.run({ params: route.params, query: url.searchParams, headers: request.headers, body, apiVersion, target }, options.ports, operationHost(options));
     response = toResponse(result);
   } catch (error) {
     if (error instanceof HttpError) {

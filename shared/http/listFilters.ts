@@ -12,7 +12,8 @@ const oneOf = (name: string, value: string, allowed: readonly string[]) => {
   return value;
 };
 
-const dateParam = (name: string, value: string) => {
+/** An RFC 3339 query parameter in the sortable form of index keys. */
+export const dateParam = (name: string, value: string) => {
   if (!isRfc3339DateTime(value)) throw badRequest(`Query parameter ${name}="${value}" is not an RFC 3339 date-time such as 2024-01-01T00:00:00Z.`);
   return toSortableTime(value);
 };

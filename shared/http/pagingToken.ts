@@ -1,5 +1,6 @@
-import type { Condition } from '../ports/Store';
+import type { Condition, Page } from '../ports/Store';
 import { badRequest } from './errors';
+import type { ListFilters } from './listFilters';
 
 /**
  * A continuation token carries everything needed to produce the next page — the last id returned,
@@ -41,4 +42,30 @@ export function decodePageToken(token: string): PageCursor {
 /** `nextLink` as the service wrote it: a relative path without api-version (clients append it). */
 export function nextLink(collectionPath: string, cursor: PageCursor): string {
   return `${collectionPath}?continuationToken=${encodeURIComponent(encodePageToken(cursor))}`;
+}
+
+function pageSize(query: URLSearchParams): number {
+  const raw = query.get('maxpagesize');
+  if (raw === null) return DEFAULT_PAGE_SIZE;
+  const size = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw badRequest(`maxpagesize="${raw}" is not valid; use a whole number from 1 to ${MAX_PAGE_SIZE}.`);
+  }
+  return size;
+}
+
+/** Where a list request starts: its continuation token, or the first page of `maxpagesize` with the query's filters. */
+export function cursorOf(query: URLSearchParams, filters: ListFilters): PageCursor {
+  const token = query.get('continuationToken');
+  if (token !== null) return decodePageToken(token);
+  return { afterId: '', pageSize: pageSize(query), where: filters(query) };
+}
+
+/**
+ * A list answer: `value`, and `nextLink` while the store has more. The link continues after the last
+ * document the store returned, also when `value` shows fewer of them.
+ */
+export function pageAnswer<T>(collectionPath: string, cursor: PageCursor, page: Page<unknown>, value: T[]): { value: T[]; nextLink?: string } {
+  const last = page.items[page.items.length - 1];
+  return page.hasMore && last ? { value, nextLink: nextLink(collectionPath, { ...cursor, afterId: last.id }) } : { value };
 }

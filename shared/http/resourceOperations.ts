@@ -10,8 +10,7 @@ import { badRequest } from './errors';
 import { parseHttpDate } from './httpDate';
 import { noFilters, type ListFilters } from './listFilters';
 import type { Operation, OperationRequest } from './Operation';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decodePageToken, nextLink, type PageCursor } from './pagingToken';
-
+import { cursorOf, pageAnswer } from './pagingToken';
 
 interface ResourceNames {
   /** `/routing/queues` */
@@ -25,22 +24,6 @@ interface ResourceNames {
   /** Use cases that replace the generic upsert/delete (jobs and workers have routing consequences). */
   upsert?: (ports: RouterPorts, id: string, patch: Record<string, unknown>, preconditions: Preconditions) => Promise<UpsertResult<object & { id: string }>>;
   remove?: (ports: RouterPorts, id: string) => Promise<void>;
-}
-
-function pageSize(query: URLSearchParams): number {
-  const raw = query.get('maxpagesize');
-  if (raw === null) return DEFAULT_PAGE_SIZE;
-  const size = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw badRequest(`maxpagesize="${raw}" is not valid; use a whole number from 1 to ${MAX_PAGE_SIZE}.`);
-  }
-  return size;
-}
-
-function cursorOf(request: OperationRequest, filters: ListFilters): PageCursor {
-  const token = request.query.get('continuationToken');
-  if (token !== null) return decodePageToken(token);
-  return { afterId: '', pageSize: pageSize(request.query), where: filters(request.query) };
 }
 
 function ifUnmodifiedSince(request: OperationRequest): Date | undefined {
@@ -66,12 +49,10 @@ export function resourceOperations<Input, Body extends { id: string }>(
       path: names.collectionPath,
       body: 'none',
       run: async (request, ports) => {
-        const cursor = cursorOf(request, filters);
+        const cursor = cursorOf(request.query, filters);
         const page = await listResources(ports, definition, { where: cursor.where, pageSize: cursor.pageSize, afterId: cursor.afterId || undefined });
         const value = page.items.map((doc) => ({ ...wireBody(doc.body), etag: doc.etag }));
-        const last = page.items[page.items.length - 1];
-        const json = page.hasMore && last ? { value, nextLink: nextLink(names.collectionPath, { ...cursor, afterId: last.id }) } : { value };
-        return { status: 200, json };
+        return { status: 200, json: pageAnswer(names.collectionPath, cursor, page, value) };
       },
     },
     {

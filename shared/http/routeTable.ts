@@ -11,13 +11,14 @@ import { deleteWorker } from '../app/deleteWorker';
 import { upsertJob } from '../app/upsertJob';
 import { upsertWorker } from '../app/upsertWorker';
 import { actionOperations } from './actionOperations';
+import { eventOperations } from './eventOperations';
 import { jobFilters, workerFilters } from './listFilters';
 import type { Operation } from './Operation';
 import { resourceOperations } from './resourceOperations';
 
 /**
  * THE route table: all 33 operations of the Job Router REST API 2023-11-01, with the service's exact
- * paths. Both hosts serve exactly this list.
+ * paths, then the router's own extensions (the event operations). Both hosts serve exactly this list.
  */
 export const routeTable: readonly Operation[] = [
   ...resourceOperations(classificationPolicyResource, { collectionPath: '/routing/classificationPolicies', idParam: 'classificationPolicyId', singular: 'ClassificationPolicy', plural: 'ClassificationPolicies' }),
@@ -27,4 +28,5 @@ export const routeTable: readonly Operation[] = [
   ...resourceOperations(jobResource, { collectionPath: '/routing/jobs', idParam: 'jobId', singular: 'Job', plural: 'Jobs', filters: jobFilters, upsert: upsertJob, remove: deleteJob }),
   ...resourceOperations(workerResource, { collectionPath: '/routing/workers', idParam: 'workerId', singular: 'Worker', plural: 'Workers', filters: workerFilters, upsert: upsertWorker, remove: deleteWorker }),
   ...actionOperations,
+  ...eventOperations,
 ];

@@ -47,6 +47,12 @@ const STEPS: Step[] = [
   ['delete', '/routing/distributionPolicies/dp-1'],
   ['delete', '/routing/jobs/job-1'],
   ['get', '/routing/unknown'],
+  ['get', '/routing/events?type=RouterJobQueued&maxpagesize=1'],
+  ['get', '/routing/events?since=tomorrow'],
+  ['get', '/routing/eventSubscriptions'],
+  ['post', '/routing/eventSubscriptions/none/deadLetters:redeliver'],
+  // Neither host here has a live feed: both answer 501.
+  ['get', '/routing/events:stream'],
 ];
 
 describe('the embedded host and a direct Functions invocation answer alike', () => {
@@ -93,5 +99,14 @@ describe('the embedded host and a direct Functions invocation answer alike', () 
       return { ...rest, etag: etag === undefined ? undefined : '<etag>' };
     };
     expect(headers(b.headers)).toEqual(headers(a.headers));
+  });
+
+  it('the Functions host cannot stream: the event stream answers 501 and points to the Event Grid topic; the history is served', async () => {
+    const stream = await viaFunctions.pathUnchecked('/routing/events:stream').get();
+    expect(stream.status).toBe('501');
+    expect(stream.body.communicationError.message).toMatch(/Subscribe to the router's Event Grid topic instead, or read GET \/routing\/events/);
+    const history = await viaFunctions.pathUnchecked('/routing/events').get({ queryParameters: { type: 'RouterJobQueued' } });
+    expect(history.status).toBe('200');
+    expect(history.body.value.map((item: { data: { jobId: string } }) => item.data.jobId)).toEqual(['job-1']);
   });
 });

@@ -20,6 +20,19 @@ jest.mock(
   { virtual: true },
 );
 
+/** The operations of the Job Router REST API 2023-11-01. */
+const SERVICE_OPERATIONS = [
+  'ListClassificationPolicies', 'GetClassificationPolicy', 'UpsertClassificationPolicy', 'DeleteClassificationPolicy',
+  'ListDistributionPolicies', 'GetDistributionPolicy', 'UpsertDistributionPolicy', 'DeleteDistributionPolicy',
+  'ListExceptionPolicies', 'GetExceptionPolicy', 'UpsertExceptionPolicy', 'DeleteExceptionPolicy',
+  'ListQueues', 'GetQueue', 'UpsertQueue', 'DeleteQueue', 'GetQueueStatistics',
+  'ListJobs', 'GetJob', 'UpsertJob', 'DeleteJob', 'GetInQueuePosition',
+  'ReclassifyJob', 'CancelJob', 'CompleteJob', 'CloseJob', 'UnassignJob',
+  'ListWorkers', 'GetWorker', 'UpsertWorker', 'DeleteWorker', 'AcceptJobOffer', 'DeclineJobOffer',
+];
+/** The router's own operations beyond the service's (ADR 17). */
+const EVENT_EXTENSIONS = ['ListEvents', 'StreamEvents', 'ListEventSubscriptions', 'ListDeadLetters', 'RedeliverDeadLetters'];
+
 const bindingsOf = (name: string): Binding[] => Object.values(registered.find((r) => r.metadata.name === name)?.metadata.bindings ?? {});
 const trigger = (name: string) => bindingsOf(name).find((b) => String(b['type']).endsWith('Trigger'));
 const hasDurableClient = (name: string) => bindingsOf(name).some((b) => b['type'] === 'durableClient' && b['direction'] === 'in');
@@ -36,8 +49,13 @@ describe('Azure Functions registrations', () => {
     });
   });
 
-  it('registers the 33 operations of the route table, the matcher, the sweep, the timer orchestrator and its activity — nothing else', () => {
-    expect(routeTable).toHaveLength(33);
+  it('the route table holds the 33 operations of the service, then the router\'s event extensions', () => {
+    const ids = routeTable.map((op) => op.operationId);
+    expect(ids.slice(0, 33).sort()).toEqual([...SERVICE_OPERATIONS].sort());
+    expect(ids.slice(33)).toEqual(EVENT_EXTENSIONS);
+  });
+
+  it('registers every operation of the route table, the matcher, the sweep, the timer orchestrator and its activity — nothing else', () => {
     const expected = [...routeTable.map((op) => op.operationId), 'matcher', 'matchSweep', routerTimerNames.orchestration, routerTimerNames.activity];
     expect(registered.map((r) => r.metadata.name).sort()).toEqual(expected.sort());
     for (const r of registered) expect(typeof r.callback).toBe('function');

@@ -1,0 +1,114 @@
+import type { RecordedEventBody } from '../domain/routing/eventHistory';
+import type { Condition, Store } from '../ports/Store';
+import { badRequest, notFound, notImplemented } from './errors';
+import { eventHistoryFilters, eventSelection } from './eventFilters';
+import { deadLetterItem, happened, historyItem } from './eventHistoryItem';
+import { eventStream } from './eventStream';
+import type { Operation, OperationHost, OperationRequest } from './Operation';
+import { cursorOf, pageAnswer } from './pagingToken';
+import { redeliverDeadLetters } from './redeliverDeadLetters';
+
+const EVENTS = '/routing/events';
+const SUBSCRIPTIONS = '/routing/eventSubscriptions';
+const DEAD_LETTERS = `${SUBSCRIPTIONS}/{subscriptionName}/deadLetters`;
+
+/** The configured channel the path names; 404 with the configured names otherwise. */
+function channelOf(request: OperationRequest, host: OperationHost): string {
+  const name = request.params['subscriptionName'] ?? '';
+  if (host.eventChannels.includes(name)) return name;
+  throw notFound(
+    host.eventChannels.length > 0
+      ? `There is no event subscription "${name}"; the configured ones are ${host.eventChannels.map((channel) => `"${channel}"`).join(', ')}.`
+      : `There is no event subscription "${name}": this router delivers events to no channel.`,
+  );
+}
+
+const deadFor = (channel: string): Condition => ({ key: 'deadFor', op: 'eq', value: channel });
+
+/**
+ * How many events a channel has in an array key: `count` over the values [channel, channel + U+0000)
+ * is exactly the documents whose list holds `channel` (each holds it at most once), read from the index.
+ */
+const countIn = (store: Store, key: 'pendingFor' | 'deadFor', channel: string) => store.count('events', { key, from: channel, to: `${channel}\u0000` });
+
+/**
+ * Router extensions beyond the service's 33 operations: the event history, the delivery channels with
+ * their dead letters, and a live stream of events. Same authentication and api-version as the rest.
+ */
+export const eventOperations: Operation[] = [
+  {
+    operationId: 'ListEvents',
+    method: 'GET',
+    path: EVENTS,
+    body: 'none',
+    run: async (request, ports, host) => {
+      const cursor = cursorOf(request.query, eventHistoryFilters);
+      const page = await ports.store.list<RecordedEventBody>('events', { where: cursor.where, pageSize: cursor.pageSize, afterId: cursor.afterId || undefined });
+      const value = page.items.filter(happened).map((doc) => historyItem(doc, host.eventTopic));
+      return { status: 200, json: pageAnswer(EVENTS, cursor, page, value) };
+    },
+  },
+  {
+    operationId: 'StreamEvents',
+    method: 'GET',
+    path: `${EVENTS}:stream`,
+    body: 'none',
+    // Nothing to wait for: the stream subscribes once the host opens it.
+    // eslint-disable-next-line @typescript-eslint/require-await -- run answers a promise, and a throw here must reject it
+    run: async (request, _ports, host) => {
+      if (!host.liveEvents) {
+        throw notImplemented('This host cannot stream events. Subscribe to the router\'s Event Grid topic instead, or read GET /routing/events.');
+      }
+      return { status: 200, stream: eventStream(host.liveEvents, eventSelection(request.query), host.eventTopic, host.logger) };
+    },
+  },
+  {
+    operationId: 'ListEventSubscriptions',
+    method: 'GET',
+    path: SUBSCRIPTIONS,
+    body: 'none',
+    run: async (_request, ports, host) => {
+      const value = await Promise.all(
+        host.eventChannels.map(async (name) => ({ name, pending: await countIn(ports.store, 'pendingFor', name), deadLettered: await countIn(ports.store, 'deadFor', name) })),
+      );
+      return { status: 200, json: { value } };
+    },
+  },
+  {
+    operationId: 'ListDeadLetters',
+    method: 'GET',
+    path: DEAD_LETTERS,
+    body: 'none',
+    run: async (request, ports, host) => {
+      const channel = channelOf(request, host);
+      // The path names the channel: a continuation token only carries where to go on from.
+      const cursor = { ...cursorOf(request.query, () => []), where: [deadFor(channel)] };
+      const page = await ports.store.list<RecordedEventBody>('events', { where: cursor.where, pageSize: cursor.pageSize, afterId: cursor.afterId || undefined });
+      const value = page.items.filter(happened).map((doc) => deadLetterItem(doc, channel, host.eventTopic));
+      return { status: 200, json: pageAnswer(`${SUBSCRIPTIONS}/${encodeURIComponent(channel)}/deadLetters`, cursor, page, value) };
+    },
+  },
+  {
+    operationId: 'RedeliverDeadLetters',
+    method: 'POST',
+    path: `${DEAD_LETTERS}:redeliver`,
+    body: 'optionalJson',
+    run: async (request, ports, host) => {
+      const { body } = request;
+      if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length > 0)) {
+        throw badRequest('Redelivering dead letters takes no options; send no body (or {}).');
+      }
+      const channel = channelOf(request, host);
+      const redelivered = await redeliverDeadLetters(ports.store, channel, ports.clock.now());
+      if (redelivered > 0 && host.onRedeliver) {
+        try {
+          host.onRedeliver();
+        } catch (error) {
+          // The events are pending again either way; the relay's next pass takes them.
+          host.logger.error({ err: error, channel }, 'dead letters are pending again, but delivery could not be started now');
+        }
+      }
+      return { status: 200, json: { redelivered } };
+    },
+  },
+];
