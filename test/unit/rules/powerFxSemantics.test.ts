@@ -127,6 +127,7 @@ describe('case sensitivity', () => {
     expect(outcomeOf('Upper("Straße")')).toEqual(value('STRAßE'));
     expect(outcomeOf('Upper("ﬁx")')).toEqual(value('ﬁX'));
     expect(outcomeOf('Lower("ΟΔΟΣ")')).toEqual(value('οδοσ'));
+    expect(outcomeOf('Lower("ΣΣ ΑΣ") & Upper("aßßb")')).toEqual(value('σσ ασAßßB'));
     expect(outcomeOf('Lower("İstanbul")')).toEqual(value('İstanbul'));
     expect(outcomeOf('Upper("éa𐐨")')).toEqual(value('ÉA𐐀'));
     expect(outcomeOf('Upper(job.City) = "STRAßE"', { job: { City: 'straße' } })).toEqual(value(true));
