@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { isLabelValue, isPlainObject, routerQueueSelectorSchema, routerWorkerSelectorSchema, type RouterQueueSelector, type RouterWorkerSelector } from '../model';
+import { parseNumberText } from '../rules/powerFx/numberText';
 
 /**
  * How the values rules return are read by classification (POWERFX.md §6 [JR-rec]). The evaluator gives
@@ -28,14 +29,15 @@ const roundAway = (n: number) => Math.sign(n) * Math.round(Math.abs(n));
 
 /**
  * A priority from the prioritization rule: undefined (keep the job's priority) for Blank; booleans are
- * 1/0, numeric text its number, fractions are rounded; outside −100..100 it is a failure, not clamped.
+ * 1/0, numeric text its number as Power Fx's Value reads it (so not JavaScript's "0x10"), fractions are
+ * rounded; outside −100..100 it is a failure, not clamped.
  */
 export function readPriority(value: unknown): RuleReading<number | undefined> {
   if (value === null || value === undefined) return { ok: true, value: undefined };
   let n: number | undefined;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'boolean') n = value ? 1 : 0;
-  else if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) n = Number(value);
+  else if (typeof value === 'string') n = parseNumberText(value) ?? undefined;
   if (n === undefined || !Number.isFinite(n)) return fail(`the prioritization rule returned ${show(value)}, which is not a number`);
   const priority = roundAway(n);
   if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {

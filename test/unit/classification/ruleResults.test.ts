@@ -33,6 +33,9 @@ describe('priority results', () => {
     [-2.5, -3],
     [true, 1],
     ['7', 7],
+    [' 7 ', 7],
+    ['1e1', 10],
+    ['$5', 5],
   ])('%j gives priority %j', (value, expected) => {
     expect(readPriority(value)).toEqual({ ok: true, value: expected });
   });
@@ -41,7 +44,7 @@ describe('priority results', () => {
     expect(readPriority(value)).toEqual({ ok: false, reason: expect.stringContaining('between -100 and 100') });
   });
 
-  it.each([['high'], [''], [{}]])('%j is not a number', (value) => {
+  it.each([['high'], [''], ['   '], [{}], ['0x10'], ['0b11'], ['Infinity'], ['NaN']])('%j is not a number', (value) => {
     expect(readPriority(value)).toEqual({ ok: false, reason: expect.stringContaining('not a number') });
   });
 });
