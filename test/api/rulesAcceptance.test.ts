@@ -347,6 +347,20 @@ describe('reclassification (CONCEPTS.md §6)', () => {
     expect(accepted.status).toBe('404');
   });
 
+  it(':reclassify of a job that failed classification, once its policy is fixed, queues it (the intervention CONCEPTS.md §6 asks for)', async () => {
+    await h.upsert('/routing/classificationPolicies/strict', { queueSelectorAttachments: [{ kind: 'static', queueSelector: { key: 'Tier', labelOperator: 'equal', value: 'gold' } }] });
+    await h.job('stuck', { classificationPolicyId: 'strict' });
+    expect((await h.get('/routing/jobs/stuck')).status).toBe('classificationFailed');
+
+    await h.upsert('/routing/classificationPolicies/strict', { fallbackQueueId: 'general' });
+    const response = await h.client.pathUnchecked('/routing/jobs/stuck:reclassify').post();
+    expect(response.status).toBe('200');
+    expect(response.body).toEqual({});
+    await h.elapse(0);
+    expect(await h.get('/routing/jobs/stuck')).toMatchObject({ status: 'queued', queueId: 'general' });
+    expect(await h.eventTypes('stuck')).toEqual(['RouterJobReceived', 'RouterJobClassificationFailed', 'RouterJobClassified', 'RouterJobQueued']);
+  });
+
   it('the documented prioritization rule If(job.Hardware_VIP = true, 10, 1) gives 1 to a job without the label and 10 to one with it', async () => {
     await h.upsert('/routing/classificationPolicies/hardware', { fallbackQueueId: 'general', prioritizationRule: expression('If(job.Hardware_VIP = true, 10, 1)') });
     await h.job('plain', { classificationPolicyId: 'hardware', labels: { Product: 'Surface' } });
