@@ -3,6 +3,7 @@ import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import type { RecordedEventBody } from '../../shared/domain/routing/eventHistory';
 import { redeliverDeadLetters } from '../../shared/http/redeliverDeadLetters';
 import type { NewDocument, Store } from '../../shared/ports/Store';
+import { startCosmosTestServer, type CosmosTestServer } from '../support/cosmosTestServer';
 import { startTestRouter } from '../support/embeddedRouter';
 import { startEventOperatorHost, type EventOperatorHost } from '../support/eventOperatorHost';
 import { historyDocument, routerEvent, seedHistory } from '../support/historyDocuments';
@@ -182,6 +183,24 @@ describe('event subscriptions, dead letters and redelivery', () => {
   });
 });
 
+describe('a redelivery whose kick fails', () => {
+  it('still answers what it moved: the events are pending, and the relay\'s next pass takes them', async () => {
+    const failingKick = () => {
+      throw new Error('relay stopped');
+    };
+    const host = await startEventOperatorHost({ eventChannels: CHANNELS, onRedeliver: failingKick });
+    try {
+      await seedHistory(host.store, SEEDED);
+      const response = await redeliver(host.client, 'hook');
+      expect(response.status).toBe('200');
+      expect(response.body).toEqual({ redelivered: 2 });
+      expect((await deadLetterPages(host.client, 'hook'))[0]?.value).toEqual([]);
+    } finally {
+      await host.close();
+    }
+  });
+});
+
 describe('event subscriptions of a router without channels', () => {
   it('lists none, and has no dead letters to show', async () => {
     const router = await startTestRouter();
@@ -196,15 +215,25 @@ describe('event subscriptions of a router without channels', () => {
   });
 });
 
+let cosmos: CosmosTestServer | undefined;
+afterAll(async () => {
+  await cosmos?.close();
+});
+
+const STORES: Array<[string, () => Promise<Store>]> = [
+  ['SQLite', () => Promise.resolve(openSqliteStore({ path: ':memory:' }))],
+  ['Cosmos DB', async () => (await (cosmos ??= await startCosmosTestServer()).createTestCosmosStore('redeliver'))],
+];
+
 /**
- * Redelivery against a relay writing the same documents. The relay's write is made by the test, on
- * the real SQLite store, in the moment between redelivery reading an event and replacing it.
+ * Redelivery against a relay writing the same documents, on each store. The relay's write is made by
+ * the test, on the real store, in the moment between redelivery reading an event and replacing it.
  */
-describe('redelivery racing the relay', () => {
+describe.each(STORES)('redelivery racing the relay (%s)', (_name, openStore) => {
   let store: Store;
 
   beforeEach(async () => {
-    store = openSqliteStore({ path: ':memory:' });
+    store = await openStore();
     await seedHistory(store, SEEDED);
   });
   afterEach(async () => {
