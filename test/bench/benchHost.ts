@@ -6,6 +6,7 @@ import type { EngineJob } from '../../shared/domain/routing/routingState';
 import { openEmbeddedStore } from '../../shared/hosting/openEmbeddedStore';
 import { startEmbeddedHost, type EmbeddedHost } from '../../shared/hosting/startEmbeddedHost';
 import { silentLogger, type Logger } from '../../shared/ports/Logger';
+import type { EventChannel } from '../../shared/ports/EventChannel';
 import type { Store } from '../../shared/ports/Store';
 import { createSignedClient, patch } from '../support/signedClient';
 import { countingStore, type StoreCalls } from './countingStore';
@@ -30,9 +31,9 @@ export interface BenchHost {
  * In memory unless `dataDir` names a folder (then the default file store: WAL, synchronous FULL).
  * Silent unless given a logger (the deployed default logs every request at info level).
  */
-export async function startBenchHost(dataDir = ':memory:', logger: Logger = silentLogger): Promise<BenchHost> {
+export async function startBenchHost(dataDir = ':memory:', logger: Logger = silentLogger, channels: readonly EventChannel[] = []): Promise<BenchHost> {
   const counting = countingStore(openEmbeddedStore(dataDir));
-  const host = await startEmbeddedHost({ port: 0, dataDir, logger, store: counting.store });
+  const host = await startEmbeddedHost({ port: 0, dataDir, logger, store: counting.store, channels });
   const bench: BenchHost = {
     host,
     client: createSignedClient(host.connectionString),

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@azure-rest/core-client';
 import Database from 'better-sqlite3';
+import type { EventChannel } from '../../shared/ports/EventChannel';
 import { patch } from '../support/signedClient';
 import { expectStatus, putPolicy, sqliteSettings, startBenchHost, type BenchHost } from './benchHost';
 import { perUnit } from './countingStore';
@@ -126,8 +127,8 @@ async function drive(bench: BenchHost, slots: Slot[], prefix: string, inFlight: 
   return next;
 }
 
-export async function runLifecycles(label: string, dataDir: string, inFlight: number, durationMs: number): Promise<LifecycleFigures> {
-  const bench = await startBenchHost(dataDir);
+export async function runLifecycles(label: string, dataDir: string, inFlight: number, durationMs: number, channels: readonly EventChannel[] = []): Promise<LifecycleFigures> {
+  const bench = await startBenchHost(dataDir, undefined, channels);
   try {
     const slots = await setUpWorkers(bench.client);
     note(`${label}: ${sqliteSettings(bench.store)}; ${WORKERS} workers × capacity ${CAPACITY} over ${QUEUES} queues; ${inFlight} lifecycles in flight for ${seconds(durationMs)}`);

@@ -12,6 +12,7 @@
  *   3 get        GET-by-id through the router vs a bare node:http server with the same answer
  *   4 memory     resident bytes per worker and per job (runs first: the cleanest baseline)
  *   5 cosmos     Cosmos DB requests per routed job (local Cosmos server, real SDK) by population and mode
+ *   6 events     lifecycles with webhook subscribers (one healthy, one that never answers) and delivery lag
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -21,10 +22,11 @@ import { getThroughput, type GetFigures } from './getThroughput';
 import { lifecyclesPerSecond, type LifecycleFigures } from './lifecycles';
 import { memoryPerDocument, type MemoryFigures } from './memory';
 import { cosmosOperations } from './cosmosFigures';
+import { eventDeliveryFigures, type EventDeliveryFigures } from './eventDelivery';
 import type { OperationCount } from './cosmosOperations';
 import { bytes, ms, seconds, thousands } from './stats';
 
-const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'lifecycle', 'get', 'cosmos'] as const;
+const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'lifecycle', 'get', 'cosmos', 'events'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Results {
@@ -34,6 +36,7 @@ interface Results {
   lifecycles?: LifecycleFigures[];
   get?: GetFigures;
   cosmos?: OperationCount[];
+  events?: EventDeliveryFigures[];
 }
 
 function selectedSections(): Set<Section> {
@@ -76,6 +79,9 @@ function summaryLines(results: Results): string[] {
   for (const c of results.cosmos ?? []) {
     lines.push(line(`Cosmos requests per routed job, ${c.mode}, ${thousands(c.workers)} busy workers, ${thousands(c.waitingJobs)} waiting`, `${Math.min(...c.perJob)}–${Math.max(...c.perJob)}`));
   }
+  for (const e of results.events ?? []) {
+    lines.push(line(`lifecycles/s with events, ${e.lifecycles.label}`, `${e.lifecycles.perSecond.toFixed(0).padStart(6)} /s${e.lag ? `   (webhook: commit → arrival p50 ${ms(e.lag.p50)}, p99 ${ms(e.lag.p99)})` : ''}`));
+  }
   if (results.backlog) lines.push(line(`resident bytes per waiting job at ${thousands(results.backlog.waitingJobs)} jobs`, `${bytes(results.backlog.rssPerJob)}   (seeded in ${seconds(results.backlog.seedMs)})`));
   return lines;
 }
@@ -109,6 +115,7 @@ async function main(): Promise<void> {
   if (sections.has('lifecycle')) results.lifecycles = await lifecyclesPerSecond();
   if (sections.has('get')) results.get = await getThroughput();
   if (sections.has('cosmos')) results.cosmos = await cosmosOperations();
+  if (sections.has('events')) results.events = await eventDeliveryFigures();
 
   printSummary(results, performance.now() - started);
 }
