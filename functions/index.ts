@@ -3,6 +3,7 @@ import { routeTable } from '../shared/http/routeTable';
 import { durableClientInput } from './durableClientInput';
 import { routerHttp } from './routerHttp';
 import './matcher';
+import './eventSweep';
 import './matchSweep';
 import './timers';
 

@@ -40,12 +40,15 @@ const hostJson = JSON.parse(fs.readFileSync(path.join(__dirname, '../../host.jso
 
 describe('Azure Functions registrations', () => {
   let sweepSchedule: string;
+  let eventSweepSchedule: string;
   beforeAll(() => {
     jest.isolateModules(() => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- registration happens as a side effect of loading the module
       require('../../functions/index');
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- the same module instance that registered
       sweepSchedule = (require('../../functions/matchSweep') as typeof import('../../functions/matchSweep')).MATCH_SWEEP_SCHEDULE;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the same module instance that registered
+      eventSweepSchedule = (require('../../functions/eventSweep') as typeof import('../../functions/eventSweep')).EVENT_SWEEP_SCHEDULE;
     });
   });
 
@@ -55,8 +58,8 @@ describe('Azure Functions registrations', () => {
     expect(ids.slice(33)).toEqual(EVENT_EXTENSIONS);
   });
 
-  it('registers every operation of the route table, the matcher, the sweep, the timer orchestrator and its activity — nothing else', () => {
-    const expected = [...routeTable.map((op) => op.operationId), 'matcher', 'matchSweep', routerTimerNames.orchestration, routerTimerNames.activity];
+  it('registers every operation of the route table, the matcher, the two sweeps, the timer orchestrator and its activity — nothing else', () => {
+    const expected = [...routeTable.map((op) => op.operationId), 'matcher', 'matchSweep', 'eventSweep', routerTimerNames.orchestration, routerTimerNames.activity];
     expect(registered.map((r) => r.metadata.name).sort()).toEqual(expected.sort());
     for (const r of registered) expect(typeof r.callback).toBe('function');
   });
@@ -88,6 +91,12 @@ describe('Azure Functions registrations', () => {
     // NCRONTAB with seconds: six fields.
     expect(sweepSchedule.split(' ')).toHaveLength(6);
     expect(hasDurableClient('matchSweep')).toBe(true);
+  });
+
+  it('the event sweep runs every 30 s on a timer; it schedules nothing, so it has no Durable client', () => {
+    expect(trigger('eventSweep')).toMatchObject({ type: 'timerTrigger', schedule: eventSweepSchedule });
+    expect(eventSweepSchedule).toBe('*/30 * * * * *');
+    expect(hasDurableClient('eventSweep')).toBe(false);
   });
 
   it('host.json adds no /api prefix, so routes are exactly the service paths', () => {
