@@ -50,6 +50,10 @@ function readSelectorList<S extends z.ZodType>(value: unknown, schema: S, what: 
   if (value === null || value === undefined) return { ok: true, value: [] };
   // A record of labels ({Key: value}, what directMap returns) stands for `equal` selectors.
   if (isPlainObject(value) && !('key' in value && 'labelOperator' in value)) {
+    const names = Object.keys(value).map((k) => k.toLowerCase());
+    if (names.includes('key') && names.includes('labeloperator')) {
+      return fail(`the rule returned ${show(value)}; a ${what} is written {key, labelOperator, value} in camelCase, and a map of labels cannot have both Key and LabelOperator`);
+    }
     const entries = Object.entries(value);
     if (!entries.every(([, v]) => isLabelValue(v))) return fail(`the rule returned ${show(value)}; a map of labels must have string, number or boolean values`);
     return readSelectorList(entries.map(([key, v]) => ({ key, labelOperator: 'equal', value: v })), schema, what);

@@ -78,4 +78,12 @@ describe('selector results of ruleEngine attachments', () => {
     expect(readQueueSelectors(42)).toEqual({ ok: false, reason: expect.stringContaining('not a queue selector') });
     expect(readWorkerSelectors({ a: { nested: true } })).toEqual({ ok: false, reason: expect.stringContaining('map of labels') });
   });
+
+  it('refuses a selector spelled in PascalCase rather than reading it as three labels', () => {
+    expect(readWorkerSelectors({ Key: 'Level', LabelOperator: 'greaterThan', Value: 2 })).toEqual({
+      ok: false,
+      reason: 'the rule returned {"Key":"Level","LabelOperator":"greaterThan","Value":2}; a worker selector is written {key, labelOperator, value} in camelCase, and a map of labels cannot have both Key and LabelOperator',
+    });
+    expect(readQueueSelectors({ Key: 'NA', Value: 1 })).toEqual({ ok: true, value: [{ key: 'Key', labelOperator: 'equal', value: 'NA' }, { key: 'Value', labelOperator: 'equal', value: 1 }] });
+  });
 });
