@@ -21,7 +21,15 @@ export async function toMessage(request: HttpRequest): Promise<HttpRequestMessag
  */
 export async function routerHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const host = await functionsHost();
-  const options = { ports: await invocationPorts(context), accessKey: host.accessKey, maxBodyBytes: host.maxBodyBytes, logger: host.logger };
+  const options = {
+    ports: await invocationPorts(context),
+    accessKey: host.accessKey,
+    maxBodyBytes: host.maxBodyBytes,
+    logger: host.logger,
+    eventTopic: host.eventTopic,
+    eventChannels: host.relay.channelNames,
+    onRedeliver: () => host.relay.kick(),
+  };
   const response = await handleRequest(await toMessage(request), options);
   return { status: response.status, headers: response.headers, body: response.body };
 }

@@ -13,6 +13,7 @@ import { ConfigError, SETTINGS, readConfig } from './config';
 import { createAzureEngine } from './createAzureEngine';
 import { createEmbeddedEngine } from './createEmbeddedEngine';
 import { openEmbeddedStore } from './openEmbeddedStore';
+import { readEventTopic } from './webhookConfig';
 
 /** What every function invocation needs: the HTTP settings and the engine's ports. */
 export interface FunctionsHost {
@@ -23,6 +24,8 @@ export interface FunctionsHost {
   logger: Logger;
   /** Records and delivers router events; its sweep runs on a timer trigger. */
   relay: EventRelay;
+  /** The `topic` of events in the history (Event Grid sets its own on what it delivers). */
+  eventTopic: string;
   /** The ports for one invocation; `durableScheduler` is called only in Azure mode. */
   ports(durableScheduler: () => Scheduler): RouterPorts;
 }
@@ -48,7 +51,7 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv): Promise<Func
     const engine = createEmbeddedEngine({ store: openEmbeddedStore(config.dataDir), logger });
     engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
     logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
-    return { mode: 'embedded', accessKey: loadOrCreateAccessKey(config.dataDir, config.accessKey), maxBodyBytes: config.maxBodyBytes, logger, relay: engine.relay, ports: () => engine.ports };
+    return { mode: 'embedded', accessKey: loadOrCreateAccessKey(config.dataDir, config.accessKey), maxBodyBytes: config.maxBodyBytes, logger, relay: engine.relay, eventTopic: readEventTopic(env), ports: () => engine.ports };
   }
   if (!azure.serviceBus) {
     throw new ConfigError(`${AZURE_SETTINGS.cosmosEndpoint.name} is set but Service Bus is not: set ${AZURE_SETTINGS.serviceBusNamespace.name} (managed identity) or ${AZURE_SETTINGS.serviceBus.name} (connection string).`);
@@ -58,5 +61,5 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv): Promise<Func
   const relay = new EventRelay({ store, clock: systemClock, logger, channels: azure.eventGrid ? [openEventGridChannel(azure.eventGrid)] : [] });
   const engine = createAzureEngine({ store, matchQueue: openServiceBusMatchQueue(azure.serviceBus), events: relay, logger });
   logger.info({ cosmos: azure.cosmos.endpoint, matchQueue: azure.serviceBus.queue, eventGrid: azure.eventGrid?.endpoint ?? null }, 'Functions host composed for Azure');
-  return { mode: 'azure', accessKey: config.accessKey, maxBodyBytes: config.maxBodyBytes, logger, relay, ports: (durableScheduler) => engine.portsWith(durableScheduler()) };
+  return { mode: 'azure', accessKey: config.accessKey, maxBodyBytes: config.maxBodyBytes, logger, relay, eventTopic: readEventTopic(env), ports: (durableScheduler) => engine.portsWith(durableScheduler()) };
 }

@@ -2,14 +2,14 @@ import pino from 'pino';
 import { WebhookChannel } from '../adapters/http/WebhookChannel';
 import { ConfigError, readConfig } from './config';
 import { startEmbeddedHost } from './startEmbeddedHost';
-import { readWebhookSubscriptions, WEBHOOK_SETTINGS } from './webhookConfig';
+import { readEventTopic, readWebhookSubscriptions, WEBHOOK_SETTINGS } from './webhookConfig';
 
 /** `npm start`: the embedded host, configured from the environment. */
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = pino({ level: config.logLevel });
   const webhooks = readWebhookSubscriptions();
-  const host = await startEmbeddedHost({ ...config, logger, channels: webhooks.map((options) => new WebhookChannel(options)) });
+  const host = await startEmbeddedHost({ ...config, logger, eventTopic: readEventTopic(), channels: webhooks.map((options) => new WebhookChannel(options)) });
   const banner = [
     '',
     'Job Router is running (embedded host).',

@@ -34,8 +34,10 @@ export interface EmbeddedHostOptions extends Partial<RouterConfig> {
   channels?: readonly EventChannel[];
   /** Retry and dead-letter settings of event delivery (tests shorten them). */
   delivery?: EmbeddedEngineParts['delivery'];
-  /** What GET /routing/events:stream sends; the route answers 501 without it. */
+  /** What GET /routing/events:stream sends: the relay's events unless given. */
   liveEvents?: LiveEvents;
+  /** The `topic` of events in the history and the live stream (webhooks carry their own). */
+  eventTopic?: string;
 }
 
 /** Starts the router on one machine: SQLite store, node:http server, everything in-process. */
@@ -49,7 +51,16 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
   try {
     await engine.start();
     const listening = await listen(
-      { ports, accessKey, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, logger, liveEvents: options.liveEvents },
+      {
+        ports,
+        accessKey,
+        maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        logger,
+        liveEvents: options.liveEvents ?? engine.relay,
+        eventTopic: options.eventTopic,
+        eventChannels: engine.relay.channelNames,
+        onRedeliver: () => engine.relay.kick(),
+      },
       options.host ?? DEFAULTS.host,
       options.port ?? DEFAULTS.port,
     );

@@ -3,6 +3,7 @@ import { WebhookChannel } from '../../shared/adapters/http/WebhookChannel';
 import type { RecordedEventBody } from '../../shared/domain/routing/eventHistory';
 import { startTestRouter, type TestRouter } from '../support/embeddedRouter';
 import { patch } from '../support/signedClient';
+import { SseReader } from '../support/sseReader';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver';
 
 const TOPIC = '/jobrouter/test';
@@ -142,5 +143,34 @@ describe('router events to webhook subscriptions (embedded host)', () => {
     host.engine.relay.kick();
     await host.engine.relay.idle();
     expect(down.requests).toHaveLength(tries);
+  });
+});
+
+describe('the relay feeds the live stream and the history of the embedded host', () => {
+  it('GET /routing/events:stream shows the events of routing as they are recorded, and GET /routing/events lists them with their delivery', async () => {
+    const desk = await startWebhookReceiver();
+    const host = await startTestRouter({ channels: [webhook('desk', desk)] });
+    const response = await host.client.pathUnchecked('/routing/events:stream').get().asNodeStream();
+    const body = response.body as NodeJS.ReadableStream & { destroy(): void };
+    try {
+      const reader = new SseReader(body);
+      expect((await reader.next()).comment).toBe('subscribed to router events');
+      await patch(host.client, '/routing/workers/w1', { capacity: 1, availableForOffers: true });
+      const frame = await reader.next();
+      expect(frame.event).toBe('Microsoft.Communication.RouterWorkerRegistered');
+      expect(JSON.parse(frame.data ?? '{}')).toMatchObject({ eventType: 'Microsoft.Communication.RouterWorkerRegistered', subject: 'worker/w1', data: { workerId: 'w1' } });
+
+      await desk.waitFor((r) => r.events().length >= 1, 5000);
+      await host.engine.relay.idle();
+      const listed = await host.client.pathUnchecked('/routing/events').get({ queryParameters: { workerId: 'w1' } });
+      expect(listed.status).toBe('200');
+      expect(listed.body.value).toEqual([
+        expect.objectContaining({ id: frame.id, eventType: 'Microsoft.Communication.RouterWorkerRegistered', deliveries: { desk: expect.objectContaining({ status: 'delivered', attempts: 1 }) } }),
+      ]);
+    } finally {
+      body.destroy();
+      await host.close();
+      await desk.close();
+    }
   });
 });

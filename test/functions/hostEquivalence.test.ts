@@ -1,3 +1,4 @@
+import { DEFAULT_EVENT_TOPIC } from '../../shared/hosting/webhookConfig';
 import { getClient, type Client } from '@azure-rest/core-client';
 import { createCommunicationAuthPolicy, parseClientArguments } from '@azure/communication-common';
 import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
@@ -67,7 +68,7 @@ describe('the embedded host and a direct Functions invocation answer alike', () 
     embedded = await startEmbeddedHost({ port: 0, accessKey, ...deterministicParts(now) });
     functionsEngine = createEmbeddedEngine(deterministicParts(now));
     await functionsEngine.start();
-    useFunctionsHost({ mode: 'embedded', ports: () => functionsEngine.ports, relay: functionsEngine.relay, accessKey, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger });
+    useFunctionsHost({ mode: 'embedded', ports: () => functionsEngine.ports, relay: functionsEngine.relay, eventTopic: DEFAULT_EVENT_TOPIC, accessKey, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger });
     viaHttp = client(embedded.connectionString, false);
     viaFunctions = client(embedded.connectionString, true);
   });

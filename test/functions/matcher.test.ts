@@ -1,3 +1,4 @@
+import { DEFAULT_EVENT_TOPIC } from '../../shared/hosting/webhookConfig';
 import { InvocationContext, type LogLevel } from '@azure/functions';
 import { matcher, matcherOptions, PoisonMatchMessageError } from '../../functions/matcher';
 import { ServiceBusClient } from '@azure/service-bus';
@@ -138,7 +139,7 @@ class Harness {
     const engine = createAzureEngine({ store, matchQueue, events: relay, logger: silentLogger, clock, newId: () => `id-${++n}` });
     const ports = engine.portsWith(new StoreScheduler(store, clock, silentLogger));
     // The Functions host as the matcher reaches it (invocationPorts); no Durable runtime runs here, so its scheduler is not asked for.
-    useFunctionsHost({ mode: 'azure', accessKey: Buffer.from('test').toString('base64'), maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger, relay, ports: () => ports });
+    useFunctionsHost({ mode: 'azure', accessKey: Buffer.from('test').toString('base64'), maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger, relay, eventTopic: DEFAULT_EVENT_TOPIC, ports: () => ports });
     return new Harness(broker, producerClient, matchQueue, store, clock, ports);
   }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_EVENT_TOPIC } from '../../shared/hosting/webhookConfig';
 import { InvocationContext } from '@azure/functions';
 import { getClient } from '@azure-rest/core-client';
 import { createCommunicationAuthPolicy, parseClientArguments } from '@azure/communication-common';
@@ -54,7 +55,7 @@ export async function startAzureTestRouter(options: { clock?: TestableClock; new
   });
   const scheduler = new DurableScheduler(durable.client);
   const accessKey = Buffer.alloc(32, 9).toString('base64');
-  useFunctionsHost({ mode: 'azure', accessKey, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger, relay, ports: () => engine.portsWith(scheduler) });
+  useFunctionsHost({ mode: 'azure', accessKey, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, logger: silentLogger, relay, eventTopic: DEFAULT_EVENT_TOPIC, ports: () => engine.portsWith(scheduler) });
   const runner = ServiceBusTriggerRunner.start({
     connectionString: broker.connectionString,
     queueName: AZURE_DEFAULTS.matchQueue,
