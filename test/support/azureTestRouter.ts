@@ -6,6 +6,7 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { DurableScheduler } from '../../shared/adapters/azure/DurableScheduler';
 import { ServiceBusMatchQueue } from '../../shared/adapters/azure/ServiceBusMatchQueue';
 import { EventRelay } from '../../shared/app/EventRelay';
+import type { EventChannel } from '../../shared/ports/EventChannel';
 import { DEFAULT_MAX_BODY_BYTES } from '../../shared/http/handleRequest';
 import { connectionString } from '../../shared/hosting/accessKey';
 import { AZURE_DEFAULTS } from '../../shared/hosting/azureConfig';
@@ -38,7 +39,7 @@ type TestableClock = Clock & { advance?(ms: number): void };
  * function through a session trigger runner, timers as routerTimer orchestrations in the Durable
  * stand-in, which calls the real fireRouterTimer activity. Only the Functions host itself is absent.
  */
-export async function startAzureTestRouter(options: { clock?: TestableClock; newId?: () => string } = {}): Promise<RouterUnderTest> {
+export async function startAzureTestRouter(options: { clock?: TestableClock; newId?: () => string; channels?: readonly EventChannel[] } = {}): Promise<RouterUnderTest> {
   const clock: TestableClock = options.clock ?? systemClock;
   const cosmos = await startCosmosTestServer();
   const store = await cosmos.createTestCosmosStore('api');
@@ -47,7 +48,7 @@ export async function startAzureTestRouter(options: { clock?: TestableClock; new
   broker.createQueue(AZURE_DEFAULTS.matchQueue, { requiresSession: true });
   const serviceBus = new ServiceBusClient(broker.connectionString);
   const matchQueue = ServiceBusMatchQueue.fromClient(serviceBus, AZURE_DEFAULTS.matchQueue);
-  const relay = new EventRelay({ store, clock, logger: silentLogger, channels: [] });
+  const relay = new EventRelay({ store, clock, logger: silentLogger, channels: options.channels ?? [] });
   const engine = createAzureEngine({ store, matchQueue, events: relay, logger: silentLogger, clock, newId: options.newId });
   const durable = new DurableTestRuntime({
     clock: { now: () => clock.now(), advance: (ms) => clock.advance?.(ms) },
@@ -93,6 +94,7 @@ export async function startAzureTestRouter(options: { clock?: TestableClock; new
     connectionString: connection,
     engine: { idle: async () => void (await idle()), scheduler: { runDue: idle } },
     close: async () => {
+      await relay.stop();
       await runner.stop();
       await matchQueue.close();
       await serviceBus.close();
