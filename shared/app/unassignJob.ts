@@ -8,6 +8,7 @@ import { noAssignment } from './completeJob';
 import { modifyResource } from './modifyResource';
 import { jobs, readJob } from './routingDocuments';
 import { rearmOnRefusal, settleAssignment, settleTimer } from './settleAssignment';
+import { armExceptionTimers, checkQueueLength } from './triggerException';
 
 export interface UnassignJobResult {
   jobId: string;
@@ -36,6 +37,9 @@ export async function unassignJob(ports: RouterPorts, jobId: string, assignmentI
   // Refused requests must not touch the timer of a close already pending (same timer id).
   refuseUnassign(existing.body, jobId);
   await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
+  // Back in its queue, the job waits again: its queue's exception rules are armed before the write.
+  const requeued = !options.suspendMatching && existing.body.queueId;
+  const queueLengthChecks = requeued ? await armExceptionTimers(ports, jobId, existing.body.queueId ?? '') : [];
 
   const document = await rearmOnRefusal(ports, ref, () => modifyResource(ports, jobs, jobId, (job) => {
     if (!job.assignments[assignmentId]) throw noAssignment(jobId, assignmentId);
@@ -55,6 +59,7 @@ export async function unassignJob(ports: RouterPorts, jobId: string, assignmentI
   }, (job, context) => [jobEvents.unassigned(context, job, assignmentId, ref.workerId), ...(job.status === 'queued' ? [jobEvents.queued(context, job)] : [])]));
   await settleAssignment(ports, ref);
   const job = document.body;
+  if (job.status === 'queued') await checkQueueLength(ports, queueLengthChecks);
   if (job.status === 'queued' && job.queueId) await ports.matchQueue.enqueue([{ queueId: job.queueId, jobId }]);
   return { jobId, unassignmentCount: jobRouting(job).unassignmentCount };
 }

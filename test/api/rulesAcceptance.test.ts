@@ -504,14 +504,7 @@ describe('exception policies: the documented examples (CONCEPTS.md §8)', () => 
     expect(triggered?.data).toMatchObject({ ruleKey: 'too-many-waiting', exceptionRuleId: 'too-many-waiting' });
   });
 
-  /**
-   * Known gap (docs/adr/0015, "Not covered"): the wait-time timer finds the job assigned and ends without
-   * re-arming, and `:unassign` (shared/app/unassignJob.ts) queues the job again without arming its
-   * queue's exception rules, so a job put back in its queue never escalates. The fix belongs in
-   * unassignJob: call armExceptionTimers(ports, jobId, job.queueId) before the write when the job goes
-   * back to `queued`, and checkQueueLength after it, as upsertJob does. Remove `.failing` then.
-   */
-  it.failing(':unassign puts the job back in its queue, and its wait-time rule fires again for it', async () => {
+  it(':unassign puts the job back in its queue, and its wait-time rule fires again for it', async () => {
     await h.upsert('/routing/exceptionPolicies/escalate', {
       exceptionRules: [{ id: 'waited-too-long', trigger: { kind: 'waitTime', thresholdSeconds: 60 }, actions: [{ kind: 'manualReclassify', queueId: 'overflow' }] }],
     });
