@@ -33,7 +33,7 @@ describe('router events on the Azure host', () => {
       const deserializer = new EventGridDeserializer();
       // Event Grid adds the topic's resource path and the metadata version before it delivers to subscribers; so does this stand-in.
       const asDelivered = (body: string) => (JSON.parse(body) as Record<string, unknown>[]).map((e) => ({ ...e, topic: '/subscriptions/s/resourceGroups/g/providers/Microsoft.EventGrid/topics/t', metadataVersion: '1' }));
-      const arrived = async () => (await Promise.all(topic.requests.map((r) => deserializer.deserializeEventGridEvents(asDelivered(r.body))))).flat();
+      const arrived = async () => (await Promise.all(topic.requests.map((r) => deserializer.deserializeEventGridEvents(JSON.stringify(asDelivered(r.body)))))).flat();
       for (let waited = 0; (await arrived()).length < recorded.length && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
       const events = await arrived();
       expect(events.map((e) => e.id)).toEqual(recorded.map((e) => e.id));
