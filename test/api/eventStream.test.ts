@@ -1,6 +1,7 @@
 import { toEventGridEnvelope } from '../../shared/domain/routing/eventEnvelope';
 import { DEFAULT_EVENT_TOPIC } from '../../shared/http/handleRequest';
 import { startTestRouter, type TestRouter } from '../support/embeddedRouter';
+import { startEventOperatorHost, type EventOperatorHost } from '../support/eventOperatorHost';
 import { routerEvent } from '../support/historyDocuments';
 import { LiveEventFeed } from '../support/liveEventFeed';
 import { rawSignedFetch, withApiVersion } from '../support/rawSignedFetch';
@@ -167,18 +168,18 @@ describe('GET /routing/events:stream', () => {
   });
 });
 
-describe('GET /routing/events:stream without a live feed', () => {
-  let router: TestRouter;
+describe('GET /routing/events:stream on a host without a live feed', () => {
+  let host: EventOperatorHost;
 
   beforeAll(async () => {
-    router = await startTestRouter();
+    host = await startEventOperatorHost({});
   });
   afterAll(async () => {
-    await router.close();
+    await host.close();
   });
 
   it('answers 501 and points to the Event Grid topic', async () => {
-    const response = await router.client.pathUnchecked('/routing/events:stream').get();
+    const response = await host.client.pathUnchecked('/routing/events:stream').get();
     expect(response.status).toBe('501');
     expect(response.body.communicationError).toMatchObject({ code: 'NotImplemented', target: '/routing/events:stream' });
     expect(response.body.communicationError.message).toMatch(/Subscribe to the router's Event Grid topic/);

@@ -52,8 +52,6 @@ const STEPS: Step[] = [
   ['get', '/routing/events?since=tomorrow'],
   ['get', '/routing/eventSubscriptions'],
   ['post', '/routing/eventSubscriptions/none/deadLetters:redeliver'],
-  // Neither host here has a live feed: both answer 501.
-  ['get', '/routing/events:stream'],
 ];
 
 describe('the embedded host and a direct Functions invocation answer alike', () => {

@@ -7,7 +7,7 @@ import { silentLogger } from '../../shared/ports/Logger';
 import type { Store } from '../../shared/ports/Store';
 import { createSignedClient } from './signedClient';
 
-export type EventSettings = Pick<RouterHttpOptions, 'eventChannels' | 'eventTopic' | 'onRedeliver'>;
+export type EventSettings = Pick<RouterHttpOptions, 'eventChannels' | 'eventTopic' | 'onRedeliver' | 'liveEvents'>;
 
 export interface EventOperatorHost {
   url: string;
@@ -18,9 +18,9 @@ export interface EventOperatorHost {
 }
 
 /**
- * The embedded host's own parts (engine on an in-memory SQLite store, the node:http server) with the
- * event settings given here: startEmbeddedHost takes channel names and the topic from its composition,
- * while these tests name channels of their own.
+ * The embedded host's own parts (engine on an in-memory SQLite store, the node:http server) with only
+ * the event settings given here: startEmbeddedHost takes the channel names from its relay and always
+ * has the relay's live feed, while these tests name channels of their own, or need a host without a feed.
  */
 export async function startEventOperatorHost(settings: EventSettings): Promise<EventOperatorHost> {
   const store = openSqliteStore({ path: ':memory:' });
