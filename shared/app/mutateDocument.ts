@@ -16,8 +16,6 @@ export interface Mutation<Body> {
   /** What was written, or the unchanged document when `change` returned false. */
   document: StoredDocument<Body>;
   changed: boolean;
-  /** The events written with the change (already handed to the relay). */
-  events: RouterEvent[];
 }
 
 /** What a write needs besides the store: the clock, ids for events, and the relay. */
@@ -45,7 +43,7 @@ export async function mutateDocument<Body extends { id: string }>(
     if (!current) return undefined;
     const now = ports.clock.now();
     const draft = structuredClone(current.body);
-    if (!change(draft, now)) return { before: current.body, document: current, changed: false, events: [] };
+    if (!change(draft, now)) return { before: current.body, document: current, changed: false };
     const body = ordered<Body>(draft, definition.wireOrder);
     const caused = events ? await events(body, writeContext(ports, now)) : [];
     const added = await fillOutbox(ports, body, outboxOf(current.body), caused);
@@ -55,7 +53,7 @@ export async function mutateDocument<Body extends { id: string }>(
         current.etag,
       );
       await relayCommitted(ports, added);
-      return { before: current.body, document, changed: true, events: caused };
+      return { before: current.body, document, changed: true };
     } catch (error) {
       if (!(error instanceof StoreConflictError) || error.reason === 'missing' || attempt >= MAX_ATTEMPTS) {
         if (error instanceof StoreConflictError && error.reason === 'missing') return undefined;
