@@ -1,11 +1,13 @@
 import { applyClassification, failClassification, hasOwnQueue, targetQueueId } from '../domain/classification/applyClassification';
 import { classify, type Classification } from '../domain/classification/classify';
-import { chooseQueue } from '../domain/classification/queueSelection';
+import { chooseQueue, indexedSelector, labelPair, QUEUE_LABEL_KEY } from '../domain/classification/queueSelection';
 import type { RandomSource } from '../domain/classification/weightedAllocation';
+import type { RouterQueueSelector } from '../domain/model';
 import type { ClassificationPolicy, RouterQueue } from '../domain/resources';
 import { jobEvents } from '../domain/routing/routerEvents';
 import type { EngineJob } from '../domain/routing/routingState';
 import type { RouterPorts } from '../ports/RouterPorts';
+import type { Condition } from '../ports/Store';
 import type { Timer } from '../ports/Scheduler';
 import { classifyTimerId } from './classificationTimer';
 import { armSelectorExpiry } from './expireWorkerSelectors';
@@ -15,17 +17,28 @@ import { armExceptionTimers, checkQueueLength } from './triggerException';
 
 const QUEUE_PAGE = 200;
 
-/** Every queue in id order: queue selectors choose among all queues by their labels. */
-async function allQueues(ports: RouterPorts): Promise<RouterQueue[]> {
-  const queues: RouterQueue[] = [];
+/** The first queue in id order that `where` lists and every selector allows. */
+async function firstQueue(ports: RouterPorts, selectors: readonly RouterQueueSelector[], where: Condition[] = []): Promise<RouterQueue | undefined> {
   let afterId: string | undefined;
   for (;;) {
-    const page = await ports.store.list<RouterQueue>('queues', { pageSize: QUEUE_PAGE, afterId });
-    queues.push(...page.items.map((d) => d.body));
+    const page = await ports.store.list<RouterQueue>('queues', { where, pageSize: QUEUE_PAGE, afterId });
+    const chosen = chooseQueue(selectors, page.items.map((d) => d.body));
     const last = page.items[page.items.length - 1];
-    if (!page.hasMore || !last) return queues;
+    if (chosen || !page.hasMore || !last) return chosen;
     afterId = last.id;
   }
+}
+
+/**
+ * The queue the selectors choose among all queues by their labels, in id order. An `equal` selector
+ * narrows the read to the queues with that label (the label index); when none of those fits, every
+ * queue is read, which also covers queues written before the index existed.
+ */
+async function findQueue(ports: RouterPorts, selectors: readonly RouterQueueSelector[]): Promise<RouterQueue | undefined> {
+  if (selectors.length === 0) return undefined;
+  const indexed = indexedSelector(selectors);
+  const narrowed = indexed ? await firstQueue(ports, selectors, [{ key: QUEUE_LABEL_KEY, op: 'eq', value: labelPair(indexed.key, indexed.value) }]) : undefined;
+  return narrowed ?? firstQueue(ports, selectors);
 }
 
 type Decision = { ok: true; queueId: string; classification: Extract<Classification, { ok: true }>['value'] } | { ok: false; reason: string };
@@ -36,7 +49,7 @@ async function decide(ports: RouterPorts, job: EngineJob, random: RandomSource):
   if (!policy) return { ok: false, reason: `the classification policy '${policyId}' does not exist` };
   const outcome = await classify(policy, job.labels, (rule, input) => ports.rules.evaluate(rule, input), random);
   if (!outcome.ok) return outcome;
-  const chosen = hasOwnQueue(job) ? undefined : chooseQueue(outcome.value.queueSelectors, await allQueues(ports))?.id;
+  const chosen = hasOwnQueue(job) ? undefined : (await findQueue(ports, outcome.value.queueSelectors))?.id;
   const queueId = targetQueueId(job, chosen, policy.fallbackQueueId);
   if (!queueId) return { ok: false, reason: 'no queue matched the queue selectors and the policy has no fallbackQueueId' };
   if (!(await ports.store.get('queues', queueId))) return { ok: false, reason: `the queue '${queueId}' does not exist` };

@@ -229,3 +229,22 @@ describe('classification policies', () => {
     expect(expired?.data['expiredRequestedWorkerSelectors']).toEqual([expect.objectContaining({ key: 'Any', state: 'expired' })]);
   });
 });
+
+describe('queue selection reads the label index', () => {
+  it('an equal selector finds its queue through the label index, and a queue stored without that index (an older data file) is still found', async () => {
+    const vip = await router.store.get('queues', 'vip');
+    expect(vip?.keys['label']).toEqual(expect.arrayContaining(['Tier\u001fstring:vip', 'Id\u001fstring:vip']));
+    // The queue as a data file written before the index existed holds it: no label key.
+    const { label: _dropped, ...older } = vip?.keys ?? {};
+    await router.store.replace({ collection: 'queues', id: 'vip', lastModified: vip?.lastModified ?? '', body: vip?.body ?? {}, keys: older }, vip?.etag ?? '');
+    await createJob('old-index', { classificationPolicyId: 'cp', labels: { VIP: true } });
+    await settle();
+    expect(await get('/routing/jobs/old-index')).toMatchObject({ status: 'queued', queueId: 'vip' });
+    // A number label does not select a queue labelled with the same digits as text.
+    await patch(router.client, '/routing/queues/digits', { distributionPolicyId: 'dp', labels: { Tier: '5' } });
+    await patch(router.client, '/routing/classificationPolicies/numeric', { fallbackQueueId: 'general', queueSelectorAttachments: [{ kind: 'static', queueSelector: { key: 'Tier', labelOperator: 'equal', value: 5 } }] });
+    await createJob('numeric', { classificationPolicyId: 'numeric' });
+    await settle();
+    expect(await get('/routing/jobs/numeric')).toMatchObject({ status: 'queued', queueId: 'general' });
+  });
+});

@@ -25,6 +25,8 @@ interface Measurement {
   warmup: number;
   /** Queues (by index) the jobs go to, visited with a prime stride. */
   queueIndexes: readonly number[];
+  /** Turns the job body into another way of creating the same job (e.g. through a classification policy). */
+  shape?: (body: ReturnType<typeof jobBody>) => object;
 }
 
 const JOBS_PER_FIGURE = 1_000;
@@ -57,13 +59,14 @@ async function createOneJob(bench: BenchHost, jobId: string, body: object): Prom
 
 async function measureCreateToOffer(bench: BenchHost, population: Population, m: Measurement): Promise<OfferFigures> {
   const rand = random(m.prefix.length * 131 + m.count);
-  for (let k = 0; k < m.warmup; k++) await createOneJob(bench, `${m.prefix}-warm-${k}`, jobBody(population, m, k, rand));
+  const bodyOf = (k: number) => (m.shape ?? ((b) => b))(jobBody(population, m, k, rand));
+  for (let k = 0; k < m.warmup; k++) await createOneJob(bench, `${m.prefix}-warm-${k}`, bodyOf(k));
 
   bench.takeStoreCalls();
   const gc = watchGc();
   const started = performance.now();
   const samples: JobSample[] = [];
-  for (let k = m.warmup; k < m.warmup + m.count; k++) samples.push(await createOneJob(bench, `${m.prefix}-${k}`, jobBody(population, m, k, rand)));
+  for (let k = m.warmup; k < m.warmup + m.count; k++) samples.push(await createOneJob(bench, `${m.prefix}-${k}`, bodyOf(k)));
   const elapsedMs = performance.now() - started;
   const pauses = gc.stop();
   const calls = bench.takeStoreCalls();
@@ -116,6 +119,38 @@ export async function createToOfferByPopulation(sizes: readonly number[] = [1_00
         await putPolicy(bench.client, 'dp', mode);
         const label = `${thousands(size)} workers, ${mode}`;
         results.push(await measureCreateToOffer(bench, population, { label, prefix: `j${size}-${mode}`, count: JOBS_PER_FIGURE, warmup: WARMUP_JOBS, queueIndexes: range(QUEUES) }));
+      }
+    } finally {
+      await bench.close();
+    }
+  }
+  return results;
+}
+
+/**
+ * The same jobs created through a classification policy instead of with a queue: a passThrough queue
+ * selector on the queue's `Id` (the job names it in a label), a Power Fx prioritization rule and a
+ * Power Fx conditional worker selector. At 10 and 1,000 queues: queue selectors choose among queues.
+ */
+export async function createToOfferClassified(size = 10_000, queueCounts: readonly number[] = [10, 1_000]): Promise<OfferFigures[]> {
+  heading(`1c. create → offer through a classification policy (${thousands(size)} workers; Power Fx prioritization and conditional selector)`);
+  const results: OfferFigures[] = [];
+  for (const queueCount of queueCounts) {
+    const population = planPopulation(size, queueCount, size);
+    const bench = await populatedHost(population, 'longestIdle');
+    try {
+      const policy = await patch(bench.client, '/routing/classificationPolicies/cp', {
+        queueSelectorAttachments: [{ kind: 'passThrough', key: 'Id', labelOperator: 'equal' }],
+        prioritizationRule: { kind: 'expression', language: 'powerFx', expression: 'If(job.Tier = "gold", 10, 1)' },
+        workerSelectorAttachments: [{ kind: 'conditional', condition: { kind: 'expression', language: 'powerFx', expression: 'job.Tier = "platinum"' }, workerSelectors: [{ key: 'vip', labelOperator: 'equal', value: true }] }],
+      });
+      expectStatus(policy, ['201'], 'PATCH classification policy');
+      for (const classified of [false, true]) {
+        const label = `${thousands(size)} workers, ${thousands(queueCount)} queues, ${classified ? 'classification policy' : 'queueId given'}`;
+        const shape = classified
+          ? ({ queueId, ...rest }: ReturnType<typeof jobBody>) => ({ ...rest, classificationPolicyId: 'cp', labels: { ...rest.labels, Id: queueId, Tier: 'gold' } })
+          : undefined;
+        results.push(await measureCreateToOffer(bench, population, { label, prefix: `c${queueCount}-${classified}`, count: JOBS_PER_FIGURE, warmup: WARMUP_JOBS, queueIndexes: range(queueCount), shape }));
       }
     } finally {
       await bench.close();

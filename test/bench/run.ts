@@ -8,6 +8,7 @@
  *   0 api        single requests: upserts, GET, list filters, blocked delete, upserts on a file
  *   1 offer      create → offer at 1k / 10k / 100k workers (three distribution modes at 10k)
  *   1b backlog   create → offer at 15k workers / 5k queues next to 500k waiting jobs
+ *   1c classify  create → offer through a classification policy vs with a queueId, at 10 and 1k queues
  *   2 lifecycle  full lifecycles per second through HTTP, in memory and on a SQLite file
  *   3 get        GET-by-id through the router vs a bare node:http server with the same answer
  *   4 memory     resident bytes per worker and per job (runs first: the cleanest baseline)
@@ -17,7 +18,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { apiBasics } from './apiBasics';
-import { createToOfferByPopulation, createToOfferWithBacklog, type BacklogFigures, type OfferFigures } from './createToOffer';
+import { createToOfferByPopulation, createToOfferClassified, createToOfferWithBacklog, type BacklogFigures, type OfferFigures } from './createToOffer';
 import { getThroughput, type GetFigures } from './getThroughput';
 import { lifecyclesPerSecond, type LifecycleFigures } from './lifecycles';
 import { memoryPerDocument, type MemoryFigures } from './memory';
@@ -26,12 +27,13 @@ import { eventDeliveryFigures, type EventDeliveryFigures } from './eventDelivery
 import type { OperationCount } from './cosmosOperations';
 import { bytes, ms, seconds, thousands } from './stats';
 
-const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'lifecycle', 'get', 'cosmos', 'events'] as const;
+const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'classify', 'lifecycle', 'get', 'cosmos', 'events'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Results {
   memory?: MemoryFigures;
   offers?: OfferFigures[];
+  classified?: OfferFigures[];
   backlog?: BacklogFigures;
   lifecycles?: LifecycleFigures[];
   get?: GetFigures;
@@ -59,7 +61,7 @@ const latency = (s: { p50: number; p99: number }) => `p99 ${ms(s.p99).padStart(9
 
 function summaryLines(results: Results): string[] {
   const lines: string[] = [];
-  const offers = [...(results.offers ?? []), ...(results.backlog ? [results.backlog.offer] : [])];
+  const offers = [...(results.offers ?? []), ...(results.backlog ? [results.backlog.offer] : []), ...(results.classified ?? [])];
   for (const o of offers) lines.push(line(`create→offer, ${o.label}`, `${latency(o.latency)}${o.notOffered ? `   ${o.notOffered} jobs NOT offered` : ''}`));
   if (results.backlog) {
     const b = results.backlog;
@@ -112,6 +114,7 @@ async function main(): Promise<void> {
       seedBudgetMs: numberFromEnv('BENCH_SEED_BUDGET_S', 120) * 1000,
     });
   }
+  if (sections.has('classify')) results.classified = await createToOfferClassified();
   if (sections.has('lifecycle')) results.lifecycles = await lifecyclesPerSecond();
   if (sections.has('get')) results.get = await getThroughput();
   if (sections.has('cosmos')) results.cosmos = await cosmosOperations();

@@ -1,5 +1,6 @@
 import { validateQueue, type Labels, type QueueInput } from '../model';
 import type { IndexKeys } from '../../ports/Store';
+import { QUEUE_LABEL_KEY, queueLabelPairs } from '../classification/queueSelection';
 import { ordered, pick, withIdLabel, type Reference, type ResourceDefinition } from './ResourceDefinition';
 
 export interface RouterQueue {
@@ -34,6 +35,8 @@ export const queueResource: ResourceDefinition<QueueInput, RouterQueue> = {
     const keys: IndexKeys = {};
     if (body.distributionPolicyId) keys['distributionPolicyId'] = body.distributionPolicyId;
     if (body.exceptionPolicyId) keys['exceptionPolicyId'] = body.exceptionPolicyId;
+    // Classification finds the queues an `equal` queue selector allows without reading every queue.
+    keys[QUEUE_LABEL_KEY] = queueLabelPairs(body.labels);
     return keys;
   },
   deleteBlockers: [
