@@ -17,9 +17,14 @@ export interface RelayOptions {
   /** Wait before the first retry of a failed delivery; doubles per failure up to `maxRetryMs`. */
   firstRetryMs?: number;
   maxRetryMs?: number;
+  /** Events older than this are removed from the history by the sweep once every channel took them. */
+  retentionDays?: number;
 }
 
-export const RELAY_DEFAULTS = { maxAttempts: 10, firstRetryMs: 1000, maxRetryMs: 5 * 60_000 } as const;
+export const RELAY_DEFAULTS = { maxAttempts: 10, firstRetryMs: 1000, maxRetryMs: 5 * 60_000, retentionDays: 7 } as const;
+
+/** At most this many old events are removed per sweep, so a first sweep over a long history stays short. */
+const PRUNE_PER_SWEEP = 2000;
 
 /** Writes committed before this much time ahead of the last sweep are looked at again (clock skew, slow commits). */
 const SWEEP_MARGIN_MS = 2 * 60_000;
@@ -63,6 +68,7 @@ export class EventRelay implements EventPublisher, LiveEvents {
   private readonly maxAttempts: number;
   private readonly firstRetryMs: number;
   private readonly maxRetryMs: number;
+  private readonly retentionMs: number;
   private readonly states = new Map<string, ChannelState>();
   private readonly listeners = new Set<(event: RouterEvent) => void>();
   private readonly running = new Set<Promise<void>>();
@@ -76,6 +82,7 @@ export class EventRelay implements EventPublisher, LiveEvents {
     this.maxAttempts = options.maxAttempts ?? RELAY_DEFAULTS.maxAttempts;
     this.firstRetryMs = options.firstRetryMs ?? RELAY_DEFAULTS.firstRetryMs;
     this.maxRetryMs = options.maxRetryMs ?? RELAY_DEFAULTS.maxRetryMs;
+    this.retentionMs = (options.retentionDays ?? RELAY_DEFAULTS.retentionDays) * 24 * 60 * 60_000;
     const names = new Set<string>();
     for (const channel of this.channels) {
       if (names.has(channel.name)) throw new Error(`Two event channels are named '${channel.name}'; give each subscription its own name.`);
@@ -125,7 +132,8 @@ export class EventRelay implements EventPublisher, LiveEvents {
 
   /**
    * Records outbox entries of documents written since the last sweep (minus a margin) that a crash
-   * left unrecorded, settles events of deletes, then lets every channel deliver what it has pending.
+   * left unrecorded, settles events of deletes, removes events past their retention that every
+   * channel took, then lets every channel deliver what it has pending.
    */
   async sweep(): Promise<void> {
     const started = this.clock.now();
@@ -135,6 +143,7 @@ export class EventRelay implements EventPublisher, LiveEvents {
       await this.eachDocument<object>(collection, [{ key: OUTBOX_KEY, op: 'gte', value: since }], (doc) => this.record(outboxOf(doc.body)?.pending ?? []));
     }
     await this.eachDocument<RecordedEventBody>('events', [{ key: 'awaiting', op: 'eq', value: true }], (doc) => this.settleAwaiting(doc));
+    await this.prune();
     const body = { sweptThrough: started.toISOString() };
     const write = { collection: 'routingState' as const, id: WATERMARK_ID, lastModified: body.sweptThrough, body, keys: {} };
     try {
@@ -219,6 +228,26 @@ export class EventRelay implements EventPublisher, LiveEvents {
       if (!page.hasMore || !last) return;
       afterId = last.id;
     }
+  }
+
+  /** Removes delivered events older than the retention; pending and dead-lettered ones stay until they are settled. */
+  async prune(): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - this.retentionMs).toISOString();
+    let removed = 0;
+    let afterId: string | undefined;
+    while (removed < PRUNE_PER_SWEEP) {
+      const page = await this.store.list<RecordedEventBody>('events', { where: [{ key: 'time', op: 'lte', value: cutoff }], pageSize: SWEEP_PAGE, afterId });
+      for (const doc of page.items) {
+        if (removed >= PRUNE_PER_SWEEP || doc.keys['pendingFor'] || doc.keys['deadFor'] || doc.body._awaiting) continue;
+        // Another instance may have removed or changed it meanwhile: then it is left to that one.
+        if (await this.store.delete('events', doc.id, doc.etag).catch(() => false)) removed++;
+      }
+      const last = page.items[page.items.length - 1];
+      if (!page.hasMore || !last) break;
+      afterId = last.id;
+    }
+    if (removed > 0) this.logger.info({ removed, olderThan: cutoff }, 'old router events removed from the history');
+    return removed;
   }
 
   private async settleAwaiting(doc: StoredDocument<RecordedEventBody>): Promise<void> {

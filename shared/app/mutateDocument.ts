@@ -46,7 +46,7 @@ export async function mutateDocument<Body extends { id: string }>(
     if (!change(draft, now)) return { before: current.body, document: current, changed: false };
     const body = ordered<Body>(draft, definition.wireOrder);
     const caused = events ? await events(body, writeContext(ports, now)) : [];
-    const added = await fillOutbox(ports, body, outboxOf(current.body), caused);
+    const added = await fillOutbox(ports, body, outboxOf(current.body), caused, now);
     try {
       const document = await ports.store.replace(
         { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: withOutboxKey(definition.indexKeys(body, now), body) },

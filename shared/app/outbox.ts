@@ -32,10 +32,17 @@ export const outboxOf = (body: object): Outbox | undefined => (body as WithOutbo
 /** What the document was written with: builds events that carry the write's own time. */
 export const writeContext = (ports: Pick<RouterPorts, 'newId'>, now: Date): EventContext => ({ newId: ports.newId, now });
 
-/** Drops the entries the history already holds: they were relayed. */
-async function unrecorded(ports: Pick<RouterPorts, 'store'>, entries: readonly OutboxEntry[]): Promise<OutboxEntry[]> {
+/**
+ * An entry this old was recorded long ago: the relay records entries right after their write and the
+ * sweep within minutes. Its history may already be pruned, so it is dropped without looking.
+ */
+export const OUTBOX_ENTRY_MAX_AGE_MS = 24 * 60 * 60_000;
+
+/** Drops the entries the history already holds (they were relayed) and those past their age. */
+async function unrecorded(ports: Pick<RouterPorts, 'store'>, entries: readonly OutboxEntry[], now: Date): Promise<OutboxEntry[]> {
   const left: OutboxEntry[] = [];
   for (const entry of entries) {
+    if (now.getTime() - Date.parse(entry.event.time) > OUTBOX_ENTRY_MAX_AGE_MS) continue;
     if (!(await ports.store.get('events', historyId(entry.position, entry.event.id)))) left.push(entry);
   }
   return left;
@@ -45,8 +52,8 @@ async function unrecorded(ports: Pick<RouterPorts, 'store'>, entries: readonly O
  * Sets the outbox of a body about to be written: the carried-over entries that are still unrecorded,
  * plus `events`. Answers the new entries (to relay once the write committed).
  */
-export async function fillOutbox(ports: Pick<RouterPorts, 'store'>, body: object, carried: Outbox | undefined, events: readonly RouterEvent[]): Promise<OutboxEntry[]> {
-  const pending = carried && carried.pending.length > 0 ? await unrecorded(ports, carried.pending) : [];
+export async function fillOutbox(ports: Pick<RouterPorts, 'store'>, body: object, carried: Outbox | undefined, events: readonly RouterEvent[], now: Date): Promise<OutboxEntry[]> {
+  const pending = carried && carried.pending.length > 0 ? await unrecorded(ports, carried.pending, now) : [];
   const added = events.map((event) => ({ position: nextHistoryPosition(event.time), event }));
   const target = body as WithOutbox;
   if (pending.length + added.length === 0) delete target._outbox;

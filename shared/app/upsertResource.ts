@@ -55,7 +55,7 @@ export async function upsertResource<Input, Body extends { id: string }>(
     await checkReferences(ports.store, definition.references(body));
     await beforeWrite?.(body, current?.body);
     const caused = events ? await events(body, current?.body, writeContext(ports, now)) : [];
-    const added = await fillOutbox(ports, body, carried, caused);
+    const added = await fillOutbox(ports, body, carried, caused, now);
     const document = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
     try {
       const saved = current ? await ports.store.replace(document, current.etag) : await ports.store.create(document);

@@ -20,7 +20,7 @@ export interface EmbeddedEngineParts {
   /** Where recorded events are delivered (webhooks); recorded in the history only when absent. */
   channels?: readonly EventChannel[];
   /** Retry and dead-letter settings of event delivery. */
-  delivery?: Pick<RelayOptions, 'maxAttempts' | 'firstRetryMs' | 'maxRetryMs'>;
+  delivery?: Pick<RelayOptions, 'maxAttempts' | 'firstRetryMs' | 'maxRetryMs' | 'retentionDays'>;
 }
 
 /** Outbox entries whose recording failed at run time are picked up this often (a crash's, at start). */

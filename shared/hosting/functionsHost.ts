@@ -13,6 +13,7 @@ import { ConfigError, SETTINGS, readConfig } from './config';
 import { createAzureEngine } from './createAzureEngine';
 import { createEmbeddedEngine } from './createEmbeddedEngine';
 import { openEmbeddedStore } from './openEmbeddedStore';
+import { readEventRetentionDays } from './eventRetention';
 import { readEventTopic } from './webhookConfig';
 
 /** What every function invocation needs: the HTTP settings and the engine's ports. */
@@ -48,7 +49,7 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv): Promise<Func
   const azure = readAzureConfig(env);
   const logger = pino({ level: config.logLevel });
   if (!azure.cosmos) {
-    const engine = createEmbeddedEngine({ store: openEmbeddedStore(config.dataDir), logger });
+    const engine = createEmbeddedEngine({ store: openEmbeddedStore(config.dataDir), logger, delivery: { retentionDays: readEventRetentionDays(env) } });
     engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
     logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
     return { mode: 'embedded', accessKey: loadOrCreateAccessKey(config.dataDir, config.accessKey), maxBodyBytes: config.maxBodyBytes, logger, relay: engine.relay, eventTopic: readEventTopic(env), ports: () => engine.ports };
@@ -58,7 +59,7 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv): Promise<Func
   }
   if (!config.accessKey) throw new ConfigError(`${SETTINGS.accessKey} must be set in the Azure host (the deployment puts a Key Vault reference there).`);
   const store = await openCosmosStore({ ...azure.cosmos });
-  const relay = new EventRelay({ store, clock: systemClock, logger, channels: azure.eventGrid ? [openEventGridChannel(azure.eventGrid)] : [] });
+  const relay = new EventRelay({ store, clock: systemClock, logger, channels: azure.eventGrid ? [openEventGridChannel(azure.eventGrid)] : [], retentionDays: readEventRetentionDays(env) });
   const engine = createAzureEngine({ store, matchQueue: openServiceBusMatchQueue(azure.serviceBus), events: relay, logger });
   logger.info({ cosmos: azure.cosmos.endpoint, matchQueue: azure.serviceBus.queue, eventGrid: azure.eventGrid?.endpoint ?? null }, 'Functions host composed for Azure');
   return { mode: 'azure', accessKey: config.accessKey, maxBodyBytes: config.maxBodyBytes, logger, relay, eventTopic: readEventTopic(env), ports: (durableScheduler) => engine.portsWith(durableScheduler()) };

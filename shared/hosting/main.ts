@@ -2,6 +2,7 @@ import pino from 'pino';
 import { WebhookChannel } from '../adapters/http/WebhookChannel';
 import { ConfigError, readConfig } from './config';
 import { startEmbeddedHost } from './startEmbeddedHost';
+import { readEventRetentionDays } from './eventRetention';
 import { readEventTopic, readWebhookSubscriptions, WEBHOOK_SETTINGS } from './webhookConfig';
 
 /** `npm start`: the embedded host, configured from the environment. */
@@ -9,7 +10,13 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = pino({ level: config.logLevel });
   const webhooks = readWebhookSubscriptions();
-  const host = await startEmbeddedHost({ ...config, logger, eventTopic: readEventTopic(), channels: webhooks.map((options) => new WebhookChannel(options)) });
+  const host = await startEmbeddedHost({
+    ...config,
+    logger,
+    eventTopic: readEventTopic(),
+    channels: webhooks.map((options) => new WebhookChannel(options)),
+    delivery: { retentionDays: readEventRetentionDays() },
+  });
   const banner = [
     '',
     'Job Router is running (embedded host).',
