@@ -26,8 +26,8 @@ export const RELAY_DEFAULTS = { maxAttempts: 10, firstRetryMs: 1000, maxRetryMs:
 /** At most this many old events are removed per sweep, so a first sweep over a long history stays short. */
 const PRUNE_PER_SWEEP = 2000;
 
-/** Writes committed before this much time ahead of the last sweep are looked at again (clock skew, slow commits). */
-const SWEEP_MARGIN_MS = 2 * 60_000;
+/** Writes whose events carry a time up to this much before the last sweep are looked at again (slow commits). */
+const SWEEP_MARGIN_MS = 30_000;
 /** Events of a delete still not seen to happen after this long are dropped: the delete failed. */
 const AWAITING_LIMIT_MS = 60_000;
 const SWEEP_PAGE = 200;
@@ -73,6 +73,8 @@ export class EventRelay implements EventPublisher, LiveEvents {
   private readonly listeners = new Set<(event: RouterEvent) => void>();
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
+  /** A recording or confirmation failed in this process since the last sweep: only a sweep will catch up. */
+  private missed = false;
 
   constructor(options: RelayOptions) {
     this.store = options.store;
@@ -100,10 +102,20 @@ export class EventRelay implements EventPublisher, LiveEvents {
   }
 
   async record(entries: readonly OutboxEntry[]): Promise<void> {
-    for (const entry of entries) {
-      if (await this.create(entry, undefined)) this.announce(entry.event);
+    try {
+      for (const entry of entries) {
+        if (await this.create(entry, undefined)) this.announce(entry.event);
+      }
+    } catch (error) {
+      this.missed = true;
+      throw error;
     }
     this.kick();
+  }
+
+  /** Whether this process failed to record or confirm events since its last sweep. */
+  get sweepNeeded(): boolean {
+    return this.missed;
   }
 
   async prepare(entries: readonly OutboxEntry[], document: NonNullable<RecordedEventBody['_awaiting']>): Promise<void> {
@@ -111,13 +123,18 @@ export class EventRelay implements EventPublisher, LiveEvents {
   }
 
   async confirm(entries: readonly OutboxEntry[]): Promise<void> {
-    for (const entry of entries) {
-      const confirmed = await this.rewrite(historyId(entry.position, entry.event.id), (body) => {
-        if (!body._awaiting) return false;
-        delete body._awaiting;
-        return true;
-      });
-      if (confirmed) this.announce(entry.event);
+    try {
+      for (const entry of entries) {
+        const confirmed = await this.rewrite(historyId(entry.position, entry.event.id), (body) => {
+          if (!body._awaiting) return false;
+          delete body._awaiting;
+          return true;
+        });
+        if (confirmed) this.announce(entry.event);
+      }
+    } catch (error) {
+      this.missed = true;
+      throw error;
     }
     this.kick();
   }
@@ -136,6 +153,7 @@ export class EventRelay implements EventPublisher, LiveEvents {
    * channel took, then lets every channel deliver what it has pending.
    */
   async sweep(): Promise<void> {
+    this.missed = false;
     const started = this.clock.now();
     const watermark = await this.store.get<{ sweptThrough: string }>('routingState', WATERMARK_ID);
     const since = watermark ? new Date(Date.parse(watermark.body.sweptThrough) - SWEEP_MARGIN_MS).toISOString() : '';

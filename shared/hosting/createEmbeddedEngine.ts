@@ -23,8 +23,12 @@ export interface EmbeddedEngineParts {
   delivery?: Pick<RelayOptions, 'maxAttempts' | 'firstRetryMs' | 'maxRetryMs' | 'retentionDays'>;
 }
 
-/** Outbox entries whose recording failed at run time are picked up this often (a crash's, at start). */
-const SWEEP_EVERY_MS = 30_000;
+/**
+ * How often the relay looks after itself: a sweep when this process failed to record events (a crash's
+ * are swept at start), otherwise only the history's retention, once an hour.
+ */
+const CHECK_EVERY_MS = 30_000;
+const PRUNE_EVERY_MS = 60 * 60_000;
 
 export interface EmbeddedEngine {
   ports: RouterPorts;
@@ -47,7 +51,14 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
   const matchQueue = new InProcessMatchQueue(parts.logger);
   const relay = new EventRelay({ store: parts.store, clock, logger: parts.logger, channels: parts.channels ?? [], ...parts.delivery });
   let sweeping: NodeJS.Timeout | undefined;
-  const sweep = () => relay.sweep().catch((error: unknown) => parts.logger.error({ err: error }, 'event relay sweep failed; it runs again shortly'));
+  let lastPrune = 0;
+  const look = async () => {
+    if (relay.sweepNeeded) await relay.sweep();
+    else if (Date.now() - lastPrune >= PRUNE_EVERY_MS) await relay.prune();
+    else return;
+    lastPrune = Date.now();
+  };
+  const lookAfterRelay = () => look().catch((error: unknown) => parts.logger.error({ err: error }, 'event relay sweep failed; it runs again shortly'));
   const ports: RouterPorts = {
     store: parts.store,
     clock,
@@ -65,7 +76,8 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
     relay,
     start: async () => {
       await relay.sweep();
-      sweeping = setInterval(() => void sweep(), SWEEP_EVERY_MS);
+      lastPrune = Date.now();
+      sweeping = setInterval(() => void lookAfterRelay(), CHECK_EVERY_MS);
       sweeping.unref();
       matchQueue.start((request) => runMatching(ports, request));
       scheduler.start((timer) => fireTimer(ports, timer));

@@ -61,8 +61,11 @@ describe.each(stores)('the event outbox on %s', (_, open) => {
 
   it('keeps the events of a change in the changed document until they are recorded, and the next start records and delivers them', async () => {
     const crashed = engineOn(crashingAfterCommit(store), []);
+    expect(crashed.relay.sweepNeeded).toBe(false);
     await upsertWorker(crashed.ports, 'w1', { capacity: 1, availableForOffers: true }, {});
     await upsertWorker(crashed.ports, 'w1', { labels: { tier: 'gold' } }, {});
+    // The process knows it missed them: its next periodic check sweeps.
+    expect(crashed.relay.sweepNeeded).toBe(true);
     const written = await store.get<{ _outbox?: { pending: { event: RouterEvent }[] } }>('workers', 'w1');
     expect(written?.body._outbox?.pending.map((p) => p.event.type)).toEqual(['RouterWorkerRegistered', 'RouterWorkerUpdated']);
     expect(written?.keys['outboxAt']).toEqual(expect.any(String));
