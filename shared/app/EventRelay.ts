@@ -162,16 +162,29 @@ export class EventRelay implements EventPublisher, LiveEvents {
     }
     await this.eachDocument<RecordedEventBody>('events', [{ key: 'awaiting', op: 'eq', value: true }], (doc) => this.settleAwaiting(doc));
     await this.prune();
-    const body = { sweptThrough: started.toISOString() };
+    await this.writeWatermark(started, watermark);
+    this.kick();
+  }
+
+  /**
+   * Moves the sweep's starting point to now when this process recorded everything it committed (one
+   * small write), so the sweep after a crash reads only the documents written since.
+   */
+  async markCaughtUp(): Promise<void> {
+    if (this.missed) return;
+    await this.writeWatermark(this.clock.now(), await this.store.get<{ sweptThrough: string }>('routingState', WATERMARK_ID));
+  }
+
+  private async writeWatermark(at: Date, current: StoredDocument<{ sweptThrough: string }> | undefined): Promise<void> {
+    const body = { sweptThrough: at.toISOString() };
     const write = { collection: 'routingState' as const, id: WATERMARK_ID, lastModified: body.sweptThrough, body, keys: {} };
     try {
-      if (watermark) await this.store.replace(write, watermark.etag);
+      if (current) await this.store.replace(write, current.etag);
       else await this.store.create(write);
     } catch (error) {
       // Another instance swept at the same time; its watermark serves as well.
       if (!(error instanceof StoreConflictError)) throw error;
     }
-    this.kick();
   }
 
   /** Lets every channel deliver what it has pending (after a restart, or a redelivery request). */

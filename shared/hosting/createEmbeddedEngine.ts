@@ -25,7 +25,8 @@ export interface EmbeddedEngineParts {
 
 /**
  * How often the relay looks after itself: a sweep when this process failed to record events (a crash's
- * are swept at start), otherwise only the history's retention, once an hour.
+ * are swept at start), otherwise it notes that everything so far was recorded, and applies the
+ * history's retention once an hour.
  */
 const CHECK_EVERY_MS = 30_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
@@ -53,9 +54,14 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
   let sweeping: NodeJS.Timeout | undefined;
   let lastPrune = 0;
   const look = async () => {
-    if (relay.sweepNeeded) await relay.sweep();
-    else if (Date.now() - lastPrune >= PRUNE_EVERY_MS) await relay.prune();
-    else return;
+    if (relay.sweepNeeded) {
+      await relay.sweep();
+      lastPrune = Date.now();
+      return;
+    }
+    await relay.markCaughtUp();
+    if (Date.now() - lastPrune < PRUNE_EVERY_MS) return;
+    await relay.prune();
     lastPrune = Date.now();
   };
   const lookAfterRelay = () => look().catch((error: unknown) => parts.logger.error({ err: error }, 'event relay sweep failed; it runs again shortly'));

@@ -171,4 +171,29 @@ describe.each(stores)('the event outbox on %s', (_, open) => {
     await upsertWorker(crashed.ports, 'w1', { labels: { tier: 'silver' } }, {});
     expect(await pendingTypes()).toEqual(['RouterWorkerUpdated', 'RouterWorkerUpdated']);
   });
+
+  it('the sweep starts where this process last had everything recorded, and not past what a failed recording left', async () => {
+    const clock = new TestClock();
+    const sweptThrough = async () => (await store.get<{ sweptThrough: string }>('routingState', 'eventRelay'))?.body.sweptThrough;
+    const healthy = engineOn(store, [], clock);
+    await healthy.start();
+    await upsertWorker(healthy.ports, 'w1', { capacity: 1, availableForOffers: true }, {});
+    clock.advance(60_000);
+    await healthy.relay.markCaughtUp();
+    expect(await sweptThrough()).toBe(clock.now().toISOString());
+    await healthy.stop();
+
+    const crashed = engineOn(crashingAfterCommit(store), [], clock);
+    const before = await sweptThrough();
+    clock.advance(60_000);
+    await upsertWorker(crashed.ports, 'w2', { capacity: 1, availableForOffers: true }, {});
+    clock.advance(60_000);
+    await crashed.relay.markCaughtUp();
+    expect(await sweptThrough()).toBe(before);
+    // The next start sweeps from there and finds w2's event.
+    const next = engineOn(store, [], clock);
+    await next.start();
+    expect((await store.list<RecordedEventBody>('events', { where: [{ key: 'workerId', op: 'eq', value: 'w2' }], pageSize: 10 })).items.map((d) => d.body.type)).toEqual(['RouterWorkerRegistered']);
+    await next.stop();
+  });
 });
