@@ -64,7 +64,7 @@ async function decide(ports: RouterPorts, job: EngineJob, random: RandomSource):
  * the job changed meanwhile in what classification read: the change asked for its own classification.
  * `random` draws weighted allocations (a seeded source in tests).
  */
-export async function classifyJob(ports: RouterPorts, jobId: string, random: RandomSource = Math.random): Promise<void> {
+export async function classifyJob(ports: RouterPorts, jobId: string, random: RandomSource = ports.random ?? Math.random): Promise<void> {
   const read = (await readJob(ports, jobId))?.body;
   if (read?.status !== 'pendingClassification') return;
   const decision = await decide(ports, read, random);

@@ -17,6 +17,7 @@ export interface AzureEngineParts {
   clock?: Clock;
   newId?: () => string;
   rules?: RuleEvaluator;
+  random?: () => number;
 }
 
 export interface AzureEngine {
@@ -39,6 +40,7 @@ export function createAzureEngine(parts: AzureEngineParts): AzureEngine {
     events: parts.events,
     rules: parts.rules ?? new RouterRuleEvaluator({ clock }),
     logger: parts.logger,
+    random: parts.random,
   };
   return { parts, portsWith: (scheduler) => ({ ...base, scheduler }) };
 }

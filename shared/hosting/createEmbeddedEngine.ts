@@ -17,6 +17,8 @@ export interface EmbeddedEngineParts {
   logger: Logger;
   clock?: Clock;
   newId?: () => string;
+  /** Draws of weighted allocations (a seeded source in tests); Math.random when absent. */
+  random?: () => number;
   /** Where recorded events are delivered (webhooks); recorded in the history only when absent. */
   channels?: readonly EventChannel[];
   /** Retry and dead-letter settings of event delivery. */
@@ -74,6 +76,7 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
     events: relay,
     rules: new RouterRuleEvaluator({ clock }),
     logger: parts.logger,
+    random: parts.random,
   };
   return {
     ports,

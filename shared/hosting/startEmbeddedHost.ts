@@ -30,6 +30,8 @@ export interface EmbeddedHostOptions extends Partial<RouterConfig> {
   store?: Store;
   /** Id generator (tests that need deterministic ids). */
   newId?: () => string;
+  /** Draws of weighted allocations (tests that need repeatable ones). */
+  random?: () => number;
   /** Where events are delivered besides the store's event history (webhook subscriptions). */
   channels?: readonly EventChannel[];
   /** Retry and dead-letter settings of event delivery (tests shorten them). */
@@ -46,7 +48,7 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
   const logger = options.logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel });
   const accessKey = loadOrCreateAccessKey(dataDir, options.accessKey);
   const store = options.store ?? openEmbeddedStore(dataDir);
-  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId, channels: options.channels, delivery: options.delivery });
+  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId, random: options.random, channels: options.channels, delivery: options.delivery });
   const ports = engine.ports;
   try {
     await engine.start();

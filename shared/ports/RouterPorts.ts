@@ -17,4 +17,6 @@ export interface RouterPorts {
   events: EventPublisher;
   rules: RuleEvaluator;
   logger: Logger;
+  /** Draws of weighted allocations, uniform in [0, 1); Math.random when absent (a seeded source in tests). */
+  random?: () => number;
 }

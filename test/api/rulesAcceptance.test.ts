@@ -1,6 +1,7 @@
 import type { RouterEvent, RouterEventType } from '../../shared/ports/EventPublisher';
 import { recordedEvents } from '../support/recordedEvents';
 import { MINUTE, SECOND } from '../support/routingFixtures';
+import { mulberry32 } from '../support/prng';
 import { RoutingHarness, type Json } from '../support/routingHarness';
 import { patch } from '../support/signedClient';
 import { TestEndpoints } from '../support/testEndpoints';
@@ -248,13 +249,58 @@ describe('two conditional attachments (SDK Sample2): each job gets only the set 
 });
 
 /**
- * Weighted allocation draws from Math.random in the running hosts (classifyJob takes a seeded source only
- * when called directly), so these counts vary from run to run. The bound is five standard deviations of
- * the binomial count: a correct split fails it about once in two million runs, while an even split, the
- * weights swapped or always the first allocation are far outside it.
+ * Weighted allocation draws from the router's `random` port, seeded here. The counts can still differ a
+ * little between runs (a timer fired by the test and by the host's loop at once classifies a job twice
+ * and discards one draw), so the bound is five standard deviations of the binomial count: a correct
+ * split fails it about once in two million runs, while an even split, the weights swapped or always the
+ * first allocation are far outside it.
  */
 describe('weightedAllocation splits jobs by weight (0.3 / 0.7)', () => {
   const JOBS = 500;
+  const SEED = 20261123;
+  beforeEach(async () => {
+    await h.close();
+    h = await Harness.start({ random: mulberry32(SEED) });
+  });
+
+  it('the same seed gives the same choices, job by job, on another router', async () => {
+    const choices = async (harness: Harness) => {
+      await harness.queues({ 'queue-a': {}, 'queue-b': {} });
+      await harness.upsert('/routing/classificationPolicies/split', {
+        queueSelectorAttachments: [
+          {
+            kind: 'weightedAllocation',
+            allocations: [
+              { weight: 0.3, queueSelectors: [{ key: 'Id', labelOperator: 'equal', value: 'queue-a' }] },
+              { weight: 0.7, queueSelectors: [{ key: 'Id', labelOperator: 'equal', value: 'queue-b' }] },
+            ],
+          },
+        ],
+      });
+      const queues: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        await harness.upsert(`/routing/jobs/j${i}`, { channelId: 'voice', classificationPolicyId: 'split' });
+        // The host's own timer loop classifies, one job at a time (firing the timer from the test as well
+        // could classify a job twice, the loser's draw discarded, and shift the sequence).
+        let job = await harness.get(`/routing/jobs/j${i}`);
+        for (let turn = 0; job.status === 'pendingClassification' && turn < 500; turn++) {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          job = await harness.get(`/routing/jobs/j${i}`);
+        }
+        queues.push(job.queueId as string);
+      }
+      return queues;
+    };
+    const other = await Harness.start({ random: mulberry32(SEED) });
+    try {
+      const first = await choices(h);
+      expect(new Set(first)).toEqual(new Set(['queue-a', 'queue-b']));
+      expect(await choices(other)).toEqual(first);
+    } finally {
+      await other.close();
+    }
+  });
+
   const expectAbout30Percent = (count: number) => {
     const mean = JOBS * 0.3;
     const sd = Math.sqrt(JOBS * 0.3 * 0.7);

@@ -39,7 +39,7 @@ type TestableClock = Clock & { advance?(ms: number): void };
  * function through a session trigger runner, timers as routerTimer orchestrations in the Durable
  * stand-in, which calls the real fireRouterTimer activity. Only the Functions host itself is absent.
  */
-export async function startAzureTestRouter(options: { clock?: TestableClock; newId?: () => string; channels?: readonly EventChannel[] } = {}): Promise<RouterUnderTest> {
+export async function startAzureTestRouter(options: { clock?: TestableClock; newId?: () => string; random?: () => number; channels?: readonly EventChannel[] } = {}): Promise<RouterUnderTest> {
   const clock: TestableClock = options.clock ?? systemClock;
   const cosmos = await startCosmosTestServer();
   const store = await cosmos.createTestCosmosStore('api');
@@ -49,7 +49,7 @@ export async function startAzureTestRouter(options: { clock?: TestableClock; new
   const serviceBus = new ServiceBusClient(broker.connectionString);
   const matchQueue = ServiceBusMatchQueue.fromClient(serviceBus, AZURE_DEFAULTS.matchQueue);
   const relay = new EventRelay({ store, clock, logger: silentLogger, channels: options.channels ?? [] });
-  const engine = createAzureEngine({ store, matchQueue, events: relay, logger: silentLogger, clock, newId: options.newId });
+  const engine = createAzureEngine({ store, matchQueue, events: relay, logger: silentLogger, clock, newId: options.newId, random: options.random });
   const durable = new DurableTestRuntime({
     clock: { now: () => clock.now(), advance: (ms) => clock.advance?.(ms) },
     activities: { [routerTimerNames.activity]: (timer) => fireRouterTimer(timer as Timer, new InvocationContext({ functionName: routerTimerNames.activity, logHandler: quiet })) },

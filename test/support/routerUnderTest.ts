@@ -27,7 +27,7 @@ export interface RouterUnderTest {
  * The composition the suites run on: the embedded host, or with JOBROUTER_TEST_HOST=azure the Azure
  * host's adapters on their local counterparts (test/azure/*.test.ts set it and load a suite).
  */
-export async function startRouterUnderTest(options: { clock?: Clock & { advance?(ms: number): void }; newId?: () => string } = {}): Promise<RouterUnderTest> {
+export async function startRouterUnderTest(options: { clock?: Clock & { advance?(ms: number): void }; newId?: () => string; random?: () => number } = {}): Promise<RouterUnderTest> {
   if (process.env['JOBROUTER_TEST_HOST'] === 'azure') {
     const { startAzureTestRouter } = await import('./azureTestRouter');
     return startAzureTestRouter(options);

@@ -30,9 +30,9 @@ export class RoutingHarness {
     readonly clock: TestClock,
   ) {}
 
-  static async start<H extends RoutingHarness>(this: new (router: RouterUnderTest, clock: TestClock) => H): Promise<H> {
+  static async start<H extends RoutingHarness>(this: new (router: RouterUnderTest, clock: TestClock) => H, options: { random?: () => number } = {}): Promise<H> {
     const clock = newSignableTestClock();
-    return new this(await startRouterUnderTest({ clock }), clock);
+    return new this(await startRouterUnderTest({ clock, ...options }), clock);
   }
 
   get client(): Client {
