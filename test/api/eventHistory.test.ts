@@ -5,6 +5,7 @@ import { readEventTopic } from '../../shared/hosting/webhookConfig';
 import type { RouterEvent } from '../../shared/ports/EventPublisher';
 import { startTestRouter, type TestRouter } from '../support/embeddedRouter';
 import { historyDocument, routerEvent, seedHistory } from '../support/historyDocuments';
+import { listPages as listPagesOf } from '../support/listPages';
 import { rawSignedFetch, withApiVersion } from '../support/rawSignedFetch';
 import { recordedEvents } from '../support/recordedEvents';
 import { QUEUE, voiceJob, voiceWorker } from '../support/routingFixtures';
@@ -22,19 +23,7 @@ interface Page {
   nextLink?: string;
 }
 
-/** Follows nextLink as `@azure-rest/core-client` paginate() does. */
-async function listPages(client: Client, query: Record<string, string | number> = {}): Promise<Page[]> {
-  const pages: Page[] = [];
-  let response = await client.pathUnchecked('/routing/events').get({ queryParameters: query });
-  for (;;) {
-    expect(response.status).toBe('200');
-    const page = response.body as Page;
-    pages.push(page);
-    if (page.nextLink === undefined) return pages;
-    if (pages.length > 200) throw new Error('more than 200 pages: the nextLinks loop');
-    response = await client.pathUnchecked(page.nextLink).get();
-  }
-}
+const listPages = (client: Client, query: Record<string, string | number> = {}) => listPagesOf<Page>(client, '/routing/events', query);
 
 const itemsOf = async (client: Client, query: Record<string, string | number> = {}) => (await listPages(client, query)).flatMap((page) => page.value);
 const idsOf = (items: readonly { id: string }[]) => items.map((item) => item.id);

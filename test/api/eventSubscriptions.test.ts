@@ -8,6 +8,7 @@ import { startTestRouter } from '../support/embeddedRouter';
 import { startEventOperatorHost, type EventOperatorHost } from '../support/eventOperatorHost';
 import { historyDocument, routerEvent, seedHistory } from '../support/historyDocuments';
 import { rawSignedFetch, withApiVersion } from '../support/rawSignedFetch';
+import { listPages } from '../support/listPages';
 
 /**
  * The event subscriptions (the host's delivery channels), their dead letters and redelivery.
@@ -41,17 +42,8 @@ const SEEDED = [
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- items are read member by member
 type Item = Record<string, any>;
 
-async function deadLetterPages(client: Client, name: string, query: Record<string, number> = {}): Promise<Array<{ value: Item[]; nextLink?: string }>> {
-  const pages = [];
-  let response = await client.pathUnchecked('/routing/eventSubscriptions/{subscriptionName}/deadLetters', name).get({ queryParameters: query });
-  for (;;) {
-    expect(response.status).toBe('200');
-    pages.push(response.body);
-    if (response.body.nextLink === undefined) return pages;
-    if (pages.length > 50) throw new Error('the nextLinks loop');
-    response = await client.pathUnchecked(response.body.nextLink).get();
-  }
-}
+const deadLetterPages = (client: Client, name: string, query: Record<string, number> = {}) =>
+  listPages<{ value: Item[]; nextLink?: string }>(client, `/routing/eventSubscriptions/${encodeURIComponent(name)}/deadLetters`, query, 50);
 
 const redeliver = (client: Client, name: string) => client.pathUnchecked('/routing/eventSubscriptions/{subscriptionName}/deadLetters:redeliver', name).post();
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@azure-rest/core-client';
 import { startTestRouter } from '../support/embeddedRouter';
+import { listPages as listPagesOf } from '../support/listPages';
 import { patch } from '../support/signedClient';
 
 /**
@@ -16,19 +17,7 @@ interface Page {
   nextLink?: string;
 }
 
-/** Follows nextLink exactly as `@azure-rest/core-client` paginate() does: pathUnchecked(nextLink).get(). */
-async function listPages(client: Client, first: string, queryParameters?: Record<string, string | number | boolean>): Promise<Page[]> {
-  const pages: Page[] = [];
-  let response = await client.pathUnchecked(first).get(queryParameters ? { queryParameters } : {});
-  for (;;) {
-    expect(response.status).toBe('200');
-    const page = response.body as Page;
-    pages.push(page);
-    if (page.nextLink === undefined) return pages;
-    if (pages.length > 200) throw new Error('more than 200 pages: the nextLinks loop');
-    response = await client.pathUnchecked(page.nextLink).get();
-  }
-}
+const listPages = (client: Client, first: string, queryParameters?: Record<string, string | number | boolean>) => listPagesOf<Page>(client, first, queryParameters);
 
 const idsOf = (pages: Page[]) => pages.flatMap((page) => page.value.map((item) => item.id));
 

@@ -6,6 +6,7 @@ import { DeliveryFailure } from '../../shared/ports/EventChannel';
 import type { RouterEvent } from '../../shared/ports/EventPublisher';
 import { startEventGridReceiver } from '../support/eventGridReceiver';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver';
+import { failureOf } from '../support/deliveryFailure';
 
 // The receivers are plain HTTP on loopback; the client is the real one, with its key policy and serializer.
 const channelFor = (endpoint: string, timeoutMs?: number) =>
@@ -18,15 +19,6 @@ const event = (i: number, pad = 0): RouterEvent => ({
   time: '2026-01-01T00:00:00.000Z',
   data: pad > 0 ? { workerId: 'w', pad: 'x'.repeat(pad) } : { workerId: 'w' },
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<DeliveryFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DeliveryFailure)) throw new Error(`expected a DeliveryFailure, got ${String(error)}`);
-  return error;
-}
 
 describe('EventGridChannel', () => {
   it('is the eventGrid channel for every type, taking up to 100 events at a time', () => {

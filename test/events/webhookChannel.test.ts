@@ -5,6 +5,7 @@ import { WebhookChannel, type WebhookChannelOptions } from '../../shared/adapter
 import { DeliveryFailure } from '../../shared/ports/EventChannel';
 import type { RouterEvent } from '../../shared/ports/EventPublisher';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver';
+import { failureOf } from '../support/deliveryFailure';
 
 const TOPIC = '/jobrouter/test';
 
@@ -24,15 +25,6 @@ afterEach(() => receiver.close());
 
 const channel = (options: Partial<WebhookChannelOptions> = {}) => new WebhookChannel({ name: 'orders', url: receiver.url, topic: TOPIC, ...options });
 const notifications = () => receiver.requests.filter((r) => r.method === 'POST' && r.headers['aeg-event-type'] === 'Notification');
-
-async function failureOf(promise: Promise<unknown>): Promise<DeliveryFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DeliveryFailure)) throw new Error(`expected a DeliveryFailure, got ${String(error)}`);
-  return error;
-}
 
 describe('WebhookChannel, Event Grid schema', () => {
   it('validates the subscription first: a SubscriptionValidationEvent the SDK recognises, answered with its code', async () => {
