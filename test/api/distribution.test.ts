@@ -35,29 +35,12 @@ class Harness extends RoutingHarness {
     return created;
   }
 
-  /** Job ids of the worker's open offers, sorted. */
-  async offeredJobs(workerId: string): Promise<string[]> {
-    return (await this.offers(workerId)).map((o) => o.jobId).sort();
-  }
-
   /** Accepts the worker's offer for the job, completes and closes it: the worker is free again. */
   async serve(workerId: string, jobId: string): Promise<void> {
-    const offer = await this.offerTo(workerId, jobId);
-    const accepted = await this.client.pathUnchecked(`/routing/workers/${workerId}/offers/${offer.offerId}:accept`).post();
-    expect(accepted.status).toBe('200');
-    const assignment = `/routing/jobs/${jobId}/assignments/${String(accepted.body.assignmentId)}`;
+    const assignment = `/routing/jobs/${jobId}/assignments/${await this.acceptJob(workerId, jobId)}`;
     expect((await this.client.pathUnchecked(`${assignment}:complete`).post()).status).toBe('200');
     expect((await this.client.pathUnchecked(`${assignment}:close`).post()).status).toBe('200');
     await this.settle();
-  }
-
-  /** Accepts the worker's offer for the job; answers the assignment id. */
-  async accept(workerId: string, jobId: string): Promise<string> {
-    const offer = await this.offerTo(workerId, jobId);
-    const accepted = await this.client.pathUnchecked(`/routing/workers/${workerId}/offers/${offer.offerId}:accept`).post();
-    expect(accepted.status).toBe('200');
-    await this.settle();
-    return accepted.body.assignmentId as string;
   }
 
   async decline(workerId: string, jobId: string): Promise<void> {
@@ -163,7 +146,7 @@ describe('eligibility', () => {
     const saved = await h.worker('w', voiceWorker({ capacity: 10, maxConcurrentOffers: 2 }), preview);
     expect(saved.maxConcurrentOffers).toBe(2);
     await h.job('assigned');
-    await h.accept('w', 'assigned');
+    await h.acceptJob('w', 'assigned');
     for (const id of ['j1', 'j2', 'j3']) await h.job(id);
     expect(await h.offeredJobs('w')).toEqual(['j1', 'j2']);
     expect((await h.get('/routing/workers/w')).loadRatio).toBe(0.3);
@@ -400,9 +383,9 @@ describe('position and statistics', () => {
   async function withAssignmentHistory(): Promise<void> {
     await h.worker('w', voiceWorker({ capacity: 2 }));
     await h.job('h1');
-    await h.accept('w', 'h1');
+    await h.acceptJob('w', 'h1');
     await h.job('h2');
-    await h.accept('w', 'h2');
+    await h.acceptJob('w', 'h2');
     expect((await h.get('/routing/workers/w')).loadRatio).toBe(1);
   }
 
@@ -473,7 +456,7 @@ describe('position and statistics', () => {
     await h.setup();
     await h.worker('w');
     await h.job('j');
-    await h.accept('w', 'j');
+    await h.acceptJob('w', 'j');
     const assigned = await h.position('j');
     expect(assigned.status).toBe('409');
     expect(assigned.body.communicationError.code).toBe('Conflict');

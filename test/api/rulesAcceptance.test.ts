@@ -48,18 +48,6 @@ class Harness extends RoutingHarness {
     await scheduler.stop();
   }
 
-  async offeredJobs(workerId: string): Promise<string[]> {
-    return (await this.offers(workerId)).map((o) => o.jobId).sort();
-  }
-
-  async accept(workerId: string, jobId: string): Promise<string> {
-    const offer = await this.offerTo(workerId, jobId);
-    const accepted = await this.client.pathUnchecked(`/routing/workers/${workerId}/offers/${offer.offerId}:accept`).post();
-    expect(accepted.status).toBe('200');
-    await this.settle();
-    return accepted.body.assignmentId as string;
-  }
-
   /** Every job, through the paged list. */
   async allJobs(): Promise<Json[]> {
     const jobs: Json[] = [];
@@ -128,7 +116,7 @@ describe('VIP routing end to end: a Power Fx condition on a label, the VIP queue
 
     await h.elapse(1);
     expect((await h.get('/routing/jobs/vip-call')).attachedWorkerSelectors[0].status).toBe('expired');
-    const assignmentId = await h.accept('generalist', 'vip-call');
+    const assignmentId = await h.acceptJob('generalist', 'vip-call');
     expect(await h.get('/routing/jobs/vip-call')).toMatchObject({ status: 'assigned', assignments: { [assignmentId]: { workerId: 'generalist' } } });
     expect(await h.eventTypes('vip-call')).toEqual([
       'RouterJobReceived',
@@ -557,7 +545,7 @@ describe('exception policies: the documented examples (CONCEPTS.md §8)', () => 
     await h.queues({ main: { exceptionPolicyId: 'escalate' }, overflow: {} });
     await h.worker('w', ['main']);
     await h.job('j', { queueId: 'main' });
-    const assignmentId = await h.accept('w', 'j');
+    const assignmentId = await h.acceptJob('w', 'j');
     await h.elapse(2 * MINUTE);
     expect(await h.eventsOf('j', 'RouterJobExceptionTriggered')).toEqual([]);
 
@@ -615,7 +603,7 @@ describe('expedite and scheduled jobs with a classification policy', () => {
     expect((await patch(h.client, '/routing/jobs/callback', { matchingMode: { kind: 'queueAndMatch' } })).body.status).toBe('pendingClassification');
     await h.elapse(0);
     expect(await h.get('/routing/jobs/callback')).toMatchObject({ status: 'queued', queueId: 'vip', priority: 10 });
-    await h.accept('w', 'callback');
+    await h.acceptJob('w', 'callback');
     expect((await h.get('/routing/jobs/callback')).status).toBe('assigned');
     expect(await h.eventTypes('callback')).toEqual([
       'RouterJobReceived',

@@ -82,6 +82,20 @@ export class RoutingHarness {
     return offers[0] as Offer;
   }
 
+  /** Job ids of the worker's open offers, sorted. */
+  async offeredJobs(workerId: string): Promise<string[]> {
+    return (await this.offers(workerId)).map((o) => o.jobId).sort();
+  }
+
+  /** Accepts the worker's offer for the job; answers the assignment id once matching settled. */
+  async acceptJob(workerId: string, jobId: string): Promise<string> {
+    const offer = await this.offerTo(workerId, jobId);
+    const accepted = await this.client.pathUnchecked(`/routing/workers/${workerId}/offers/${offer.offerId}:accept`).post();
+    expect(accepted.status).toBe('200');
+    await this.settle();
+    return accepted.body.assignmentId as string;
+  }
+
   async events(type: RouterEventType): Promise<RouterEvent[]> {
     return (await recordedEvents(this.store)).filter((e) => e.type === type);
   }
