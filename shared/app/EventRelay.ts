@@ -4,8 +4,9 @@ import { DeliveryFailure, type EventChannel } from '../ports/EventChannel';
 import type { EventPublisher, OutboxEntry, RouterEvent } from '../ports/EventPublisher';
 import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
-import { StoreConflictError, type Collection, type StoredDocument, type Store } from '../ports/Store';
+import { StoreConflictError, type StoredDocument, type Store } from '../ports/Store';
 import { OUTBOX_KEY, outboxOf } from './outbox';
+import { pagesOf } from './pagesOf';
 
 export interface RelayOptions {
   store: Store;
@@ -158,9 +159,13 @@ export class EventRelay implements EventPublisher, LiveEvents {
     const watermark = await this.store.get<{ sweptThrough: string }>('routingState', WATERMARK_ID);
     const since = watermark ? new Date(Date.parse(watermark.body.sweptThrough) - SWEEP_MARGIN_MS).toISOString() : '';
     for (const collection of ['jobs', 'workers'] as const) {
-      await this.eachDocument<object>(collection, [{ key: OUTBOX_KEY, op: 'gte', value: since }], (doc) => this.record(outboxOf(doc.body)?.pending ?? []));
+      for await (const docs of pagesOf<object>(this.store, collection, { where: [{ key: OUTBOX_KEY, op: 'gte', value: since }], pageSize: SWEEP_PAGE })) {
+        for (const doc of docs) await this.record(outboxOf(doc.body)?.pending ?? []);
+      }
     }
-    await this.eachDocument<RecordedEventBody>('events', [{ key: 'awaiting', op: 'eq', value: true }], (doc) => this.settleAwaiting(doc));
+    for await (const docs of pagesOf<RecordedEventBody>(this.store, 'events', { where: [{ key: 'awaiting', op: 'eq', value: true }], pageSize: SWEEP_PAGE })) {
+      for (const doc of docs) await this.settleAwaiting(doc);
+    }
     await this.prune();
     await this.writeWatermark(started, watermark);
     this.kick();
@@ -250,32 +255,17 @@ export class EventRelay implements EventPublisher, LiveEvents {
     }
   }
 
-  private async eachDocument<B>(collection: Collection, where: Parameters<Store['list']>[1]['where'], visit: (doc: StoredDocument<B>) => Promise<void>): Promise<void> {
-    let afterId: string | undefined;
-    for (;;) {
-      const page = await this.store.list<B>(collection, { where, pageSize: SWEEP_PAGE, afterId });
-      for (const doc of page.items) await visit(doc);
-      const last = page.items[page.items.length - 1];
-      if (!page.hasMore || !last) return;
-      afterId = last.id;
-    }
-  }
-
   /** Removes delivered events older than the retention; pending and dead-lettered ones stay until they are settled. */
   async prune(): Promise<number> {
     const cutoff = new Date(this.clock.now().getTime() - this.retentionMs).toISOString();
     let removed = 0;
-    let afterId: string | undefined;
-    while (removed < PRUNE_PER_SWEEP) {
-      const page = await this.store.list<RecordedEventBody>('events', { where: [{ key: 'time', op: 'lte', value: cutoff }], pageSize: SWEEP_PAGE, afterId });
-      for (const doc of page.items) {
+    for await (const docs of pagesOf<RecordedEventBody>(this.store, 'events', { where: [{ key: 'time', op: 'lte', value: cutoff }], pageSize: SWEEP_PAGE })) {
+      for (const doc of docs) {
         if (removed >= PRUNE_PER_SWEEP || doc.keys['pendingFor'] || doc.keys['deadFor'] || doc.body._awaiting) continue;
         // Another instance may have removed or changed it meanwhile: then it is left to that one.
         if (await this.store.delete('events', doc.id, doc.etag).catch(() => false)) removed++;
       }
-      const last = page.items[page.items.length - 1];
-      if (!page.hasMore || !last) break;
-      afterId = last.id;
+      if (removed >= PRUNE_PER_SWEEP) break;
     }
     if (removed > 0) this.logger.info({ removed, olderThan: cutoff }, 'old router events removed from the history');
     return removed;

@@ -12,6 +12,7 @@ import type { Timer } from '../ports/Scheduler';
 import { classifyTimerId } from './classificationTimer';
 import { armSelectorExpiry } from './expireWorkerSelectors';
 import { mutateDocument } from './mutateDocument';
+import { pagesOf } from './pagesOf';
 import { jobs, queueDetails, readJob } from './routingDocuments';
 import { armExceptionTimers, checkQueueLength } from './triggerException';
 
@@ -19,14 +20,11 @@ const QUEUE_PAGE = 200;
 
 /** The first queue in id order that `where` lists and every selector allows. */
 async function firstQueue(ports: RouterPorts, selectors: readonly RouterQueueSelector[], where: Condition[] = []): Promise<RouterQueue | undefined> {
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await ports.store.list<RouterQueue>('queues', { where, pageSize: QUEUE_PAGE, afterId });
-    const chosen = chooseQueue(selectors, page.items.map((d) => d.body));
-    const last = page.items[page.items.length - 1];
-    if (chosen || !page.hasMore || !last) return chosen;
-    afterId = last.id;
+  for await (const docs of pagesOf<RouterQueue>(ports.store, 'queues', { where, pageSize: QUEUE_PAGE })) {
+    const chosen = chooseQueue(selectors, docs.map((d) => d.body));
+    if (chosen) return chosen;
   }
+  return undefined;
 }
 
 /**

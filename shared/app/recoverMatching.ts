@@ -1,4 +1,5 @@
 import type { RouterPorts } from '../ports/RouterPorts';
+import { pagesOf } from './pagesOf';
 
 const PAGE = 500;
 
@@ -7,14 +8,10 @@ const PAGE = 500;
  * (possibly after a crash that lost some) runs this once; it costs one request per queue.
  */
 export async function recoverMatching(ports: RouterPorts): Promise<number> {
-  let afterId: string | undefined;
   let queues = 0;
-  for (;;) {
-    const page = await ports.store.list('queues', { pageSize: PAGE, afterId });
-    await ports.matchQueue.enqueue(page.items.map((doc) => ({ queueId: doc.id })));
-    queues += page.items.length;
-    const last = page.items[page.items.length - 1];
-    if (!page.hasMore || !last) return queues;
-    afterId = last.id;
+  for await (const docs of pagesOf(ports.store, 'queues', { pageSize: PAGE })) {
+    await ports.matchQueue.enqueue(docs.map((doc) => ({ queueId: doc.id })));
+    queues += docs.length;
   }
+  return queues;
 }

@@ -2,6 +2,7 @@ import type { RecordedEventBody } from '../domain/routing/eventHistory';
 import { StoreConflictError, type IndexKeys, type NewDocument, type Store } from '../ports/Store';
 import { conflict } from './errors';
 import { channelsIn, type RecordedEventDocument } from './eventHistoryItem';
+import { pagesOf } from '../app/pagesOf';
 
 const PAGE_SIZE = 100;
 /** The relay rewrites an event once per delivery attempt; this many lost races in a row means something is wrong. */
@@ -45,12 +46,8 @@ async function redeliver(store: Store, doc: RecordedEventDocument, channel: stri
  */
 export async function redeliverDeadLetters(store: Store, channel: string, now: Date): Promise<number> {
   let moved = 0;
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await store.list<RecordedEventBody>('events', { where: [{ key: 'deadFor', op: 'eq', value: channel }], pageSize: PAGE_SIZE, afterId });
-    for (const doc of page.items) if (await redeliver(store, doc, channel, now)) moved++;
-    const last = page.items[page.items.length - 1];
-    if (!page.hasMore || !last) return moved;
-    afterId = last.id;
+  for await (const docs of pagesOf<RecordedEventBody>(store, 'events', { where: [{ key: 'deadFor', op: 'eq', value: channel }], pageSize: PAGE_SIZE })) {
+    for (const doc of docs) if (await redeliver(store, doc, channel, now)) moved++;
   }
+  return moved;
 }
