@@ -1,4 +1,4 @@
-import { historyId, historyKeys, type DeliveryState, type RecordedEventBody } from '../domain/routing/eventHistory';
+import { historyId, recordedEvent, recordedEventKeys, type DeliveryState, type RecordedEventBody } from '../domain/routing/eventHistory';
 import type { Clock } from '../ports/Clock';
 import { DeliveryFailure, type EventChannel } from '../ports/EventChannel';
 import type { EventPublisher, OutboxEntry, RouterEvent } from '../ports/EventPublisher';
@@ -41,16 +41,6 @@ interface ChannelState {
   again: boolean;
   failures: number;
   retryTimer?: NodeJS.Timeout;
-}
-
-const eventOf = (body: RecordedEventBody): RouterEvent => ({ id: body.id, type: body.type, subject: body.subject, time: body.time, data: body.data });
-
-function keysOf(body: RecordedEventBody) {
-  const delivery = Object.entries(body._delivery ?? {});
-  const pending = body._awaiting ? [] : delivery.filter(([, d]) => !d.deliveredAt && !d.deadLetteredAt).map(([name]) => name);
-  const dead = delivery.filter(([, d]) => d.deadLetteredAt).map(([name]) => name);
-  const keys = historyKeys(eventOf(body), pending, dead);
-  return body._awaiting ? { ...keys, awaiting: true } : keys;
 }
 
 /**
@@ -231,7 +221,7 @@ export class EventRelay implements EventPublisher, LiveEvents {
     for (const channel of this.channels) if (channel.accepts(event.type)) delivery[channel.name] = { attempts: 0 };
     const body: RecordedEventBody = { ...event, _delivery: delivery, ...(awaiting ? { _awaiting: awaiting } : {}) };
     try {
-      await this.store.create({ collection: 'events', id: historyId(entry.position, event.id), lastModified: event.time, body, keys: keysOf(body) });
+      await this.store.create({ collection: 'events', id: historyId(entry.position, event.id), lastModified: event.time, body, keys: recordedEventKeys(body) });
       return true;
     } catch (error) {
       if (error instanceof StoreConflictError && error.reason === 'exists') return false;
@@ -247,7 +237,7 @@ export class EventRelay implements EventPublisher, LiveEvents {
       const body = structuredClone(current.body);
       if (!change(body)) return false;
       try {
-        await this.store.replace({ collection: 'events', id, lastModified: this.clock.now().toISOString(), body, keys: keysOf(body) }, current.etag);
+        await this.store.replace({ collection: 'events', id, lastModified: this.clock.now().toISOString(), body, keys: recordedEventKeys(body) }, current.etag);
         return true;
       } catch (error) {
         if (!(error instanceof StoreConflictError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
@@ -275,7 +265,7 @@ export class EventRelay implements EventPublisher, LiveEvents {
     const awaiting = doc.body._awaiting;
     if (!awaiting) return;
     const target = await this.store.get(awaiting.collection, awaiting.id);
-    const entry = { position: doc.id.slice(0, doc.id.length - doc.body.id.length - 1), event: eventOf(doc.body) };
+    const entry = { position: doc.id.slice(0, doc.id.length - doc.body.id.length - 1), event: recordedEvent(doc.body) };
     if (!target) return this.confirm([entry]);
     const stale = this.clock.now().getTime() - Date.parse(doc.body.time) > AWAITING_LIMIT_MS;
     if (target.etag !== awaiting.etag || stale) await this.abandon([entry]);
@@ -318,7 +308,7 @@ export class EventRelay implements EventPublisher, LiveEvents {
       }
       const ids = page.items.map((d) => d.id);
       try {
-        await channel.deliver(page.items.map((d) => eventOf(d.body)));
+        await channel.deliver(page.items.map((d) => recordedEvent(d.body)));
       } catch (error) {
         const failure = error instanceof DeliveryFailure ? error : new DeliveryFailure(error instanceof Error ? error.message : String(error), false);
         await this.failed(channel, state, ids, failure);

@@ -1,6 +1,5 @@
 import { toEventGridEnvelope, type EventGridEnvelope } from '../domain/routing/eventEnvelope';
-import type { DeliveryState, RecordedEventBody } from '../domain/routing/eventHistory';
-import type { RouterEvent } from '../ports/EventPublisher';
+import { recordedEvent, type DeliveryState, type RecordedEventBody } from '../domain/routing/eventHistory';
 import type { IndexKeys, StoredDocument } from '../ports/Store';
 
 /** How far one channel got with one event, as the operator endpoints show it. */
@@ -23,9 +22,6 @@ export function channelsIn(keys: IndexKeys, key: 'pendingFor' | 'deadFor'): stri
 
 /** Events of a delete wait in the history until the delete is known to have happened; until then they did not. */
 export const happened = (doc: RecordedEventDocument): boolean => doc.body._awaiting === undefined && doc.keys['awaiting'] !== true;
-
-/** The event alone: the private `_delivery`/`_awaiting` members never reach the wire. */
-const routerEvent = ({ id, type, subject, time, data }: RecordedEventBody): RouterEvent => ({ id, type, subject, time, data });
 
 const status = (state: DeliveryState | undefined, status: DeliveryStatus['status']): DeliveryStatus => ({
   status,
@@ -56,7 +52,7 @@ export function deliveriesOf(doc: RecordedEventDocument): Record<string, Deliver
   return deliveries;
 }
 
-export const envelopeOf = (doc: RecordedEventDocument, topic: string): EventGridEnvelope => toEventGridEnvelope(routerEvent(doc.body), topic);
+export const envelopeOf = (doc: RecordedEventDocument, topic: string): EventGridEnvelope => toEventGridEnvelope(recordedEvent(doc.body), topic);
 
 /** An item of GET /routing/events: the event in the Event Grid schema and its delivery to each channel. */
 export const historyItem = (doc: RecordedEventDocument, topic: string) => ({ ...envelopeOf(doc, topic), deliveries: deliveriesOf(doc) });

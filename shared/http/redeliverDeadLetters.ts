@@ -1,5 +1,5 @@
-import type { RecordedEventBody } from '../domain/routing/eventHistory';
-import { StoreConflictError, type IndexKeys, type NewDocument, type Store } from '../ports/Store';
+import { recordedEventKeys, type RecordedEventBody } from '../domain/routing/eventHistory';
+import { StoreConflictError, type NewDocument, type Store } from '../ports/Store';
 import { conflict } from './errors';
 import { channelsIn, type RecordedEventDocument } from './eventHistoryItem';
 import { pagesOf } from '../app/pagesOf';
@@ -8,20 +8,10 @@ const PAGE_SIZE = 100;
 /** The relay rewrites an event once per delivery attempt; this many lost races in a row means something is wrong. */
 const MAX_WRITE_ATTEMPTS = 16;
 
-function withChannels(keys: IndexKeys, key: 'pendingFor' | 'deadFor', channels: readonly string[]): IndexKeys {
-  const next = { ...keys, [key]: [...channels] };
-  // An empty list is left out, as the history layout writes it (historyKeys).
-  if (channels.length === 0) delete next[key];
-  return next;
-}
-
 /** The document with `channel` pending again and its attempts reset: the relay counts afresh. */
 function pendingAgain(doc: RecordedEventDocument, channel: string, now: Date): NewDocument<RecordedEventBody> {
   const body: RecordedEventBody = { ...doc.body, _delivery: { ...doc.body._delivery, [channel]: { attempts: 0 } } };
-  const pending = [...new Set([...channelsIn(doc.keys, 'pendingFor'), channel])];
-  const dead = channelsIn(doc.keys, 'deadFor').filter((name) => name !== channel);
-  const keys = withChannels(withChannels(doc.keys, 'pendingFor', pending), 'deadFor', dead);
-  return { collection: 'events', id: doc.id, lastModified: now.toISOString(), body, keys };
+  return { collection: 'events', id: doc.id, lastModified: now.toISOString(), body, keys: recordedEventKeys(body) };
 }
 
 /** True when this call moved the event; false when it was no longer dead for the channel (or is gone). */

@@ -1,4 +1,4 @@
-import { historyId, historyKeys, historyPosition, type DeliveryState, type RecordedEventBody } from '../../shared/domain/routing/eventHistory';
+import { historyId, historyPosition, recordedEventKeys, type DeliveryState, type RecordedEventBody } from '../../shared/domain/routing/eventHistory';
 import type { RouterEvent, RouterEventType } from '../../shared/ports/EventPublisher';
 import type { NewDocument, Store } from '../../shared/ports/Store';
 
@@ -14,17 +14,8 @@ export function routerEvent(id: string, type: RouterEventType, time: string, dat
  * channel's delivery state: pending while neither delivered nor dead-lettered, as the relay keeps it.
  */
 export function historyDocument(event: RouterEvent, delivery: Record<string, DeliveryState> = {}, awaiting?: RecordedEventBody['_awaiting']): NewDocument<RecordedEventBody> {
-  const channels = Object.entries(delivery);
-  const pending = awaiting ? [] : channels.filter(([, state]) => !state.deliveredAt && !state.deadLetteredAt).map(([name]) => name);
-  const dead = channels.filter(([, state]) => state.deadLetteredAt).map(([name]) => name);
-  const keys = historyKeys(event, pending, dead);
-  return {
-    collection: 'events',
-    id: historyId(historyPosition(event.time, nextSequence++), event.id),
-    lastModified: event.time,
-    body: { ...event, _delivery: delivery, ...(awaiting ? { _awaiting: awaiting } : {}) },
-    keys: awaiting ? { ...keys, awaiting: true } : keys,
-  };
+  const body: RecordedEventBody = { ...event, _delivery: delivery, ...(awaiting ? { _awaiting: awaiting } : {}) };
+  return { collection: 'events', id: historyId(historyPosition(event.time, nextSequence++), event.id), lastModified: event.time, body, keys: recordedEventKeys(body) };
 }
 
 /** Writes history documents straight into the store, as the relay would have recorded them. */

@@ -33,11 +33,22 @@ export const historyPosition = (time: string, sequence: number) => `${time}-${St
 
 export const historyId = (position: string, eventId: string) => `${position}-${eventId}`;
 
-export function historyKeys(event: RouterEvent, pendingFor: readonly string[], deadFor: readonly string[] = []): Record<string, string | boolean | string[]> {
-  const keys: Record<string, string | boolean | string[]> = { type: event.type, time: event.time };
-  if (typeof event.data['jobId'] === 'string') keys['jobId'] = event.data['jobId'];
-  if (typeof event.data['workerId'] === 'string') keys['workerId'] = event.data['workerId'];
-  if (pendingFor.length > 0) keys['pendingFor'] = [...pendingFor];
-  if (deadFor.length > 0) keys['deadFor'] = [...deadFor];
+/** The event alone: the private `_delivery`/`_awaiting` members never leave the history. */
+export const recordedEvent = ({ id, type, subject, time, data }: RecordedEventBody): RouterEvent => ({ id, type, subject, time, data });
+
+/**
+ * A history document's index keys, derived from its body: a channel is pending while it has neither
+ * taken nor dead-lettered the event (none is while the event awaits its delete).
+ */
+export function recordedEventKeys(body: RecordedEventBody): Record<string, string | boolean | string[]> {
+  const keys: Record<string, string | boolean | string[]> = { type: body.type, time: body.time };
+  if (typeof body.data['jobId'] === 'string') keys['jobId'] = body.data['jobId'];
+  if (typeof body.data['workerId'] === 'string') keys['workerId'] = body.data['workerId'];
+  const delivery = Object.entries(body._delivery ?? {});
+  const pendingFor = body._awaiting ? [] : delivery.filter(([, d]) => !d.deliveredAt && !d.deadLetteredAt).map(([name]) => name);
+  const deadFor = delivery.filter(([, d]) => d.deadLetteredAt).map(([name]) => name);
+  if (pendingFor.length > 0) keys['pendingFor'] = pendingFor;
+  if (deadFor.length > 0) keys['deadFor'] = deadFor;
+  if (body._awaiting) keys['awaiting'] = true;
   return keys;
 }
