@@ -7,7 +7,8 @@ import { offerGone } from './acceptOffer';
 import { AppError } from './AppError';
 import { mutateDocument } from './mutateDocument';
 import { endWorkerOffer, offerTimerId } from './offerEnds';
-import { eventContext, jobs, matchWorker, readWorker, recordLoose } from './routingDocuments';
+import { writeContext } from './outbox';
+import { jobs, matchWorker, readWorker, recordLoose } from './routingDocuments';
 
 export const retryTimerId = (jobId: string, workerId: string) => `retryOffer:${jobId}:${workerId}`;
 
@@ -42,7 +43,7 @@ export async function declineOffer(ports: RouterPorts, workerId: string, offerId
     (job, context) => [declinedEvent(context, job)],
   );
   const job = declined?.document.body;
-  if (!job) await recordLoose(ports, [declinedEvent(eventContext(ports), { id: offer.jobId })]);
+  if (!job) await recordLoose(ports, [declinedEvent(writeContext(ports, ports.clock.now()), { id: offer.jobId })]);
   if (!job?.queueId) return;
   if (retryAt) {
     await ports.scheduler.schedule({ id: retryTimerId(job.id, workerId), kind: 'retryOffer', dueAt: toSortableTime(retryAt), payload: { jobId: job.id, workerId } });

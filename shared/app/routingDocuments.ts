@@ -48,8 +48,6 @@ export async function matchWorker(ports: RouterPorts, worker: EngineWorker): Pro
   await ports.matchQueue.enqueue(worker.queues.map((queueId) => ({ queueId, workerId: worker.id })));
 }
 
-export const eventContext = (ports: RouterPorts) => ({ newId: ports.newId, now: ports.clock.now() });
-
 /**
  * Records events that no write of this call carries (the document they belong to is gone). Unlike
  * outbox events they are recorded after the fact, so a crash right before this loses them.

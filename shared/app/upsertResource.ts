@@ -6,7 +6,8 @@ import { AppError, invalidFields } from './AppError';
 import { applyMergePatch } from './applyMergePatch';
 import { checkPreconditions, type Preconditions } from './checkPreconditions';
 import { checkReferences } from './checkReferences';
-import type { EventsOf } from './mutateDocument';
+import type { EventContext } from '../domain/routing/routerEvents';
+import type { RouterEvent } from '../ports/EventPublisher';
 import { fillOutbox, outboxOf, relayCommitted, withOutboxKey, writeContext } from './outbox';
 
 export interface UpsertResult<Body> {
@@ -34,7 +35,7 @@ export async function upsertResource<Input, Body extends { id: string }>(
   /** Runs before each write attempt with what is about to be written: durable timers the write needs are scheduled here. */
   beforeWrite?: (body: Body, previous: Body | undefined) => Promise<void>,
   /** The events of the change, written with it (see mutateDocument); `previous` is undefined on create. */
-  events?: (body: Body, previous: Body | undefined, context: Parameters<EventsOf<Body>>[1]) => ReturnType<EventsOf<Body>>,
+  events?: (body: Body, previous: Body | undefined, context: EventContext) => RouterEvent[] | Promise<RouterEvent[]>,
 ): Promise<UpsertResult<Body>> {
   for (let attempt = 1; ; attempt++) {
     const current = await ports.store.get<Body>(definition.collection, id);
