@@ -2,6 +2,7 @@ import { EVENT_TYPE_PREFIX } from '../domain/routing/eventEnvelope';
 import { isRouterEventType, ROUTER_EVENT_TYPES } from '../domain/routing/routerEventTypes';
 import type { RouterEventType } from '../ports/EventPublisher';
 import { MAX_EVENTS_PER_BATCH, type WebhookChannelOptions, type WebhookSchema } from '../adapters/http/WebhookChannel';
+import { DEFAULT_EVENT_TOPIC } from '../http/handleRequest';
 import { ConfigError } from './config';
 
 export const WEBHOOK_SETTINGS = {
@@ -9,13 +10,8 @@ export const WEBHOOK_SETTINGS = {
   topic: 'JOBROUTER_EVENT_TOPIC',
 } as const;
 
-/**
- * The `topic` of the delivered events (the CloudEvents `source`). On Azure it is the Communication
- * Services resource's ARM path, which a self-hosted router does not have; this neutral path says where
- * the events come from without pretending to be one. Subscribers that check the topic set
- * JOBROUTER_EVENT_TOPIC, e.g. to the path of the resource they used before.
- */
-export const DEFAULT_EVENT_TOPIC = '/jobrouter/embedded';
+// The `topic` of delivered events when JOBROUTER_EVENT_TOPIC is unset; the event endpoints use it too.
+export { DEFAULT_EVENT_TOPIC } from '../http/handleRequest';
 
 const SCHEMAS: readonly WebhookSchema[] = ['eventGrid', 'cloudEvents'];
 const ENTRY_KEYS = ['name', 'url', 'eventTypes', 'schema', 'maxEventsPerBatch'] as const;

@@ -31,7 +31,11 @@ export interface RouterHttpOptions {
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
-/** The topic delivered events carry unless JOBROUTER_EVENT_TOPIC says otherwise (shared/hosting/webhookConfig.ts). */
+/**
+ * The `topic` of events (the CloudEvents `source`) unless JOBROUTER_EVENT_TOPIC says otherwise. On Azure
+ * it was the Communication Services resource's ARM path, which a self-hosted router does not have; this
+ * neutral path says where the events come from without pretending to be one.
+ */
 export const DEFAULT_EVENT_TOPIC = '/jobrouter/embedded';
 
 const STATUS_OF_REASON: Record<AppError['reason'], number> = {
