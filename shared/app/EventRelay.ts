@@ -144,7 +144,17 @@ export class EventRelay implements EventPublisher, LiveEvents {
    * channel took, then lets every channel deliver what it has pending.
    */
   async sweep(): Promise<void> {
+    // Cleared first: a recording that fails while the sweep runs may be past what it reads.
     this.missed = false;
+    try {
+      await this.sweepOnce();
+    } catch (error) {
+      this.missed = true;
+      throw error;
+    }
+  }
+
+  private async sweepOnce(): Promise<void> {
     const started = this.clock.now();
     const watermark = await this.store.get<{ sweptThrough: string }>('routingState', WATERMARK_ID);
     const since = watermark ? new Date(Date.parse(watermark.body.sweptThrough) - SWEEP_MARGIN_MS).toISOString() : '';

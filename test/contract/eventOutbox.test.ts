@@ -64,7 +64,9 @@ describe.each(stores)('the event outbox on %s', (_, open) => {
     expect(crashed.relay.sweepNeeded).toBe(false);
     await upsertWorker(crashed.ports, 'w1', { capacity: 1, availableForOffers: true }, {});
     await upsertWorker(crashed.ports, 'w1', { labels: { tier: 'gold' } }, {});
-    // The process knows it missed them: its next periodic check sweeps.
+    // The process knows it missed them: its next periodic check sweeps, and a sweep that fails leaves that so.
+    expect(crashed.relay.sweepNeeded).toBe(true);
+    await expect(crashed.relay.sweep()).rejects.toThrow('the process died here');
     expect(crashed.relay.sweepNeeded).toBe(true);
     const written = await store.get<{ _outbox?: { pending: { event: RouterEvent }[] } }>('workers', 'w1');
     expect(written?.body._outbox?.pending.map((p) => p.event.type)).toEqual(['RouterWorkerRegistered', 'RouterWorkerUpdated']);
