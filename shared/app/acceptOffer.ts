@@ -17,7 +17,7 @@ export interface AcceptJobOfferResult {
 /**
  * The error for an offer the worker no longer holds, saying what became of it: an accept of an offer
  * that was accepted (here or by another worker) is a 409, everything else, and every decline, a 404
- * (the service answered 404 to declining an accepted offer, BEHAVIOUR.md §6a).
+ * (the service answered 404 to declining an accepted offer, docs/behaviour.md#late-answers).
  */
 export function offerGone(worker: EngineWorker, workerId: string, offerId: string, action: 'accept' | 'decline'): AppError {
   const ended = workerRouting(worker).endedOffers.find((e) => e.offerId === offerId);

@@ -35,7 +35,7 @@ export async function confirmSchedule(ports: RouterPorts, jobId: string): Promis
 }
 
 /**
- * At `scheduleAt` (CONCEPTS.md §9): the scheduled job waits for its activation (waitingForActivation,
+ * At `scheduleAt` (docs/behaviour.md#scheduled-jobs-and-matching-modes): the scheduled job waits for its activation (waitingForActivation,
  * RouterJobWaitingForActivation, `scheduledAt` set); matching does not start until a PATCH sets
  * `queueAndMatch`. A timer that fires before a moved `scheduleAt` re-arms itself.
  */

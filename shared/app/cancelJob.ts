@@ -23,7 +23,7 @@ export async function releaseJobHoldings(ports: RouterPorts, job: EngineJob, off
   for (const ref of assignments) await settleAssignment(ports, ref);
 }
 
-/** `:cancel`: any job that is not closed or cancelled ends as `cancelled` (API.md §6). */
+/** `:cancel`: any job that is not closed or cancelled ends as `cancelled` (docs/behaviour.md#cancel). */
 export async function cancelJob(ports: RouterPorts, jobId: string, options: CancelJobOptions): Promise<void> {
   const existing = await readJob(ports, jobId);
   if (!existing) throw new AppError('notFound', `The job '${jobId}' was not found.`);

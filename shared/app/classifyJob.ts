@@ -55,7 +55,7 @@ async function decide(ports: RouterPorts, job: EngineJob, random: RandomSource):
 }
 
 /**
- * Classifies a job in pendingClassification (CONCEPTS.md §6): the policy's rules give its queue,
+ * Classifies a job in pendingClassification (docs/behaviour.md#classification): the policy's rules give its queue,
  * priority and attached worker selectors, and the job is queued (RouterJobClassified, RouterJobQueued);
  * or it is left in classificationFailed with the reason (note and RouterJobClassificationFailed). A
  * rule that fails is a classification failure, never an error of the caller. The write is refused if

@@ -7,7 +7,7 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Deletes a resource unless something still refers to it, answering as the service did: 400 with
- * detail codes for policies, 409 with a "Validation failed" list for queues (BEHAVIOUR.md §0).
+ * detail codes for policies, 409 with a "Validation failed" list for queues (docs/behaviour.md#delete-rules).
  * Deleting what does not exist succeeds (idempotent DELETE).
  */
 export async function deleteResource<Body extends { id: string }>(

@@ -18,7 +18,7 @@ export interface OfferRef {
 
 /**
  * The offer-expiry timer. An offer nobody answered expires: the worker, treated as unavailable, is
- * deregistered (CONCEPTS.md §2), which revokes its other offers, and the job drops the offer and is
+ * deregistered (docs/behaviour.md#offer-expiry), which revokes its other offers, and the job drops the offer and is
  * matched again. The same timer finishes what a crash left half-done: an accept the worker recorded
  * is rolled forward onto the job (or back, if the job can no longer take it), and an offer only one
  * side knows is removed from that side.

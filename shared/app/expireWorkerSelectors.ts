@@ -27,7 +27,7 @@ export async function armSelectorExpiry(ports: RouterPorts, jobId: string, selec
 }
 
 /**
- * At a selector's `expiresAt` (CONCEPTS.md §4): the job's due selectors are marked expired (its index
+ * At a selector's `expiresAt` (docs/behaviour.md#selector-expiry): the job's due selectors are marked expired (its index
  * keys follow: an expedite ends), RouterJobWorkerSelectorsExpired is published and the job is matched
  * again, now that fewer workers are excluded. The timer for the next expiry is armed before the write.
  */

@@ -10,7 +10,7 @@ import { jobs, readJob } from './routingDocuments';
 const RECLASSIFIABLE = ['queued', 'pendingClassification', 'classificationFailed'] as const;
 
 /**
- * `:reclassify` (CONCEPTS.md §6): the job's current labels go through its classification policy again.
+ * `:reclassify` (docs/behaviour.md#reclassification): the job's current labels go through its classification policy again.
  * The job waits in pendingClassification (its offers revoked) and is classified asynchronously, as on
  * create; staying in its queue, it keeps its place.
  */

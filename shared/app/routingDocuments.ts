@@ -32,7 +32,7 @@ export async function readQueueWithPolicy(ports: RouterPorts, queueId: string): 
   return policy ? { queue: queue.body, policy: policy.body } : undefined;
 }
 
-/** Queue id, name and labels for worker events (EVENTS.md `queueAssignments`). */
+/** Queue id, name and labels for worker events (`queueAssignments`, docs/behaviour.md#event-data). */
 export async function queueDetails(ports: RouterPorts, queueIds: readonly string[]): Promise<QueueDetails[]> {
   const details: QueueDetails[] = [];
   for (const id of queueIds) {

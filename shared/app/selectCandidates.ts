@@ -47,7 +47,7 @@ async function* offerableWorkers(ports: RouterPorts, pair: string, afterId?: str
 
 const cursorId = (queueId: string) => `roundRobin:${queueId}`;
 
-/** Workers in id order after the one that last got an offer in this queue, wrapping around (CONCEPTS.md §5). */
+/** Workers in id order after the one that last got an offer in this queue, wrapping around (docs/behaviour.md#round-robin). */
 async function roundRobin(ports: RouterPorts, queueId: string, pair: string, eligible: (w: EngineWorker) => boolean, wanted: number): Promise<EngineWorker[]> {
   const cursorDoc = await ports.store.get<{ id: string; lastWorkerId?: string }>('routingState', cursorId(queueId));
   const cursor = cursorDoc?.body.lastWorkerId;
@@ -99,7 +99,7 @@ async function longestIdle(ports: RouterPorts, queueId: string, channelId: strin
   }
 }
 
-/** Operators as the scoring payload names them (CONCEPTS.md §5). */
+/** Operators as the scoring payload names them (docs/behaviour.md#scoring-rules). */
 const PAYLOAD_OPERATORS: Record<string, string> = {
   equal: 'Equal',
   notEqual: 'NotEqual',

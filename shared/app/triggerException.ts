@@ -73,7 +73,7 @@ async function triggered(ports: RouterPorts, job: EngineJob, rule: ExceptionRule
 }
 
 /**
- * One exception rule for one job (CONCEPTS.md §8): only while the job waits in the queue the rule was
+ * One exception rule for one job (docs/behaviour.md#exception-policies): only while the job waits in the queue the rule was
  * armed for, at most once per job. Recording that it fired and the job changes of its actions are one
  * conditional write; then the event, the offers the job dropped, and matching or classification.
  */

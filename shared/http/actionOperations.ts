@@ -31,7 +31,7 @@ const param = (request: OperationRequest, name: string) => request.params[name] 
 const ASSIGNMENT = '/routing/jobs/{jobId}/assignments/{assignmentId}';
 const OFFER = '/routing/workers/{workerId}/offers/{offerId}';
 
-/** The action results the service answers with an empty object (API.md §3). */
+/** The action results the service answers with an empty object (docs/behaviour.md#responses). */
 const EMPTY = { status: 200 as const, json: {} };
 
 export const actionOperations: Operation[] = [

@@ -1,6 +1,6 @@
 import { badRequest } from './errors';
 
-/** 2023-11-01 is the contract; 2024-01-18-preview differs only by worker `maxConcurrentOffers` (API.md §8). */
+/** 2023-11-01 is the contract; 2024-01-18-preview differs only by worker `maxConcurrentOffers` (docs/behaviour.md#api-versions). */
 export const SUPPORTED_API_VERSIONS = ['2023-11-01', '2024-01-18-preview'] as const;
 
 /** The service advertised these on every response; clients only read it for diagnostics. */

@@ -1,6 +1,6 @@
 /**
  * Errors that carry their HTTP status. The wire body is the one the real service sent:
- * `{"communicationError": {code, message, target, details?}}` (BEHAVIOUR.md §0).
+ * `{"communicationError": {code, message, target, details?}}` (docs/behaviour.md#errors).
  */
 export interface ErrorDetail {
   code: string;

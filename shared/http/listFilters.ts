@@ -46,7 +46,7 @@ export const workerFilters: ListFilters = (query) => {
   if (queueId !== null) where.push({ key: 'queueId', op: 'eq', value: queueId });
   const hasCapacity = query.get('hasCapacity');
   if (hasCapacity !== null && oneOf('hasCapacity', hasCapacity.toLowerCase(), ['true', 'false']) === 'true') {
-    // With a channel: capacity on that channel; without: on any channel (API.md §2.1).
+    // With a channel: capacity on that channel; without: on any channel (docs/behaviour.md#list-filters).
     where.push(channelId !== null ? { key: 'channelWithCapacity', op: 'eq', value: channelId } : { key: 'hasCapacity', op: 'eq', value: true });
   } else if (channelId !== null) {
     where.push({ key: 'channelId', op: 'eq', value: channelId });

@@ -1,5 +1,5 @@
 /**
- * Router events (reference EVENTS.md): `type` without the `Microsoft.Communication.` prefix, `data`
+ * Router events (docs/behaviour.md#events): `type` without the `Microsoft.Communication.` prefix, `data`
  * in the Event Grid schema's field names. Publishing records them durably; delivery is the adapter's.
  */
 export type RouterEventType =

@@ -4,7 +4,7 @@ import { patch } from '../support/signedClient';
 
 /**
  * CRUD of the six resources through the SDK's signing client, with the defaults, merge-patch
- * semantics, references and delete rules that BEHAVIOUR.md describes.
+ * semantics, references and delete rules that docs/behaviour.md#wire-conventions describes.
  */
 
 type Response = Awaited<ReturnType<typeof patch>>;

@@ -6,7 +6,7 @@ import { patch } from '../support/signedClient';
 import type { TestClock } from '../support/testClock';
 
 /**
- * Classification through the real signing client (CONCEPTS.md §6, API.md §6, EVENTS.md §4): a policy
+ * Classification through the real signing client (docs/behaviour.md#classification): a policy
  * routes VIP jobs (a Power Fx condition on a label) to the VIP queue with priority 10 and a skill
  * selector that expires; other jobs fall back to the general queue. Classification runs on a durable
  * timer due at once: tests fire due timers with `runDue()` and wait for matching with `idle()`.

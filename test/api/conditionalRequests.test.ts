@@ -3,8 +3,8 @@ import { startTestRouter } from '../support/embeddedRouter';
 import { patch } from '../support/signedClient';
 
 /**
- * If-Match / If-Unmodified-Since on the six upsert PATCHes (API.md §1), and the body `etag` that
- * other SDKs send and the service ignored (BEHAVIOUR.md §0).
+ * If-Match / If-Unmodified-Since on the six upsert PATCHes (docs/behaviour.md#conditional-requests), and the body `etag` that
+ * other SDKs send and the service ignored (docs/behaviour.md#requests).
  */
 
 interface ResourceCase {

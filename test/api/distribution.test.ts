@@ -5,7 +5,7 @@ import { RoutingHarness, type Client, type Json } from '../support/routingHarnes
  * Who gets offered what, through the wire: eligibility (queue, channel, capacity, channel and worker
  * limits, selectors), the order jobs are served in, the three distribution modes with their
  * tie-breaks, concurrent offers per job, and the queue position and statistics a waiting job has
- * (CONCEPTS.md §3, §4, §5, §12; API.md §3). Every test runs its own router on a TestClock and an
+ * (docs/behaviour.md: capacity, matching, distribution modes, statistics). Every test runs its own router on a TestClock and an
  * in-memory store whose recorded events it reads.
  */
 
@@ -105,7 +105,7 @@ describe('eligibility', () => {
     await h.job('v1');
     expect(await h.offers('small')).toEqual([]);
 
-    // CONCEPTS.md §3: capacity 100, voice 100, chat 20 → a chat offer leaves no room for voice.
+    // docs/behaviour.md#capacity: capacity 100, voice 100, chat 20 → a chat offer leaves no room for voice.
     const channels = [
       { channelId: 'voice', capacityCostPerJob: 100 },
       { channelId: 'chat', capacityCostPerJob: 20 },
@@ -326,7 +326,7 @@ describe('distribution modes', () => {
     expect(await h.offers('a')).toEqual([]);
   });
 
-  it('bestWorker default scoring ranks by selectors (CONCEPTS.md §5: H 0.707 > I 0.675 > G 0.667)', async () => {
+  it('bestWorker default scoring ranks by selectors (docs/behaviour.md#best-worker: H 0.707 > I 0.675 > G 0.667)', async () => {
     await h.setup({ kind: 'bestWorker' });
     // Registered G, I, H: by idle time H would be last.
     await h.worker('g', voiceWorker({ labels: { language: 'french', sales: 10, cost: 10 } }));

@@ -6,8 +6,8 @@ import { patch } from '../support/signedClient';
 import type { TestClock } from '../support/testClock';
 
 /**
- * Exception policies on queues through the real signing client (CONCEPTS.md §8, API.md §4.4–4.5,
- * BEHAVIOUR.md §3): a wait-time rule moves jobs that waited too long to an overflow queue, a
+ * Exception policies on queues through the real signing client (docs/behaviour.md#exception-policies,
+ * #exception-actions): a wait-time rule moves jobs that waited too long to an overflow queue, a
  * queue-length rule cancels a job joining a long queue, a reclassify action re-runs a policy with new
  * labels; each rule fires once per job with RouterJobExceptionTriggered.
  */
@@ -51,7 +51,7 @@ const eventsOf = async (jobId: string, type: string): Promise<RouterEvent[]> => 
 const createJob = (id: string, body: Record<string, unknown>) => ok(`/routing/jobs/${id}`, { channelId: 'voice', ...body });
 
 describe('exception policies', () => {
-  it('generates an id for every action that has none (BEHAVIOUR.md §3)', async () => {
+  it('generates an id for every action that has none (docs/behaviour.md#defaults)', async () => {
     const policy = await get('/routing/exceptionPolicies/escalate');
     expect(policy.exceptionRules[0].actions[0]).toEqual({ kind: 'manualReclassify', queueId: 'overflow', priority: 10, id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   });

@@ -6,8 +6,8 @@ import { patch } from '../support/signedClient';
 import { TestClock } from '../support/testClock';
 
 /**
- * The job and worker lifecycle through the real signing client (API.md §3, §6; BEHAVIOUR.md §6, §6a;
- * CONCEPTS.md §2, §3, §11; EVENTS.md §8): complete, close (now and at `closeAt`), unassign, cancel,
+ * The job and worker lifecycle through the real signing client (docs/behaviour.md#job-actions, #job-state-machine, #offers,
+ * #worker-states, #capacity, #which-change-emits-which-event): complete, close (now and at `closeAt`), unassign, cancel,
  * delete, worker registration and deletion, and the 409s of illegal transitions. The clock is a
  * TestClock, so timestamps are exact and offers never expire unless a test moves the clock (by less
  * than the 15 minutes of signature skew the router allows).
@@ -15,7 +15,7 @@ import { TestClock } from '../support/testClock';
 
 /** The HMAC check allows 15 minutes of skew against the router's clock, so the test clock starts at the real time. */
 const T0 = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
-/** How the router writes an instant on the wire (BEHAVIOUR.md §0: `+00:00`, trailing zeros trimmed). */
+/** How the router writes an instant on the wire (docs/behaviour.md#timestamps: `+00:00`, trailing zeros trimmed). */
 const wire = (iso: string) => new Date(iso).toISOString().replace(/\.?0*Z$/, '+00:00');
 const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
 

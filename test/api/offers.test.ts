@@ -3,8 +3,8 @@ import { RoutingHarness, type Json, type Offer } from '../support/routingHarness
 
 /**
  * Offers through the wire: their timing and the capacity they hold, accept, decline (with and
- * without retryOfferAt), expiry and every documented reason for revocation (CONCEPTS.md §2, §3, §10;
- * BEHAVIOUR.md §6a). Every test runs its own router on a TestClock and an in-memory store whose
+ * without retryOfferAt), expiry and every documented reason for revocation (docs/behaviour.md#offers, #capacity,
+ * #late-answers). Every test runs its own router on a TestClock and an in-memory store whose
  * recorded events it reads.
  */
 
@@ -426,7 +426,7 @@ describe('revocation', () => {
 });
 
 describe('capacity that comes back is used at once', () => {
-  it('declining an accepted offer → 404, as the service answered (BEHAVIOUR.md §6a)', async () => {
+  it('declining an accepted offer → 404, as the service answered (docs/behaviour.md#late-answers)', async () => {
     await h.setup();
     await h.workers(['a']);
     await h.job('j');

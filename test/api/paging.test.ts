@@ -8,7 +8,7 @@ import { patch } from '../support/signedClient';
 
 /**
  * List operations: paging by nextLink (as the SDK's paginate() follows it), continuation across a
- * restart, and the query filters of GET /routing/jobs and GET /routing/workers (API.md §2.1).
+ * restart, and the query filters of GET /routing/jobs and GET /routing/workers (docs/behaviour.md#paging, #list-filters).
  */
 
 type Router = Awaited<ReturnType<typeof startTestRouter>>;

@@ -8,7 +8,7 @@ import { TestEndpoints } from '../support/testEndpoints';
 
 /**
  * Acceptance of router rules, classification, exception policies and scheduling through the official
- * signing client (CONCEPTS.md §4, §6–§9): the VIP scenario end to end, every attachment kind, the
+ * signing client (docs/behaviour.md, classification to scheduled jobs): the VIP scenario end to end, every attachment kind, the
  * documented examples, and function and webhook rules served by HTTP endpoints on this machine. Each
  * test runs its own router on a test clock; `elapse` fires the timers that are due (classification is
  * one, due at once) and waits for matching.
@@ -159,7 +159,7 @@ describe('VIP routing end to end: a Power Fx condition on a label, the VIP queue
   });
 });
 
-describe('attachments of every kind, through the API (CONCEPTS.md §6)', () => {
+describe('attachments of every kind, through the API (docs/behaviour.md#attachments)', () => {
   const selectorsOf = async (jobId: string) => ((await h.get(`/routing/jobs/${jobId}`)).attachedWorkerSelectors as Json[]).map(({ key, labelOperator, value }) => ({ key, labelOperator, value }));
 
   beforeEach(async () => {
@@ -345,7 +345,7 @@ describe('weightedAllocation splits jobs by weight (0.3 / 0.7)', () => {
   });
 });
 
-describe('reclassification (CONCEPTS.md §6)', () => {
+describe('reclassification (docs/behaviour.md#reclassification)', () => {
   beforeEach(async () => {
     await h.queues({ general: { labels: { Tier: 'standard' } }, vip: { labels: { Tier: 'vip' } } });
     await h.upsert('/routing/classificationPolicies/standard', { fallbackQueueId: 'general' });
@@ -381,7 +381,7 @@ describe('reclassification (CONCEPTS.md §6)', () => {
     expect(accepted.status).toBe('404');
   });
 
-  it(':reclassify of a job that failed classification, once its policy is fixed, queues it (the intervention CONCEPTS.md §6 asks for)', async () => {
+  it(':reclassify of a job that failed classification, once its policy is fixed, queues it (the intervention docs/behaviour.md#classification-failure asks for)', async () => {
     await h.upsert('/routing/classificationPolicies/strict', { queueSelectorAttachments: [{ kind: 'static', queueSelector: { key: 'Tier', labelOperator: 'equal', value: 'gold' } }] });
     await h.job('stuck', { classificationPolicyId: 'strict' });
     expect((await h.get('/routing/jobs/stuck')).status).toBe('classificationFailed');
@@ -475,7 +475,7 @@ describe('function and webhook rules in classification, served by HTTP endpoints
   });
 });
 
-describe('exception policies: the documented examples (CONCEPTS.md §8)', () => {
+describe('exception policies: the documented examples (docs/behaviour.md#exception-policies)', () => {
   it('escalation: two wait-time rules fire independently, priority 10 after 1 min and the escalation queue after 5 min, each with its event and a new RouterJobQueued', async () => {
     await h.upsert('/routing/exceptionPolicies/escalation', {
       exceptionRules: [

@@ -6,7 +6,7 @@ import { patch } from '../support/signedClient';
 import type { TestClock } from '../support/testClock';
 
 /**
- * Matching modes through the real signing client (CONCEPTS.md §9, BEHAVIOUR.md §6b, EVENTS.md §4):
+ * Matching modes through the real signing client (docs/behaviour.md#scheduled-jobs-and-matching-modes):
  * a scheduleAndSuspend job is pendingSchedule, then scheduled; at scheduleAt it waits for activation
  * (RouterJobWaitingForActivation); a PATCH to queueAndMatch queues it and it is assigned. A scheduleAt
  * already past cannot be scheduled (scheduleFailed, RouterJobSchedulingFailed).

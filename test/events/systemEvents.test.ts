@@ -21,7 +21,7 @@ type Equals<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
  */
 const onlySelectorsExpiredIsUnknownToTheSdk: Equals<Exclude<`Microsoft.Communication.${RouterEventType}`, KnownSystemEventTypes>, 'Microsoft.Communication.RouterJobWorkerSelectorsExpired'> = true;
 
-/** Subjects of EVENTS.md §2 for the sample job `job-1` (channel `voice`) and worker `worker-1`. */
+/** Subjects (docs/behaviour.md#event-types-and-subjects) for the sample job `job-1` (channel `voice`) and worker `worker-1`. */
 const SUBJECTS: Record<RouterEventType, string> = {
   RouterJobReceived: 'job/job-1/channel/voice',
   RouterJobClassified: 'job/job-1/channel/voice/queue/queue-1',

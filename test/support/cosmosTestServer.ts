@@ -8,7 +8,7 @@ import { openCosmosStore } from '../../shared/adapters/azure/openCosmosStore';
 
 /**
  * `@vercel/cosmosdb-server` in this process: the real `@azure/cosmos` SDK against an in-memory Cosmos DB
- * (DESIGN.md §4 lists what it does not do faithfully; the store does not depend on those).
+ * (docs/adr/0009-cosmos-store.md lists what it does not do faithfully; the store does not depend on those).
  */
 export interface CosmosTestServer {
   endpoint: string;

@@ -26,7 +26,7 @@ export interface SchemaComparison {
 const SCHEMA_FILE = path.join(__dirname, '../fixtures/eventgrid/AzureCommunicationServices.json');
 const definitions = (JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as { definitions: Record<string, SchemaNode> }).definitions;
 
-/** The swagger model of a router event's data: `Acs<EventName>EventData` (reference EVENTS.md). */
+/** The swagger model of a router event's data: `Acs<EventName>EventData` (docs/behaviour.md#event-data). */
 export const definitionName = (type: RouterEventType) => `Acs${type}EventData`;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -8,7 +8,7 @@ import { createHash, createHmac } from 'node:crypto';
  * the SDK can express go through `signedClient.ts` (the real `@azure/communication-common` policy);
  * tests must not use this signer to prove that the router accepts what real clients send.
  *
- * The algorithm is the one documented in BEHAVIOUR.md §0 (the JS credential policy):
+ * The algorithm is the one documented in docs/behaviour.md#authentication (the JS credential policy):
  *   stringToSign = `${VERB}\n${pathAndQuery}\n${x-ms-date};${host};${x-ms-content-sha256}`
  *   Authorization: HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=<base64>
  */

@@ -27,7 +27,7 @@ export interface HttpRuleOptions {
 
 /**
  * Function and webhook rules: the rule input (`{job}`, or `{job, selectors, worker}` / `{job, selectors,
- * workers}` for scoring, CONCEPTS.md §5 and §7) is POSTed as JSON, and the JSON of a 200 answer is the
+ * workers}` for scoring, docs/behaviour.md#scoring-rules and #rule-kinds) is POSTed as JSON, and the JSON of a 200 answer is the
  * rule's value, as it is: the caller checks that it is what it asked for (a number, scores per worker id,
  * a priority, selectors).
  */

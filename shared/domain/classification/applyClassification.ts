@@ -39,7 +39,7 @@ export function applyClassification(job: EngineJob, outcome: ClassificationOutco
   job.status = 'queued';
 }
 
-/** Leaves the job in classificationFailed with the reason in a note (CONCEPTS.md §6: "you need to intervene"). */
+/** Leaves the job in classificationFailed with the reason in a note (docs/behaviour.md#classification-failure). */
 export function failClassification(job: EngineJob, reason: string, now: Date): void {
   job.status = 'classificationFailed';
   addNote(job, `Classification failed: ${reason}`, now);

@@ -3,7 +3,7 @@ import { isLabelValue, isPlainObject, routerQueueSelectorSchema, routerWorkerSel
 import { parseNumberText } from '../rules/powerFx/numberText';
 
 /**
- * How the values rules return are read by classification (POWERFX.md §6 [JR-rec]). The evaluator gives
+ * How the values rules return are read by classification (docs/behaviour.md#rule-results). The evaluator gives
  * Blank as null; every other value that cannot be read is a failure with a reason the job's note and
  * the RouterJobClassificationFailed event carry.
  */

@@ -4,7 +4,7 @@ import { addNote } from '../routing/jobLifecycle';
 import { jobRouting, type EngineJob } from '../routing/routingState';
 import { toWireTime } from '../wireTime';
 
-/** The default disposition of a cancelled job (API.md §3 CancelJobOptions). */
+/** The default disposition of a cancelled job (docs/behaviour.md#cancel). */
 export const DEFAULT_CANCEL_DISPOSITION = 'Cancelled';
 
 /** How an exception rule is remembered on a job: rule ids are unique within their policy. */

@@ -18,7 +18,7 @@ export interface Reference {
   field: string;
 }
 
-/** A kind of document whose presence forbids deleting this resource (BEHAVIOUR.md §0). */
+/** A kind of document whose presence forbids deleting this resource (docs/behaviour.md#delete-rules). */
 export interface DeleteBlocker {
   collection: Collection;
   where: (id: string) => Condition[];

@@ -10,7 +10,7 @@ export interface DistributionPolicy {
 
 const WRITABLE = ['name', 'offerExpiresAfterSeconds', 'mode'] as const;
 
-/** Mode defaults are the documented ones (API.md §4.2); the service echoed them in every read. */
+/** Mode defaults are the documented ones (docs/behaviour.md#defaults); the service echoed them in every read. */
 function withModeDefaults(mode: DistributionMode): DistributionMode {
   const { kind, minConcurrentOffers, maxConcurrentOffers, bypassSelectors, ...rest } = mode;
   return { kind, minConcurrentOffers: minConcurrentOffers ?? 1, maxConcurrentOffers: maxConcurrentOffers ?? 1, bypassSelectors: bypassSelectors ?? false, ...rest };

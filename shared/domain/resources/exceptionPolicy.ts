@@ -21,7 +21,7 @@ export const exceptionPolicyResource: ResourceDefinition<ExceptionPolicyInput, E
         id,
         name: input.name,
         // Key order `id, trigger, actions` and a generated id appended to each action that has none,
-        // exactly as the service answered (BEHAVIOUR.md §3).
+        // exactly as the service answered (docs/behaviour.md#defaults).
         exceptionRules: (input.exceptionRules ?? []).map((rule) => ({
           id: rule.id,
           trigger: rule.trigger,

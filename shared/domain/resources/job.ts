@@ -84,7 +84,7 @@ const WIRE_ORDER = [
 ] as const;
 
 /**
- * The status a new job starts in (API.md §6). A job given a queue and no classification policy is
+ * The status a new job starts in (docs/behaviour.md#job-state-machine). A job given a queue and no classification policy is
  * queued in the same write that creates it, so an acknowledged job is never left unqueued by a crash.
  */
 function initialStatus(input: JobInput): JobStatus {
@@ -99,11 +99,11 @@ const ACTIVATABLE: readonly JobStatus[] = ['created', 'waitingForActivation', 'p
 
 /**
  * Statuses in which a new classification policy, or new labels under one, classify the job again
- * (CONCEPTS.md §6: updating labels re-runs the policy).
+ * (docs/behaviour.md#reclassification: updating labels re-runs the policy).
  */
 const RECLASSIFIABLE: readonly JobStatus[] = ['queued', 'pendingClassification', 'classificationFailed'];
 
-/** Fields whose change revokes a queued job's offers and re-matches it (CONCEPTS.md §6, §10). */
+/** Fields whose change revokes a queued job's offers and re-matches it (docs/behaviour.md#job-updates). */
 const REMATCH_FIELDS = ['queueId', 'channelId', 'labels', 'requestedWorkerSelectors'] as const;
 
 /**
@@ -113,7 +113,7 @@ const REMATCH_FIELDS = ['queueId', 'channelId', 'labels', 'requestedWorkerSelect
  */
 function statusAfterUpdate(job: RouterJob & { _routing?: JobRouting }, existing: EngineJob, now: Date): void {
   const mode = job.matchingMode.kind;
-  // Giving a job that failed classification a queue of its own is the intervention CONCEPTS.md §6 asks for.
+  // Giving a job that failed classification a queue of its own is the intervention docs/behaviour.md#classification-failure asks for.
   const classifyAgain =
     job.classificationPolicyId !== undefined &&
     (job.classificationPolicyId !== existing.classificationPolicyId ||
@@ -164,7 +164,7 @@ export function storedSelector(selector: RouterWorkerSelector, now: Date): Store
   );
 }
 
-/** `queueAndMatch` when omitted (BEHAVIOUR.md §6); `scheduleAt` echoed in the service's time format. */
+/** `queueAndMatch` when omitted (docs/behaviour.md#defaults); `scheduleAt` echoed in the service's time format. */
 function wireMatchingMode(mode: JobMatchingMode | undefined): JobMatchingMode {
   if (!mode) return { kind: 'queueAndMatch' };
   if (mode.kind === 'scheduleAndSuspend' && mode.scheduleAt) return { ...mode, scheduleAt: toWireTime(mode.scheduleAt) };

@@ -1,4 +1,4 @@
-/** RouterJobStatus (API.md §5). */
+/** RouterJobStatus (docs/behaviour.md#job-statuses). */
 export const JOB_STATUSES = [
   'pendingClassification',
   'queued',
@@ -18,7 +18,7 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 /** Statuses after which a job no longer holds on to queues and policies. */
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['closed', 'cancelled'];
 
-/** The `active` list filter: everything except closed, cancelled and created (API.md §2.1). */
+/** The `active` list filter: everything except closed, cancelled and created (docs/behaviour.md#list-filters). */
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = JOB_STATUSES.filter((s) => s !== 'closed' && s !== 'cancelled' && s !== 'created');
 
 export const isTerminal = (status: JobStatus) => TERMINAL_JOB_STATUSES.includes(status);

@@ -46,7 +46,7 @@ const WIRE_ORDER = ['id', 'state', 'queues', 'capacity', 'labels', 'tags', 'chan
 const CHANGES_REVOKING_OFFERS = ['queues', 'labels', 'channels'] as const;
 
 /**
- * Offers a worker update revokes (CONCEPTS.md §2, §10): all of them when the worker deregisters, when
+ * Offers a worker update revokes (docs/behaviour.md#revocation): all of them when the worker deregisters, when
  * its labels, queues or channels change, or when its capacity goes down.
  */
 export function offersRevokedBy(next: RouterWorker, existing: RouterWorker | undefined): boolean {

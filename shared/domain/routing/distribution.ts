@@ -8,7 +8,7 @@ import { selectorMatches } from './selectors';
 const logistic = (x: number) => 1 / (1 + Math.exp(-x));
 
 /**
- * One selector's contribution to the default best-worker score (CONCEPTS.md §5): 1 for a satisfied
+ * One selector's contribution to the default best-worker score (docs/behaviour.md#best-worker): 1 for a satisfied
  * equal/notEqual, a logistic of the relative margin for the ordering operators (0.5 at the threshold),
  * 0 when unsatisfied. A zero threshold would divide by zero, so the margin is then absolute.
  */
@@ -48,7 +48,7 @@ const idleSince = (worker: EngineWorker) => {
   return since === undefined ? 0 : parseInstant(since);
 };
 
-/** Longest idle (CONCEPTS.md §5): lowest load ratio first, then idle for longer, then id. */
+/** Longest idle (docs/behaviour.md#longest-idle): lowest load ratio first, then idle for longer, then id. */
 export function byLongestIdle(a: EngineWorker, b: EngineWorker): number {
   return a.loadRatio - b.loadRatio || idleSince(a) - idleSince(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

@@ -12,7 +12,7 @@ export function constrainingSelectors(job: RouterJob, now: Date) {
 
 /**
  * Whether a declined job may be offered to this worker again: after `retryOfferAt`, or once the
- * worker has deregistered and registered again since it declined (CONCEPTS.md §10).
+ * worker has deregistered and registered again since it declined (docs/behaviour.md#decline).
  */
 function declineStillHolds(job: EngineJob, worker: EngineWorker, now: Date): boolean {
   const decline = jobRouting(job).declines.find((d) => d.workerId === worker.id);
@@ -35,7 +35,7 @@ export function mismatch(job: EngineJob, worker: EngineWorker, mode: Pick<Distri
   return undefined;
 }
 
-/** Why a worker cannot be offered this job now, or undefined when it can (CONCEPTS.md §4). */
+/** Why a worker cannot be offered this job now, or undefined when it can (docs/behaviour.md#eligibility). */
 export function ineligibility(job: EngineJob, worker: EngineWorker, mode: Pick<DistributionMode, 'bypassSelectors'>, now: Date): string | undefined {
   if (!isAvailable(worker)) return 'not available for offers';
   if (jobRouting(job).offers.some((o) => o.workerId === worker.id)) return 'already has an offer for the job';

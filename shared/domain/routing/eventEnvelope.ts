@@ -2,13 +2,13 @@ import type { RouterEvent, RouterEventType } from '../../ports/EventPublisher';
 
 /** Router events are Azure Communication Services system events: subscribers match on the full name. */
 export const EVENT_TYPE_PREFIX = 'Microsoft.Communication.';
-/** Every Event Grid example of the router events carries this data version (reference EVENTS.md §1). */
+/** Every Event Grid example of the router events carries this data version (docs/behaviour.md#event-envelope). */
 export const EVENT_DATA_VERSION = '1.0';
 /** Event Grid's own schema version; the SDK deserializers reject anything else. */
 export const EVENT_METADATA_VERSION = '1';
 export const CLOUD_EVENTS_SPEC_VERSION = '1.0';
 
-/** An event in the Event Grid schema, members in the order the service's examples show them (EVENTS.md §9). */
+/** An event in the Event Grid schema, members in the order the service's examples show them (docs/behaviour.md#event-envelope). */
 export interface EventGridEnvelope {
   id: string;
   topic: string;
@@ -48,7 +48,7 @@ export function toEventGridEnvelope(event: RouterEvent, topic: string): EventGri
   };
 }
 
-/** `source` plays the part of the Event Grid topic (EVENTS.md §1). */
+/** `source` plays the part of the Event Grid topic (docs/behaviour.md#event-envelope). */
 export function toCloudEvent(event: RouterEvent, source: string): CloudEventEnvelope {
   return {
     specversion: CLOUD_EVENTS_SPEC_VERSION,

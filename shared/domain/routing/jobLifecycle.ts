@@ -3,10 +3,10 @@ import type { JobStatus } from '../resources/jobStatus';
 import { toWireTime } from '../wireTime';
 import { jobRouting, type EngineJob } from './routingState';
 
-/** The most times a job can be unassigned (API.md §3 UnassignJobResult). */
+/** The most times a job can be unassigned (docs/behaviour.md#unassign). */
 export const MAX_UNASSIGNMENTS = 3;
 
-/** The disposition a closed job gets when the caller gives none (BEHAVIOUR.md §6a). */
+/** The disposition a closed job gets when the caller gives none (docs/behaviour.md#close). */
 export const DEFAULT_CLOSE_DISPOSITION = 'Closed';
 
 export function addNote(job: RouterJob, message: string | undefined, at: Date): void {

@@ -26,7 +26,7 @@ const TYPES = {
   RouterWorkerUpdated: true,
 } as const satisfies Record<RouterEventType, true>;
 
-/** The 22 router event types (reference EVENTS.md §2), in the reference's order. */
+/** The 22 router event types (docs/behaviour.md#event-types-and-subjects), in the service's catalogue order. */
 export const ROUTER_EVENT_TYPES = Object.keys(TYPES) as readonly RouterEventType[];
 
 export const isRouterEventType = (value: string): value is RouterEventType => Object.hasOwn(TYPES, value);

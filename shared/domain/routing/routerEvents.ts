@@ -5,7 +5,7 @@ import type { RouterJob, StoredWorkerSelector } from '../resources/job';
 import type { RouterJobOffer, RouterWorker } from '../resources/worker';
 
 /**
- * Builders for the router events, with the Event Grid schema's field names (EVENTS.md §3–6), which
+ * Builders for the router events, with the Event Grid schema's field names (docs/behaviour.md#event-data), which
  * differ from the REST names. Label values stay the primitives the caller gave (the schema says
  * string maps; the docs say objects), so a number label reaches subscribers as a number.
  */

@@ -1,7 +1,7 @@
 import type { RouterWorker, WorkerState } from '../resources/worker';
 import { workerRouting, type EngineWorker } from './routingState';
 
-/** Capacity in use: every pending offer and every assignment holds its channel cost (CONCEPTS.md §3). */
+/** Capacity in use: every pending offer and every assignment holds its channel cost (docs/behaviour.md#capacity). */
 export function usedCapacity(worker: Pick<RouterWorker, 'offers' | 'assignedJobs'>): number {
   let used = 0;
   for (const held of worker.offers) used += held.capacityCost;
@@ -13,7 +13,7 @@ export function holdsWork(worker: Pick<RouterWorker, 'offers' | 'assignedJobs'>)
   return worker.offers.length > 0 || worker.assignedJobs.length > 0;
 }
 
-/** `state` follows `availableForOffers` (BEHAVIOUR.md §5); `draining` while offers or jobs wind down. */
+/** `state` follows `availableForOffers` (docs/behaviour.md#worker-states); `draining` while offers or jobs wind down. */
 export function stateOf(availableForOffers: boolean, holding: boolean): WorkerState {
   if (availableForOffers) return 'active';
   return holding ? 'draining' : 'inactive';

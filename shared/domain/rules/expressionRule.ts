@@ -19,7 +19,7 @@ function inputsOf(input: Readonly<Record<string, unknown>>): Record<string, Valu
 
 /**
  * A score is a number: Blank (no branch matched, a missing label) scores 0, true/false score 1/0 and numeric
- * text its number, the Number coercion of POWERFX.md §3.
+ * text its number, the Number coercion of docs/behaviour.md#coercion.
  */
 function toScore(v: Result): RuleOutcome {
   if (v.type === 'number') return { ok: true, value: v.value };

@@ -1,6 +1,6 @@
 import { readCondition, readPriority, readQueueSelectors, readWorkerSelectors } from '../../../shared/domain/classification/ruleResults';
 
-describe('condition results (POWERFX.md §6: Boolean coercion)', () => {
+describe('condition results (docs/behaviour.md#rule-results: Boolean coercion)', () => {
   it.each([
     [true, true],
     [false, false],

@@ -6,7 +6,7 @@ const expression = (text: string): LocalRule => ({ kind: 'expression', language:
 describe('LocalRuleEvaluator', () => {
   const rules = new LocalRuleEvaluator();
 
-  describe('expression rules with the examples of POWERFX.md §6 / CONCEPTS.md', () => {
+  describe('expression rules with the documented examples (docs/behaviour.md#inputs)', () => {
     it('scoring (SDK Sample3): a worker with HandleEscalation scores 100, one without the label 1', async () => {
       const rule = expression('If(worker.HandleEscalation = true, 100, 1)');
       const base = { job: { Escalated: true }, selectors: [] };

@@ -1,7 +1,7 @@
 import { compile, evaluate, fromJson, toJson } from '../../../shared/domain/rules/powerFx';
 import { blank, error, outcomeOf, refused, runtimeErrorOf, value } from './powerFxHelpers';
 
-describe('Blank: a missing label is Blank, and Blank follows POWERFX.md §3', () => {
+describe('Blank: a missing label is Blank, and Blank follows docs/behaviour.md#coercion', () => {
   const job = { Present: 'x', Nothing: null };
 
   it.each([

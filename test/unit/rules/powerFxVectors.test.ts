@@ -1,7 +1,7 @@
 import { blank, error, outcomeOf, refused, value, type Outcome } from './powerFxHelpers';
 
 /**
- * Every test vector of POWERFX.md §5 (from the Power Fx ExpressionTestCases), one row per expression, plus the
+ * Every test vector of docs/behaviour.md#test-vectors (from the Power Fx ExpressionTestCases), one row per expression, plus the
  * parser-derived vectors listed under the table. Rows marked [JR-rec] follow the recommended Job Router choice
  * where Power Fx's answer depends on a version switch or on static typing; the comment gives Power Fx's answer.
  */
@@ -152,7 +152,7 @@ const PARSER_VECTORS: ReadonlyArray<[string, Outcome]> = [
   ['True', refused('unknownName')],
 ];
 
-describe('POWERFX.md §5 test vectors', () => {
+describe('Power Fx expression test vectors', () => {
   it('covers every numbered vector 1–81', () => {
     expect(new Set(VECTORS.map(([n]) => n)).size).toBe(81);
   });
@@ -162,7 +162,7 @@ describe('POWERFX.md §5 test vectors', () => {
   });
 });
 
-describe('POWERFX.md parser-derived vectors', () => {
+describe('Power Fx parser-derived vectors', () => {
   it.each(PARSER_VECTORS)('%s', (source, expected) => {
     expect(outcomeOf(source)).toEqual(expected);
   });

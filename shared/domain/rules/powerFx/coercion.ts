@@ -4,7 +4,7 @@ import type { Span } from './source';
 import { describe, type Value } from './values';
 
 /**
- * The runtime coercions of POWERFX.md §3. Each throws a ValueFault (InvalidArgument) when the value cannot be
+ * The runtime coercions of docs/behaviour.md#coercion. Each throws a ValueFault (InvalidArgument) when the value cannot be
  * used; `at` is the span of the operand, so the error points at it. Error values never reach these: the
  * evaluator returns them before an operator or function runs.
  */

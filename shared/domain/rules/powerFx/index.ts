@@ -7,7 +7,7 @@ import type { StaticType } from './staticTypes';
 import type { Value } from './values';
 
 /**
- * Power Fx for Job Router expression rules: the subset of POWERFX.md (numbers as doubles, pre-V1 equality,
+ * Power Fx for Job Router expression rules: the subset in docs/behaviour.md#expression-rules-power-fx (numbers as doubles, pre-V1 equality,
  * missing labels as Blank). `compile` reads and checks an expression once; `evaluate` runs it per input.
  */
 

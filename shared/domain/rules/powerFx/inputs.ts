@@ -1,7 +1,7 @@
 import { LABELS, SCALAR, TEXT, type StaticType } from './staticTypes';
 
 /**
- * The names a Job Router expression can read (POWERFX.md §6): the job's labels as `job`, a candidate worker's
+ * The names a Job Router expression can read (docs/behaviour.md#inputs): the job's labels as `job`, a candidate worker's
  * labels as `worker` (scoring), and the job's worker selectors as `selectors` (scoring, the function-rule
  * payload name). Which of them a rule is given depends on where the rule is used.
  */
