@@ -9,7 +9,7 @@ import path from 'node:path';
  */
 
 const ROOT = path.resolve(__dirname, '../..');
-const SCANNED = ['shared', 'functions', 'test', 'docs', 'infra', 'README.md'];
+const SCANNED = ['shared', 'functions', 'test', 'docs', 'infra', 'scripts', 'README.md'];
 const TEXT_FILE = /\.(ts|js|mjs|cjs|md|bicep|json|sh)$/;
 /** Copied data (recorded traffic, schemas) is scanned only for its own documents. */
 const DATA_FOLDER = path.join('test', 'fixtures');
