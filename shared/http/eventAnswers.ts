@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sameType, type Same } from './sameType';
 import type { EventGridEnvelope } from '../domain/routing/eventEnvelope';
 import type { deadLetterItem, DeliveryStatus, historyItem } from './eventHistoryItem';
 
@@ -40,10 +41,7 @@ export const eventSubscriptionsSchema = z.object({
 
 export const redeliveredSchema = z.object({ redelivered: z.number().int() });
 
-/** `true` only when A and B are the same type (each assignable to the other, optional members included). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const holds = <T extends true>(_check: T) => undefined;
-holds<Same<z.infer<typeof deliveryStatusSchema>, DeliveryStatus>>(true);
-holds<Same<z.infer<z.ZodObject<typeof eventGridEnvelope>>, EventGridEnvelope>>(true);
-holds<Same<z.infer<typeof historyItemSchema>, ReturnType<typeof historyItem>>>(true);
-holds<Same<z.infer<typeof deadLetterItemSchema>, ReturnType<typeof deadLetterItem>>>(true);
+sameType<Same<z.infer<typeof deliveryStatusSchema>, DeliveryStatus>>(true);
+sameType<Same<z.infer<z.ZodObject<typeof eventGridEnvelope>>, EventGridEnvelope>>(true);
+sameType<Same<z.infer<typeof historyItemSchema>, ReturnType<typeof historyItem>>>(true);
+sameType<Same<z.infer<typeof deadLetterItemSchema>, ReturnType<typeof deadLetterItem>>>(true);
