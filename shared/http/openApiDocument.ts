@@ -28,7 +28,8 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 
 /** The resource as read: what clients write, plus what the router sets (read-only), in wire order, and the etag. */
 function readSchema(resource: ResourceShape): JsonSchema {
-  const input = jsonSchema(resource.inputSchema, 'output');
+  // The input side: a worker's `queues` is deduplicated by a transform, whose output zod cannot describe; the shape is the same.
+  const input = jsonSchema(resource.inputSchema, 'input');
   const written = (input['properties'] ?? {}) as Record<string, JsonSchema>;
   const properties: Record<string, JsonSchema> = {};
   // Keys starting with `_` are the router's bookkeeping and never leave it.
