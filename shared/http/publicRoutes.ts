@@ -58,7 +58,8 @@ export const publicRoutes: readonly PublicRoute[] = [
     responses: { 200: { description: 'The OpenAPI document.', schema: z.object({ openapi: z.string() }).loose() } },
     answer: () => {
       documentJson ??= openApiDocument(routeTable, publicRoutes);
-      return Promise.resolve({ status: 200, json: documentJson, headers: { 'cache-control': 'public, max-age=3600' } });
+      // Any origin may read it: browser tools (Swagger UI, editors) fetch it from their own origin, and it holds nothing private.
+      return Promise.resolve({ status: 200, json: documentJson, headers: { 'cache-control': 'public, max-age=3600', 'access-control-allow-origin': '*' } });
     },
   },
 ];

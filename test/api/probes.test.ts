@@ -46,6 +46,7 @@ describe('probes and the OpenAPI document on the embedded host (unsigned)', () =
   it('GET /openapi.json answers the generated document, unsigned', async () => {
     const document = await unsigned(router, 'GET', '/openapi.json');
     expect(document.status).toBe(200);
+    expect(document.headers.get('access-control-allow-origin')).toBe('*');
     expect(document.json).toEqual(JSON.parse(JSON.stringify(openApiDocument(routeTable, publicRoutes))));
   });
 
