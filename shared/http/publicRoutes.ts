@@ -2,14 +2,9 @@ import { z } from 'zod';
 import type { Logger } from '../ports/Logger';
 import type { HttpRequestMessage, HttpResponseMessage } from './HttpMessage';
 import { openApiDocument, type PublicRouteDescription } from './openApiDocument';
-import { checkReadiness, type ReadinessChecks } from './readiness';
+import { checkReadiness, type Readiness, type ReadinessChecks } from './readiness';
 import { routeTable } from './routeTable';
-
-/**
- * THE exemption from authentication: the only routes answered without a signature. The pipeline looks
- * here before it authenticates or routes anything, so an unsigned request learns nothing about the
- * signed routes. Each answers the same to everyone and reveals no version, path, key or count.
- */
+import { sameType, type Same } from './sameType';
 
 /** What the public routes need from the host. */
 export interface PublicRouteHost {
@@ -27,9 +22,15 @@ export interface PublicRoute extends PublicRouteDescription {
 
 const okSchema = z.object({ status: z.literal('ok') });
 const unavailableSchema = z.object({ status: z.literal('unavailable'), checks: z.record(z.string(), z.enum(['ok', 'unavailable'])) });
+sameType<Same<z.infer<typeof unavailableSchema>['checks'], Readiness['checks']>>(true);
 
 let documentJson: unknown;
 
+/**
+ * THE exemption from authentication: the only routes answered without a signature. The pipeline looks
+ * here before it authenticates or routes anything, so an unsigned request learns nothing about the
+ * signed routes. Each answers the same to everyone and reveals no version, path, key or count.
+ */
 export const publicRoutes: readonly PublicRoute[] = [
   {
     operationId: 'GetHealth',
