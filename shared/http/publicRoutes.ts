@@ -17,14 +17,18 @@ export interface PublicRouteHost {
 }
 
 export interface PublicRoute extends PublicRouteDescription {
-  answer(host: PublicRouteHost): Promise<{ status: number; json: unknown; headers?: Record<string, string> }>;
+  /** `body` is the serialized JSON answer. */
+  answer(host: PublicRouteHost): Promise<{ status: number; body: string; headers?: Record<string, string> }>;
 }
+
+const answer = (status: number, json: unknown) => ({ status, body: JSON.stringify(json) });
 
 const okSchema = z.object({ status: z.literal('ok') });
 const unavailableSchema = z.object({ status: z.literal('unavailable'), checks: z.record(z.string(), z.enum(['ok', 'unavailable'])) });
 sameType<Same<z.infer<typeof unavailableSchema>['checks'], Readiness['checks']>>(true);
 
-let documentJson: unknown;
+/** Built and serialized once: the same for every request. */
+let documentBody: string | undefined;
 
 /**
  * THE exemption from authentication: the only routes answered without a signature. The pipeline looks
@@ -37,7 +41,7 @@ export const publicRoutes: readonly PublicRoute[] = [
     path: '/health',
     summary: 'Liveness: the process answers. Checks nothing else, so a restart is only called for when the process itself is wedged.',
     responses: { 200: { description: 'The process answers.', schema: okSchema } },
-    answer: () => Promise.resolve({ status: 200, json: { status: 'ok' } }),
+    answer: () => Promise.resolve(answer(200, { status: 'ok' })),
   },
   {
     operationId: 'GetReadiness',
@@ -49,7 +53,7 @@ export const publicRoutes: readonly PublicRoute[] = [
     },
     answer: async ({ readiness = {}, logger }) => {
       const { ready, checks } = await checkReadiness(typeof readiness === 'function' ? await readiness() : readiness, logger);
-      return ready ? { status: 200, json: { status: 'ok' } } : { status: 503, json: { status: 'unavailable', checks } };
+      return ready ? answer(200, { status: 'ok' }) : answer(503, { status: 'unavailable', checks });
     },
   },
   {
@@ -58,9 +62,9 @@ export const publicRoutes: readonly PublicRoute[] = [
     summary: 'This document (OpenAPI 3.1). The same for every deployment, so it is served without a signature.',
     responses: { 200: { description: 'The OpenAPI document.', schema: z.object({ openapi: z.string() }).loose() } },
     answer: () => {
-      documentJson ??= openApiDocument(routeTable, publicRoutes);
+      documentBody ??= JSON.stringify(openApiDocument(routeTable, publicRoutes));
       // Any origin may read it: browser tools (Swagger UI, editors) fetch it from their own origin, and it holds nothing private.
-      return Promise.resolve({ status: 200, json: documentJson, headers: { 'cache-control': 'public, max-age=3600', 'access-control-allow-origin': '*' } });
+      return Promise.resolve({ status: 200, body: documentBody, headers: { 'cache-control': 'public, max-age=3600', 'access-control-allow-origin': '*' } });
     },
   },
 ];
@@ -78,6 +82,6 @@ export async function answerPublicRoute(route: PublicRoute, request: HttpRequest
     const error = { communicationError: { code: 'MethodNotAllowed', message: `${method} is not supported on ${route.path}; use GET.`, target: route.path } };
     return { status: 405, headers: { ...base, allow: 'GET, HEAD' }, body: JSON.stringify(error) };
   }
-  const { status, json, headers } = await route.answer(host);
-  return { status, headers: { ...base, ...headers }, body: method === 'HEAD' ? undefined : JSON.stringify(json) };
+  const { status, body, headers } = await route.answer(host);
+  return { status, headers: { ...base, ...headers }, body: method === 'HEAD' ? undefined : body };
 }
