@@ -1,6 +1,8 @@
 import { app } from '@azure/functions';
+import { publicRoutes } from '../shared/http/publicRoutes';
 import { routeTable } from '../shared/http/routeTable';
 import { durableClientInput } from './durableClientInput';
+import { publicHttp } from './publicHttp';
 import { routerHttp } from './routerHttp';
 import './matcher';
 import './eventSweep';
@@ -20,4 +22,9 @@ for (const operation of routeTable) {
     extraInputs: [durableClientInput],
     handler: routerHttp,
   });
+}
+
+// Probes and the OpenAPI document: unsigned, and they need no Durable client.
+for (const route of publicRoutes) {
+  app.http(route.operationId, { methods: ['GET', 'HEAD'], route: functionsRoute(route.path), authLevel: 'anonymous', handler: publicHttp });
 }

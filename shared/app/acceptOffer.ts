@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { offerEvents } from '../domain/routing/routerEvents';
 import { jobRouting, recordEndedOffer, workerRouting, type EngineJob, type EngineWorker, type JobOfferRecord } from '../domain/routing/routingState';
 import { acceptHeldOffer, releaseAssignment } from '../domain/routing/workerHoldings';
@@ -8,11 +9,9 @@ import { mutateDocument } from './mutateDocument';
 import { offerTimerId, revokeFromWorkers } from './offerEnds';
 import { jobs, matchWorker, readWorker, workers } from './routingDocuments';
 
-export interface AcceptJobOfferResult {
-  assignmentId: string;
-  jobId: string;
-  workerId: string;
-}
+/** The answer to an accept (the OpenAPI document shows this schema; the type follows from it). */
+export const acceptJobOfferResultSchema = z.object({ assignmentId: z.string(), jobId: z.string(), workerId: z.string() });
+export type AcceptJobOfferResult = z.infer<typeof acceptJobOfferResultSchema>;
 
 /**
  * The error for an offer the worker no longer holds, saying what became of it: an accept of an offer

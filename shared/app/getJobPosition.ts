@@ -1,16 +1,19 @@
+import { z } from 'zod';
 import { isMatchable, JOB_MATCH_ORDER, prefixRange } from '../domain/routing/routingKeys';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
 import { estimateWaitMinutes, recentAssignmentRate } from './waitEstimate';
 import { readJob } from './routingDocuments';
 
-export interface RouterJobPositionDetails {
-  jobId: string;
-  position: number;
-  queueId: string;
-  queueLength: number;
-  estimatedWaitTimeMinutes?: number;
-}
+/** A queued job's place (the OpenAPI document shows this schema; the type follows from it). */
+export const routerJobPositionDetailsSchema = z.object({
+  jobId: z.string(),
+  position: z.number().int(),
+  queueId: z.string(),
+  queueLength: z.number().int(),
+  estimatedWaitTimeMinutes: z.number().optional(),
+});
+export type RouterJobPositionDetails = z.infer<typeof routerJobPositionDetailsSchema>;
 
 /**
  * `GET /jobs/{id}/position`: the job's place in its queue's matching order (expedited, then priority,

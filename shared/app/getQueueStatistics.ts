@@ -1,15 +1,19 @@
+import { z } from 'zod';
 import { JOB_MATCH_ORDER, JOB_QUEUED_SINCE, prefixRange, SEP } from '../domain/routing/routingKeys';
 import { queueResource } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { getResource } from './getResource';
 import { estimateWaitMinutes, recentAssignmentRate } from './waitEstimate';
 
-export interface RouterQueueStatistics {
-  queueId: string;
-  length: number;
-  estimatedWaitTimeMinutes?: Record<string, number>;
-  longestJobWaitTimeMinutes?: number;
-}
+/** A queue's figures (the OpenAPI document shows this schema; the type follows from it). */
+export const routerQueueStatisticsSchema = z.object({
+  queueId: z.string(),
+  length: z.number().int(),
+  /** By priority. */
+  estimatedWaitTimeMinutes: z.record(z.string(), z.number()).optional(),
+  longestJobWaitTimeMinutes: z.number().optional(),
+});
+export type RouterQueueStatistics = z.infer<typeof routerQueueStatisticsSchema>;
 
 /**
  * `GET /queues/{id}/statistics`. The length is a count on the queue's index range; the estimated

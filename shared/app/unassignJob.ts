@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { UnassignJobOptions } from '../domain/model';
 import { MAX_UNASSIGNMENTS, requireStatus } from '../domain/routing/jobLifecycle';
 import { jobEvents } from '../domain/routing/routerEvents';
@@ -10,10 +11,9 @@ import { jobs, readJob } from './routingDocuments';
 import { rearmOnRefusal, settleAssignment, settleTimer } from './settleAssignment';
 import { armExceptionTimers, checkQueueLength } from './triggerException';
 
-export interface UnassignJobResult {
-  jobId: string;
-  unassignmentCount: number;
-}
+/** The answer to an unassign (the OpenAPI document shows this schema; the type follows from it). */
+export const unassignJobResultSchema = z.object({ jobId: z.string(), unassignmentCount: z.number().int() });
+export type UnassignJobResult = z.infer<typeof unassignJobResultSchema>;
 
 function refuseUnassign(job: EngineJob, jobId: string): void {
   const problem = requireStatus(job, ['assigned', 'completed'], 'unassigning');

@@ -15,6 +15,8 @@ import { createEmbeddedEngine } from './createEmbeddedEngine';
 import { openEmbeddedStore } from './openEmbeddedStore';
 import { readEventRetentionDays } from './eventRetention';
 import { readEventTopic } from './webhookConfig';
+import { embeddedReadiness, storeAnswers } from './readinessChecks';
+import type { ReadinessChecks } from '../http/readiness';
 
 /** What every function invocation needs: the HTTP settings and the engine's ports. */
 export interface FunctionsHost {
@@ -27,6 +29,8 @@ export interface FunctionsHost {
   relay: EventRelay;
   /** The `topic` of events in the history (Event Grid sets its own on what it delivers). */
   eventTopic: string;
+  /** What GET /ready checks on this host (absent: nothing beyond composing it). */
+  readiness?: ReadinessChecks;
   /** The ports for one invocation; `durableScheduler` is called only in Azure mode. */
   ports(durableScheduler: () => Scheduler): RouterPorts;
 }
@@ -52,7 +56,7 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv): Promise<Func
     const engine = createEmbeddedEngine({ store: openEmbeddedStore(config.dataDir), logger, delivery: { retentionDays: readEventRetentionDays(env) } });
     engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
     logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
-    return { mode: 'embedded', accessKey: loadOrCreateAccessKey(config.dataDir, config.accessKey), maxBodyBytes: config.maxBodyBytes, logger, relay: engine.relay, eventTopic: readEventTopic(env), ports: () => engine.ports };
+    return { mode: 'embedded', accessKey: loadOrCreateAccessKey(config.dataDir, config.accessKey), maxBodyBytes: config.maxBodyBytes, logger, relay: engine.relay, eventTopic: readEventTopic(env), readiness: embeddedReadiness(engine), ports: () => engine.ports };
   }
   if (!azure.serviceBus) {
     throw new ConfigError(`${AZURE_SETTINGS.cosmosEndpoint.name} is set but Service Bus is not: set ${AZURE_SETTINGS.serviceBusNamespace.name} (managed identity) or ${AZURE_SETTINGS.serviceBus.name} (connection string).`);
@@ -62,5 +66,6 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv): Promise<Func
   const relay = new EventRelay({ store, clock: systemClock, logger, channels: azure.eventGrid ? [openEventGridChannel(azure.eventGrid)] : [], retentionDays: readEventRetentionDays(env) });
   const engine = createAzureEngine({ store, matchQueue: openServiceBusMatchQueue(azure.serviceBus), events: relay, logger });
   logger.info({ cosmos: azure.cosmos.endpoint, matchQueue: azure.serviceBus.queue, eventGrid: azure.eventGrid?.endpoint ?? null }, 'Functions host composed for Azure');
-  return { mode: 'azure', accessKey: config.accessKey, maxBodyBytes: config.maxBodyBytes, logger, relay, eventTopic: readEventTopic(env), ports: (durableScheduler) => engine.portsWith(durableScheduler()) };
+  // Timers are Durable orchestrations here, kept by the Functions host itself: the store is what can be checked.
+  return { mode: 'azure', accessKey: config.accessKey, maxBodyBytes: config.maxBodyBytes, logger, relay, eventTopic: readEventTopic(env), readiness: { store: storeAnswers(store) }, ports: (durableScheduler) => engine.portsWith(durableScheduler()) };
 }

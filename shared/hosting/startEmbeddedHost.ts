@@ -10,6 +10,7 @@ import { DEFAULTS, type RouterConfig } from './config';
 import { listen } from './embeddedServer';
 import { createEmbeddedEngine, type EmbeddedEngine, type EmbeddedEngineParts } from './createEmbeddedEngine';
 import { databasePath, openEmbeddedStore } from './openEmbeddedStore';
+import { embeddedReadiness } from './readinessChecks';
 
 export interface EmbeddedHost {
   /** `http://127.0.0.1:PORT/` */
@@ -62,6 +63,7 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
         eventTopic: options.eventTopic,
         eventChannels: engine.relay.channelNames,
         onRedeliver: () => engine.relay.kick(),
+        readiness: embeddedReadiness(engine),
       },
       options.host ?? DEFAULTS.host,
       options.port ?? DEFAULTS.port,

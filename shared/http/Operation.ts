@@ -1,8 +1,10 @@
+import type { z } from 'zod';
 import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { StoredDocument } from '../ports/Store';
 import type { ResponseStream } from './HttpMessage';
+import type { Parameter } from './Parameter';
 
 export type HttpMethod = 'GET' | 'PATCH' | 'DELETE' | 'POST';
 
@@ -39,6 +41,25 @@ export type OperationResult =
   /** Server-Sent Events, written by the host until the client goes away. */
   | { status: 200; stream: ResponseStream };
 
+/** A resource as the OpenAPI document shows it: what clients write, and the keys of what they read back. */
+export interface ResourceShape {
+  /** Its schema name in the OpenAPI document: `Queue`, `Job`. */
+  name: string;
+  inputSchema: z.ZodType;
+  /** Keys of the wire body in order; those not in `inputSchema` are set by the router (read-only). */
+  wireOrder: readonly string[];
+}
+
+/** What a success answers with (the OpenAPI document's responses; `run` produces the bodies). */
+export type Answer =
+  /** 200 with the resource, or 201 when an upsert `creates` it. */
+  | { kind: 'resource'; resource: ResourceShape; creates?: boolean }
+  /** 200 with `{ value: [item], nextLink? }`. */
+  | { kind: 'page'; item: ResourceShape | z.ZodType }
+  | { kind: 'json'; schema: z.ZodType }
+  | { kind: 'noContent' }
+  | { kind: 'eventStream' };
+
 export interface Operation {
   operationId: string;
   method: HttpMethod;
@@ -46,5 +67,10 @@ export interface Operation {
   path: string;
   /** `mergePatch`: a required JSON object body; `optionalJson`: action bodies; `none`: GET/DELETE. */
   body: 'none' | 'mergePatch' | 'optionalJson';
+  /** The schema `run` validates the body with (absent: the body takes no members). */
+  requestSchema?: z.ZodType;
+  /** Query parameters and headers `run` reads, besides api-version and the path ids. */
+  parameters?: readonly Parameter[];
+  answers: Answer;
   run(request: OperationRequest, ports: RouterPorts, host: OperationHost): Promise<OperationResult>;
 }

@@ -1,27 +1,31 @@
-import { acceptOffer } from '../app/acceptOffer';
+import { z } from 'zod';
+import { acceptJobOfferResultSchema, acceptOffer } from '../app/acceptOffer';
 import { invalidFields } from '../app/AppError';
 import { cancelJob } from '../app/cancelJob';
 import { closeJob } from '../app/closeJob';
 import { completeJob } from '../app/completeJob';
 import { declineOffer } from '../app/declineOffer';
-import { getJobPosition } from '../app/getJobPosition';
-import { getQueueStatistics } from '../app/getQueueStatistics';
+import { getJobPosition, routerJobPositionDetailsSchema } from '../app/getJobPosition';
+import { getQueueStatistics, routerQueueStatisticsSchema } from '../app/getQueueStatistics';
 import { reclassifyJob } from '../app/reclassifyJob';
-import { unassignJob } from '../app/unassignJob';
+import { unassignJob, unassignJobResultSchema } from '../app/unassignJob';
 import {
-  validateCancelJobOptions,
-  validateCloseJobOptions,
-  validateCompleteJobOptions,
-  validateDeclineJobOfferOptions,
-  validateReclassifyJobOptions,
-  validateUnassignJobOptions,
-  type Validation,
+  cancelJobOptionsSchema,
+  closeJobOptionsSchema,
+  completeJobOptionsSchema,
+  declineJobOfferOptionsSchema,
+  reclassifyJobOptionsSchema,
+  unassignJobOptionsSchema,
+  actionBodyValidator,
 } from '../domain/model';
-import type { Operation, OperationRequest } from './Operation';
+import type { Answer, Operation, OperationRequest } from './Operation';
 
-/** Validates an action body (absent = no options), answering 400 with every problem. */
-function options<T>(request: OperationRequest, validate: (body: unknown) => Validation<T>): T {
-  const result = validate(request.body);
+/**
+ * Validates an action body (absent = no options) with the operation's `requestSchema`, answering 400
+ * with every problem.
+ */
+function options<S extends z.ZodType>(request: OperationRequest, schema: S): z.output<S> {
+  const result = actionBodyValidator(schema)(request.body);
   if (result.ok) return result.value;
   throw invalidFields('The request body', result.errors);
 }
@@ -33,6 +37,7 @@ const OFFER = '/routing/workers/{workerId}/offers/{offerId}';
 
 /** The action results the service answers with an empty object (docs/behaviour.md#responses). */
 const EMPTY = { status: 200 as const, json: {} };
+const ANSWERS_EMPTY: Answer = { kind: 'json', schema: z.strictObject({}) };
 
 export const actionOperations: Operation[] = [
   {
@@ -40,8 +45,10 @@ export const actionOperations: Operation[] = [
     method: 'POST',
     path: '/routing/jobs/{jobId}:reclassify',
     body: 'optionalJson',
+    requestSchema: reclassifyJobOptionsSchema,
+    answers: ANSWERS_EMPTY,
     run: async (request, ports) => {
-      options(request, validateReclassifyJobOptions);
+      options(request, reclassifyJobOptionsSchema);
       await reclassifyJob(ports, param(request, 'jobId'));
       return EMPTY;
     },
@@ -51,8 +58,10 @@ export const actionOperations: Operation[] = [
     method: 'POST',
     path: '/routing/jobs/{jobId}:cancel',
     body: 'optionalJson',
+    requestSchema: cancelJobOptionsSchema,
+    answers: ANSWERS_EMPTY,
     run: async (request, ports) => {
-      await cancelJob(ports, param(request, 'jobId'), options(request, validateCancelJobOptions));
+      await cancelJob(ports, param(request, 'jobId'), options(request, cancelJobOptionsSchema));
       return EMPTY;
     },
   },
@@ -61,8 +70,10 @@ export const actionOperations: Operation[] = [
     method: 'POST',
     path: `${ASSIGNMENT}:complete`,
     body: 'optionalJson',
+    requestSchema: completeJobOptionsSchema,
+    answers: ANSWERS_EMPTY,
     run: async (request, ports) => {
-      await completeJob(ports, param(request, 'jobId'), param(request, 'assignmentId'), options(request, validateCompleteJobOptions));
+      await completeJob(ports, param(request, 'jobId'), param(request, 'assignmentId'), options(request, completeJobOptionsSchema));
       return EMPTY;
     },
   },
@@ -71,8 +82,10 @@ export const actionOperations: Operation[] = [
     method: 'POST',
     path: `${ASSIGNMENT}:close`,
     body: 'optionalJson',
+    requestSchema: closeJobOptionsSchema,
+    answers: ANSWERS_EMPTY,
     run: async (request, ports) => {
-      await closeJob(ports, param(request, 'jobId'), param(request, 'assignmentId'), options(request, validateCloseJobOptions));
+      await closeJob(ports, param(request, 'jobId'), param(request, 'assignmentId'), options(request, closeJobOptionsSchema));
       return EMPTY;
     },
   },
@@ -81,9 +94,11 @@ export const actionOperations: Operation[] = [
     method: 'POST',
     path: `${ASSIGNMENT}:unassign`,
     body: 'optionalJson',
+    requestSchema: unassignJobOptionsSchema,
+    answers: { kind: 'json', schema: unassignJobResultSchema },
     run: async (request, ports) => ({
       status: 200,
-      json: await unassignJob(ports, param(request, 'jobId'), param(request, 'assignmentId'), options(request, validateUnassignJobOptions)),
+      json: await unassignJob(ports, param(request, 'jobId'), param(request, 'assignmentId'), options(request, unassignJobOptionsSchema)),
     }),
   },
   {
@@ -91,6 +106,7 @@ export const actionOperations: Operation[] = [
     method: 'GET',
     path: '/routing/jobs/{jobId}/position',
     body: 'none',
+    answers: { kind: 'json', schema: routerJobPositionDetailsSchema },
     run: async (request, ports) => ({ status: 200, json: await getJobPosition(ports, param(request, 'jobId')) }),
   },
   {
@@ -98,6 +114,7 @@ export const actionOperations: Operation[] = [
     method: 'GET',
     path: '/routing/queues/{queueId}/statistics',
     body: 'none',
+    answers: { kind: 'json', schema: routerQueueStatisticsSchema },
     run: async (request, ports) => ({ status: 200, json: await getQueueStatistics(ports, param(request, 'queueId')) }),
   },
   {
@@ -105,6 +122,7 @@ export const actionOperations: Operation[] = [
     method: 'POST',
     path: `${OFFER}:accept`,
     body: 'optionalJson',
+    answers: { kind: 'json', schema: acceptJobOfferResultSchema },
     run: async (request, ports) => ({ status: 200, json: await acceptOffer(ports, param(request, 'workerId'), param(request, 'offerId')) }),
   },
   {
@@ -112,8 +130,10 @@ export const actionOperations: Operation[] = [
     method: 'POST',
     path: `${OFFER}:decline`,
     body: 'optionalJson',
+    requestSchema: declineJobOfferOptionsSchema,
+    answers: ANSWERS_EMPTY,
     run: async (request, ports) => {
-      await declineOffer(ports, param(request, 'workerId'), param(request, 'offerId'), options(request, validateDeclineJobOfferOptions));
+      await declineOffer(ports, param(request, 'workerId'), param(request, 'offerId'), options(request, declineJobOfferOptionsSchema));
       return EMPTY;
     },
   },

@@ -4,6 +4,7 @@ import type { RouterEvent, RouterEventType } from '../ports/EventPublisher';
 import type { Condition } from '../ports/Store';
 import { badRequest } from './errors';
 import { dateParam, type ListFilters } from './listFilters';
+import type { Parameter } from './Parameter';
 
 /** Which events a reader wants: all of the given criteria hold. */
 export interface EventSelection {
@@ -24,6 +25,15 @@ function idParam(query: URLSearchParams, name: 'jobId' | 'workerId'): string | u
   return value ?? undefined;
 }
 
+const query = (name: string, description: string, schema: Parameter['schema']): Parameter => ({ name, in: 'query', description, schema });
+
+/** The query parameters `eventSelection` reads. */
+export const eventSelectionParameters: readonly Parameter[] = [
+  query('type', `Events of this type, with or without the \`${EVENT_TYPE_PREFIX}\` prefix.`, { type: 'string', enum: [...ROUTER_EVENT_TYPES, ...ROUTER_EVENT_TYPES.map((type) => `${EVENT_TYPE_PREFIX}${type}`)] }),
+  query('jobId', 'Events about this job.', { type: 'string', minLength: 1 }),
+  query('workerId', 'Events about this worker.', { type: 'string', minLength: 1 }),
+];
+
 /** `type` (with or without the Event Grid prefix), `jobId`, `workerId`; bad values are 400s. */
 export function eventSelection(query: URLSearchParams): EventSelection {
   const type = query.get('type');
@@ -39,7 +49,16 @@ export function selects(selection: EventSelection, event: RouterEvent): boolean 
 }
 
 /** The event history's filters as conditions on its index keys (layout: shared/domain/routing/eventHistory.ts). */
-export const eventHistoryFilters: ListFilters = (query) => {
+export const eventHistoryFilters: ListFilters = {
+  parameters: [
+    ...eventSelectionParameters,
+    query('since', 'Events that happened at or after this time.', { type: 'string', format: 'date-time' }),
+    query('until', 'Events that happened at or before this time.', { type: 'string', format: 'date-time' }),
+  ],
+  where: (query) => eventHistoryConditions(query),
+};
+
+function eventHistoryConditions(query: URLSearchParams): Condition[] {
   const { type, jobId, workerId } = eventSelection(query);
   const where: Condition[] = [];
   if (type !== undefined) where.push({ key: 'type', op: 'eq', value: type });
@@ -55,4 +74,4 @@ export const eventHistoryFilters: ListFilters = (query) => {
   if (from !== undefined) where.push({ key: 'time', op: 'gte', value: from });
   if (to !== undefined) where.push({ key: 'time', op: 'lte', value: to });
   return where;
-};
+}

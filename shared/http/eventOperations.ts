@@ -1,11 +1,14 @@
+import { z } from 'zod';
 import type { RecordedEventBody } from '../domain/routing/eventHistory';
 import type { Condition, Store } from '../ports/Store';
 import { badRequest, notFound, notImplemented } from './errors';
-import { eventHistoryFilters, eventSelection } from './eventFilters';
+import { deadLetterItemSchema, eventSubscriptionsSchema, historyItemSchema, redeliveredSchema } from './eventAnswers';
+import { eventHistoryFilters, eventSelection, eventSelectionParameters } from './eventFilters';
 import { deadLetterItem, happened, historyItem } from './eventHistoryItem';
 import { eventStream } from './eventStream';
 import type { Operation, OperationHost, OperationRequest } from './Operation';
-import { cursorOf, pageAnswer } from './pagingToken';
+import { noFilters } from './listFilters';
+import { PAGING_PARAMETERS, cursorOf, pageAnswer } from './pagingToken';
 import { redeliverDeadLetters } from './redeliverDeadLetters';
 
 const EVENTS = '/routing/events';
@@ -41,6 +44,8 @@ export const eventOperations: Operation[] = [
     method: 'GET',
     path: EVENTS,
     body: 'none',
+    parameters: [...PAGING_PARAMETERS, ...eventHistoryFilters.parameters],
+    answers: { kind: 'page', item: historyItemSchema },
     run: async (request, ports, host) => {
       const cursor = cursorOf(request.query, eventHistoryFilters);
       const page = await ports.store.list<RecordedEventBody>('events', { where: cursor.where, pageSize: cursor.pageSize, afterId: cursor.afterId || undefined });
@@ -53,6 +58,8 @@ export const eventOperations: Operation[] = [
     method: 'GET',
     path: `${EVENTS}:stream`,
     body: 'none',
+    parameters: eventSelectionParameters,
+    answers: { kind: 'eventStream' },
     // Nothing to wait for: the stream subscribes once the host opens it.
     // eslint-disable-next-line @typescript-eslint/require-await -- run answers a promise, and a throw here must reject it
     run: async (request, _ports, host) => {
@@ -67,6 +74,7 @@ export const eventOperations: Operation[] = [
     method: 'GET',
     path: SUBSCRIPTIONS,
     body: 'none',
+    answers: { kind: 'json', schema: eventSubscriptionsSchema },
     run: async (_request, ports, host) => {
       const value = await Promise.all(
         host.eventChannels.map(async (name) => ({ name, pending: await countIn(ports.store, 'pendingFor', name), deadLettered: await countIn(ports.store, 'deadFor', name) })),
@@ -79,10 +87,12 @@ export const eventOperations: Operation[] = [
     method: 'GET',
     path: DEAD_LETTERS,
     body: 'none',
+    parameters: PAGING_PARAMETERS,
+    answers: { kind: 'page', item: deadLetterItemSchema },
     run: async (request, ports, host) => {
       const channel = channelOf(request, host);
       // The path names the channel: a continuation token only carries where to go on from.
-      const cursor = { ...cursorOf(request.query, () => []), where: [deadFor(channel)] };
+      const cursor = { ...cursorOf(request.query, noFilters), where: [deadFor(channel)] };
       const page = await ports.store.list<RecordedEventBody>('events', { where: cursor.where, pageSize: cursor.pageSize, afterId: cursor.afterId || undefined });
       const value = page.items.filter(happened).map((doc) => deadLetterItem(doc, channel, host.eventTopic));
       return { status: 200, json: pageAnswer(`${SUBSCRIPTIONS}/${encodeURIComponent(channel)}/deadLetters`, cursor, page, value) };
@@ -93,6 +103,8 @@ export const eventOperations: Operation[] = [
     method: 'POST',
     path: `${DEAD_LETTERS}:redeliver`,
     body: 'optionalJson',
+    requestSchema: z.strictObject({}),
+    answers: { kind: 'json', schema: redeliveredSchema },
     run: async (request, ports, host) => {
       const { body } = request;
       if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length > 0)) {

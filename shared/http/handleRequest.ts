@@ -10,6 +10,8 @@ import type { HttpRequestMessage, HttpResponseMessage } from './HttpMessage';
 import { createRouteMatcher } from './matchRoute';
 import type { OperationHost, OperationResult } from './Operation';
 import { parseBody } from './parseBody';
+import { answerPublicRoute, findPublicRoute } from './publicRoutes';
+import type { ReadinessChecks } from './readiness';
 import { routeTable } from './routeTable';
 import { verifyHmac } from './verifyHmac';
 
@@ -27,6 +29,8 @@ export interface RouterHttpOptions {
   liveEvents?: LiveEvents;
   /** Kicks delivery after dead letters were moved back to pending. */
   onRedeliver?: () => void;
+  /** What GET /ready checks; none when absent. */
+  readiness?: ReadinessChecks;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -101,6 +105,9 @@ function operationHost(options: RouterHttpOptions): OperationHost {
  */
 export async function handleRequest(request: HttpRequestMessage, options: RouterHttpOptions): Promise<HttpResponseMessage> {
   const url = new URL(request.url, 'http://router.invalid');
+  // The unsigned routes (probes, the OpenAPI document) are answered before anything else looks at the request.
+  const publicRoute = findPublicRoute(url.pathname);
+  if (publicRoute) return answerPublicRoute(publicRoute, request, options);
   const target = url.pathname;
   const started = Date.now();
   let response: HttpResponseMessage;

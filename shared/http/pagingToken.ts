@@ -1,6 +1,7 @@
 import type { Condition, Page } from '../ports/Store';
 import { badRequest } from './errors';
 import type { ListFilters } from './listFilters';
+import type { Parameter } from './Parameter';
 
 /**
  * A continuation token carries everything needed to produce the next page — the last id returned,
@@ -44,6 +45,12 @@ export function nextLink(collectionPath: string, cursor: PageCursor): string {
   return `${collectionPath}?continuationToken=${encodeURIComponent(encodePageToken(cursor))}`;
 }
 
+/** The query parameters every list reads (besides its filters). */
+export const PAGING_PARAMETERS: readonly Parameter[] = [
+  { name: 'maxpagesize', in: 'query', description: `Items per page (default ${DEFAULT_PAGE_SIZE}).`, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE } },
+  { name: 'continuationToken', in: 'query', description: 'Where the next page starts: pass the `nextLink` of the previous page unchanged (it already carries the filters).', schema: { type: 'string' } },
+];
+
 function pageSize(query: URLSearchParams): number {
   const raw = query.get('maxpagesize');
   if (raw === null) return DEFAULT_PAGE_SIZE;
@@ -58,7 +65,7 @@ function pageSize(query: URLSearchParams): number {
 export function cursorOf(query: URLSearchParams, filters: ListFilters): PageCursor {
   const token = query.get('continuationToken');
   if (token !== null) return decodePageToken(token);
-  return { afterId: '', pageSize: pageSize(query), where: filters(query) };
+  return { afterId: '', pageSize: pageSize(query), where: filters.where(query) };
 }
 
 /**

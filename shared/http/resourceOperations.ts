@@ -9,8 +9,9 @@ import { wireBody } from '../domain/routing/routingState';
 import { badRequest } from './errors';
 import { parseHttpDate } from './httpDate';
 import { noFilters, type ListFilters } from './listFilters';
-import type { Operation, OperationRequest } from './Operation';
-import { cursorOf, pageAnswer } from './pagingToken';
+import type { Operation, OperationRequest, ResourceShape } from './Operation';
+import type { Parameter } from './Parameter';
+import { PAGING_PARAMETERS, cursorOf, pageAnswer } from './pagingToken';
 
 interface ResourceNames {
   /** `/routing/queues` */
@@ -34,6 +35,11 @@ function ifUnmodifiedSince(request: OperationRequest): Date | undefined {
   return new Date(time);
 }
 
+const PRECONDITIONS: readonly Parameter[] = [
+  { name: 'If-Match', in: 'header', description: 'Write only if the resource still has this etag (`*`: only if it exists); 412 otherwise.', schema: { type: 'string' } },
+  { name: 'If-Unmodified-Since', in: 'header', description: 'Write only if the resource was not changed after this HTTP date; 412 otherwise.', schema: { type: 'string' } },
+];
+
 /** List, get, upsert and delete of one resource: written once, used by all six. */
 export function resourceOperations<Input, Body extends { id: string }>(
   definition: ResourceDefinition<Input, Body>,
@@ -42,12 +48,15 @@ export function resourceOperations<Input, Body extends { id: string }>(
   const itemPath = `${names.collectionPath}/{${names.idParam}}`;
   const filters = names.filters ?? noFilters;
   const idOf = (request: OperationRequest) => request.params[names.idParam] ?? '';
+  const resource: ResourceShape = { name: names.singular, inputSchema: definition.inputSchema, wireOrder: definition.wireOrder };
   return [
     {
       operationId: `List${names.plural}`,
       method: 'GET',
       path: names.collectionPath,
       body: 'none',
+      parameters: [...PAGING_PARAMETERS, ...filters.parameters],
+      answers: { kind: 'page', item: resource },
       run: async (request, ports) => {
         const cursor = cursorOf(request.query, filters);
         const page = await listResources(ports, definition, { where: cursor.where, pageSize: cursor.pageSize, afterId: cursor.afterId || undefined });
@@ -60,6 +69,7 @@ export function resourceOperations<Input, Body extends { id: string }>(
       method: 'GET',
       path: itemPath,
       body: 'none',
+      answers: { kind: 'resource', resource },
       run: async (request, ports) => ({ status: 200, document: await getResource(ports, definition, idOf(request)) }),
     },
     {
@@ -67,6 +77,9 @@ export function resourceOperations<Input, Body extends { id: string }>(
       method: 'PATCH',
       path: itemPath,
       body: 'mergePatch',
+      requestSchema: definition.inputSchema,
+      parameters: PRECONDITIONS,
+      answers: { kind: 'resource', resource, creates: true },
       run: async (request, ports) => {
         const preconditions = { ifMatch: request.headers['if-match'], ifUnmodifiedSince: ifUnmodifiedSince(request) };
         const patch = request.body as Record<string, unknown>;
@@ -81,6 +94,7 @@ export function resourceOperations<Input, Body extends { id: string }>(
       method: 'DELETE',
       path: itemPath,
       body: 'none',
+      answers: { kind: 'noContent' },
       run: async (request, ports) => {
         await (names.remove ? names.remove(ports, idOf(request)) : deleteResource(ports, definition, idOf(request)));
         return { status: 204 };

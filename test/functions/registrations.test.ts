@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { publicRoutes } from '../../shared/http/publicRoutes';
 import { routeTable } from '../../shared/http/routeTable';
 import { AZURE_SETTINGS } from '../../shared/hosting/azureConfig';
 import { routerTimerNames } from '../../functions/orchestrators/routerTimer';
@@ -58,8 +59,8 @@ describe('Azure Functions registrations', () => {
     expect(ids.slice(33)).toEqual(EVENT_EXTENSIONS);
   });
 
-  it('registers every operation of the route table, the matcher, the two sweeps, the timer orchestrator and its activity — nothing else', () => {
-    const expected = [...routeTable.map((op) => op.operationId), 'matcher', 'matchSweep', 'eventSweep', routerTimerNames.orchestration, routerTimerNames.activity];
+  it('registers every operation of the route table, the public routes, the matcher, the two sweeps, the timer orchestrator and its activity — nothing else', () => {
+    const expected = [...routeTable.map((op) => op.operationId), ...publicRoutes.map((route) => route.operationId), 'matcher', 'matchSweep', 'eventSweep', routerTimerNames.orchestration, routerTimerNames.activity];
     expect(registered.map((r) => r.metadata.name).sort()).toEqual(expected.sort());
     for (const r of registered) expect(typeof r.callback).toBe('function');
   });
@@ -67,6 +68,15 @@ describe('Azure Functions registrations', () => {
   it.each(routeTable.map((op) => [op.operationId, op] as const))('%s has its method, the service route template and the Durable client', (operationId, op) => {
     expect(trigger(operationId)).toMatchObject({ type: 'httpTrigger', direction: 'in', methods: [op.method], route: op.path.slice(1), authLevel: 'anonymous' });
     expect(hasDurableClient(operationId)).toBe(true);
+  });
+
+  it.each(publicRoutes.map((route) => [route.path, route] as const))('%s is an anonymous GET/HEAD route without the Durable client', (_path, route) => {
+    expect(trigger(route.operationId)).toMatchObject({ type: 'httpTrigger', direction: 'in', methods: ['GET', 'HEAD'], route: route.path.slice(1), authLevel: 'anonymous' });
+    expect(hasDurableClient(route.operationId)).toBe(false);
+  });
+
+  it('the public routes are /health, /ready and /openapi.json', () => {
+    expect(publicRoutes.map((route) => route.path)).toEqual(['/health', '/ready', '/openapi.json']);
   });
 
   it('the matcher is a session-enabled Service Bus trigger on the configured connection and queue', () => {

@@ -10,6 +10,14 @@ const RETRY_AFTER_MS = 5_000;
 /** The loop re-reads the table at least this often (setTimeout cannot wait longer than ~24.8 days anyway). */
 const MAX_SLEEP_MS = 60_000;
 const BATCH = 100;
+/**
+ * The loop is stuck when it has shown no progress (a pass begun, a timer fired) for this long: an idle
+ * loop still begins a pass every MAX_SLEEP_MS, so this is that with room for a slow pass.
+ */
+export const STUCK_AFTER_MS = 3 * MAX_SLEEP_MS;
+
+/** For readiness: `stopped` before start and after stop; `stuck` when the loop has made no progress for too long. */
+export type LoopHealth = 'running' | 'stopped' | 'stuck';
 
 type TimerDocument = StoredDocument<Timer>;
 
@@ -27,6 +35,11 @@ export class StoreScheduler implements Scheduler {
   private stopped = true;
   /** When the loop will next look (ms since epoch); a timer due later needs no wake-up. */
   private armedFor: number | undefined;
+  /**
+   * Wall-clock time of the loop's last sign of progress. Wall clock, not the injected Clock: the loop
+   * sleeps with setTimeout, so whether it is overdue is a matter of real time.
+   */
+  private lastProgress = 0;
 
   constructor(
     private readonly store: Store,
@@ -57,7 +70,14 @@ export class StoreScheduler implements Scheduler {
   start(handler: (timer: Timer) => Promise<void>): void {
     this.handler = handler;
     this.stopped = false;
+    this.lastProgress = Date.now();
     this.wake();
+  }
+
+  /** Whether the loop runs and is not stuck; `now` is wall-clock milliseconds (tests look ahead with it). */
+  health(now = Date.now()): LoopHealth {
+    if (this.stopped) return 'stopped';
+    return now - this.lastProgress > STUCK_AFTER_MS ? 'stuck' : 'running';
   }
 
   async stop(): Promise<void> {
@@ -76,6 +96,7 @@ export class StoreScheduler implements Scheduler {
       if (due.length === 0) return fired;
       for (const doc of due) {
         await this.fire(doc);
+        this.lastProgress = Date.now();
         fired++;
       }
     }
@@ -130,6 +151,7 @@ export class StoreScheduler implements Scheduler {
   }
 
   private async loop(): Promise<void> {
+    this.lastProgress = Date.now();
     try {
       await this.runDue();
       const next = await this.nextDue();

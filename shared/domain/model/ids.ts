@@ -23,6 +23,12 @@ export function idProblem(s: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The characters `idProblem` accepts, as an ECMA-262 pattern for the OpenAPI document: not only whitespace, none of
+ * the forbidden characters or controls (the length bounds are separate). A test holds the two equal.
+ */
+export const ID_PATTERN = '^(?!\\s*$)[^/\\\\?#:\\u0000-\\u001f\\u007f-\\u009f]+$';
+
 export function isValidId(s: string): boolean {
   return idProblem(s) === undefined;
 }

@@ -13,7 +13,7 @@ export function isLabelValue(v: unknown): v is LabelValue {
 export const labelValueSchema = valueWhere(
   isLabelValue,
   (issue) => `label values must be a string, number or boolean, got ${describeValue(issue.input)}`,
-);
+).meta({ type: ['string', 'number', 'boolean'] });
 
 /** Used for `labels`, `tags` and `labelsToUpsert`. A null value is an error here: merge patch has already removed the ones that meant "delete". */
 export const labelsSchema = z.record(z.string().min(1, { error: 'label keys must be non-empty strings' }), labelValueSchema);

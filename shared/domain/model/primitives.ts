@@ -1,8 +1,12 @@
 import { z } from 'zod';
-import { idProblem } from './ids';
+import { ID_PATTERN, MAX_ID_LENGTH, idProblem } from './ids';
 import { describeValue, expecting, isPlainObject } from './validation';
 
-/** Building blocks shared by the resource schemas. Each one carries the message that tells the caller what to send. */
+/**
+ * Building blocks shared by the resource schemas. Each one carries the message that tells the caller what to send,
+ * and, where zod cannot see through a predicate, the JSON Schema it stands for (`.meta`), so that the OpenAPI
+ * document generated from these schemas states the same bounds the checks enforce.
+ */
 
 export const INT32_MAX = 2147483647;
 
@@ -22,13 +26,13 @@ function numberWhere(what: string, accept: (n: number) => boolean) {
 }
 
 export function integer(min: number, max = INT32_MAX) {
-  return numberWhere(`an integer between ${min} and ${max}`, (n) => Number.isInteger(n) && n >= min && n <= max);
+  return numberWhere(`an integer between ${min} and ${max}`, (n) => Number.isInteger(n) && n >= min && n <= max).meta({ type: 'integer', minimum: min, maximum: max });
 }
 
 /** A number strictly greater than 0 (durations, weights), optionally with an inclusive upper bound. */
 export function positiveNumber(max?: number) {
   const what = max === undefined ? 'a number greater than 0' : `a number greater than 0 and at most ${max}`;
-  return numberWhere(what, (n) => n > 0 && (max === undefined || n <= max));
+  return numberWhere(what, (n) => n > 0 && (max === undefined || n <= max)).meta({ type: 'number', exclusiveMinimum: 0, ...(max === undefined ? {} : { maximum: max }) });
 }
 
 export function text(maxLength: number) {
@@ -40,10 +44,13 @@ export function nonEmptyText(maxLength: number) {
 }
 
 /** An id of another resource, or one that ends up in a URL path: see `idProblem`. */
-export const idSchema = z.string().superRefine((s, ctx) => {
-  const problem = idProblem(s);
-  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: s });
-});
+export const idSchema = z
+  .string()
+  .superRefine((s, ctx) => {
+    const problem = idProblem(s);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: s });
+  })
+  .meta({ minLength: 1, maxLength: MAX_ID_LENGTH, pattern: ID_PATTERN });
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,7})?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 
@@ -70,7 +77,7 @@ const DATE_TIME_HINT = 'must be an RFC 3339 date-time such as 2024-01-01T00:00:0
 export const dateTimeSchema = valueWhere(
   (v): v is string => typeof v === 'string' && isRfc3339DateTime(v),
   (issue) => (issue.input === undefined ? 'is required' : `${DATE_TIME_HINT}, got ${describeValue(issue.input)}`),
-);
+).meta({ type: 'string', format: 'date-time' });
 
 /** How the .NET SDK serialises an unset DateTimeOffset (`closeAt`, `retryOfferAt`): it means "no value". */
 export function isDotNetMinDate(v: unknown): boolean {
@@ -87,7 +94,7 @@ function isHttpUrl(v: unknown): v is string {
   }
 }
 
-export const httpUrlSchema = valueWhere(isHttpUrl, expecting('an absolute http(s) URL'));
+export const httpUrlSchema = valueWhere(isHttpUrl, expecting('an absolute http(s) URL')).meta({ type: 'string', format: 'uri' });
 
 /**
  * Merge patch removes `null` members from objects, but arrays are replaced wholesale, so an item of an array can

@@ -1,5 +1,6 @@
 import type { Collection, Condition, IndexKeys } from '../../ports/Store';
-import type { Validation } from '../model';
+import type { z } from 'zod';
+import { bodyValidator, type Validation } from '../model';
 
 /** What the domain needs to know while building a resource body from validated input. */
 export interface BuildContext<Body> {
@@ -35,6 +36,8 @@ export interface ResourceDefinition<Input = unknown, Body extends { id: string }
   collection: Collection;
   /** Human name used in messages ("queue", "distribution policy"). */
   noun: string;
+  /** What a client may write: the schema `validate` checks with, and the OpenAPI document shows. */
+  inputSchema: z.ZodType;
   /** Validates the merge-patched writable document. */
   validate(document: unknown): Validation<Input>;
   /** Key order of the wire body (the service's); every write keeps it. */
@@ -51,6 +54,11 @@ export interface ResourceDefinition<Input = unknown, Body extends { id: string }
   deleteBlockers: DeleteBlocker[];
   /** 400 (policies) or 409 (queues) when a delete is blocked: the service used both. */
   deleteBlockedStatus: 400 | 409;
+}
+
+/** A resource's `inputSchema` and the `validate` built from it, so the two cannot drift apart. */
+export function validatedBy<S extends z.ZodType>(schema: S): { inputSchema: S; validate: (document: unknown) => Validation<z.output<S>> } {
+  return { inputSchema: schema, validate: bodyValidator(schema) };
 }
 
 /** Copies the named keys that are present, in order. */

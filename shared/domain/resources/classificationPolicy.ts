@@ -1,12 +1,12 @@
 import {
-  validateClassificationPolicy,
+  classificationPolicyInputSchema,
   type ClassificationPolicyInput,
   type QueueSelectorAttachment,
   type RouterRule,
   type WorkerSelectorAttachment,
 } from '../model';
 import type { IndexKeys } from '../../ports/Store';
-import { ordered, pick, type Reference, type ResourceDefinition } from './ResourceDefinition';
+import { ordered, pick, type Reference, type ResourceDefinition, validatedBy } from './ResourceDefinition';
 
 export interface ClassificationPolicy {
   id: string;
@@ -23,7 +23,7 @@ export const classificationPolicyResource: ResourceDefinition<ClassificationPoli
   collection: 'classificationPolicies',
   noun: 'classification policy',
   wireOrder: ['id', ...WRITABLE],
-  validate: validateClassificationPolicy,
+  ...validatedBy(classificationPolicyInputSchema),
   writable: (body) => pick(body, WRITABLE),
   build: (input, { id }) =>
     ordered<ClassificationPolicy>(

@@ -1,5 +1,5 @@
-import { validateDistributionPolicy, type DistributionMode, type DistributionPolicyInput } from '../model';
-import { ordered, pick, type ResourceDefinition } from './ResourceDefinition';
+import { distributionPolicyInputSchema, type DistributionMode, type DistributionPolicyInput } from '../model';
+import { ordered, pick, type ResourceDefinition, validatedBy } from './ResourceDefinition';
 
 export interface DistributionPolicy {
   id: string;
@@ -20,7 +20,7 @@ export const distributionPolicyResource: ResourceDefinition<DistributionPolicyIn
   collection: 'distributionPolicies',
   noun: 'distribution policy',
   wireOrder: ['id', ...WRITABLE],
-  validate: validateDistributionPolicy,
+  ...validatedBy(distributionPolicyInputSchema),
   writable: (body) => pick(body, WRITABLE),
   build: (input, { id }) =>
     ordered<DistributionPolicy>(

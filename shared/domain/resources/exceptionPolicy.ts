@@ -1,5 +1,5 @@
-import { validateExceptionPolicy, type ExceptionPolicyInput, type ExceptionRule } from '../model';
-import { ordered, pick, type ResourceDefinition } from './ResourceDefinition';
+import { exceptionPolicyInputSchema, type ExceptionPolicyInput, type ExceptionRule } from '../model';
+import { ordered, pick, type ResourceDefinition, validatedBy } from './ResourceDefinition';
 
 export interface ExceptionPolicy {
   id: string;
@@ -13,7 +13,7 @@ export const exceptionPolicyResource: ResourceDefinition<ExceptionPolicyInput, E
   collection: 'exceptionPolicies',
   noun: 'exception policy',
   wireOrder: ['id', ...WRITABLE],
-  validate: validateExceptionPolicy,
+  ...validatedBy(exceptionPolicyInputSchema),
   writable: (body) => pick(body, WRITABLE),
   build: (input, { id, newId }) =>
     ordered<ExceptionPolicy>(

@@ -1,8 +1,8 @@
-import { validateJob, type JobInput, type JobMatchingMode, type Labels, type RouterWorkerSelector } from '../model';
+import { jobInputSchema, type JobInput, type JobMatchingMode, type Labels, type RouterWorkerSelector } from '../model';
 import type { IndexKeys } from '../../ports/Store';
 import { toSortableTime, toWireTime } from '../wireTime';
 import { ACTIVE_JOB_STATUSES, isTerminal, type JobStatus } from './jobStatus';
-import { ordered, pick, type BuildContext, type Reference, type ResourceDefinition } from './ResourceDefinition';
+import { ordered, pick, type BuildContext, type Reference, type ResourceDefinition, validatedBy } from './ResourceDefinition';
 import { jobRoutingKeys } from '../routing/routingKeys';
 import type { EngineJob, JobRouting } from '../routing/routingState';
 
@@ -205,7 +205,7 @@ export const jobResource: ResourceDefinition<JobInput, RouterJob> = {
   collection: 'jobs',
   noun: 'job',
   wireOrder: WIRE_ORDER,
-  validate: validateJob,
+  ...validatedBy(jobInputSchema),
   writable: (body) => pick(body, WRITABLE),
   build: buildJob,
   check: (body) =>

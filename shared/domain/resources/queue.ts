@@ -1,7 +1,7 @@
-import { validateQueue, type Labels, type QueueInput } from '../model';
+import { queueInputSchema, type Labels, type QueueInput } from '../model';
 import type { IndexKeys } from '../../ports/Store';
 import { QUEUE_LABEL_KEY, queueLabelPairs } from '../classification/queueSelection';
-import { ordered, pick, withIdLabel, type Reference, type ResourceDefinition } from './ResourceDefinition';
+import { ordered, pick, withIdLabel, type Reference, type ResourceDefinition, validatedBy } from './ResourceDefinition';
 
 export interface RouterQueue {
   id: string;
@@ -17,7 +17,7 @@ export const queueResource: ResourceDefinition<QueueInput, RouterQueue> = {
   collection: 'queues',
   noun: 'queue',
   wireOrder: ['id', ...WRITABLE],
-  validate: validateQueue,
+  ...validatedBy(queueInputSchema),
   writable: (body) => pick(body, WRITABLE),
   build: (input, { id }) =>
     ordered<RouterQueue>(

@@ -1,6 +1,6 @@
-import { validateWorker, type Labels, type RouterChannel, type WorkerInput } from '../model';
+import { workerInputSchema, type Labels, type RouterChannel, type WorkerInput } from '../model';
 import type { IndexKeys } from '../../ports/Store';
-import { ordered, pick, withIdLabel, type BuildContext, type ResourceDefinition } from './ResourceDefinition';
+import { ordered, pick, withIdLabel, type BuildContext, type ResourceDefinition, validatedBy } from './ResourceDefinition';
 import { hasRoomFor, refreshWorker } from '../routing/workerCapacity';
 import { workerRoutingKeys } from '../routing/routingKeys';
 import type { EngineWorker, WorkerRouting } from '../routing/routingState';
@@ -92,7 +92,7 @@ export const workerResource: ResourceDefinition<WorkerInput, EngineWorker> = {
   collection: 'workers',
   noun: 'worker',
   wireOrder: WIRE_ORDER,
-  validate: validateWorker,
+  ...validatedBy(workerInputSchema),
   writable: (body) => pick(body, WRITABLE),
   build: buildWorker,
   references: (body) => body.queues.map((queueId, index) => ({ collection: 'queues' as const, id: queueId, field: `queues[${index}]` })),
