@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MAX_LABEL_KEY_LENGTH, MAX_LABEL_TEXT_LENGTH, MAX_LABELS, RESERVED_LABEL_KEYS } from './limits';
-import { valueWhere, type RefinementContext } from './primitives';
-import { describeValue, isPlainObject } from './validation';
+import { MAX_LABEL_KEY_LENGTH, MAX_LABEL_TEXT_LENGTH, MAX_LABELS } from './limits';
+import { crossCheck, valueWhere, type RefinementContext } from './primitives';
+import { describeValue, expecting, isPlainObject } from './validation';
 
 /** Rules engines and selectors compare label values, so only JSON primitives are meaningful (docs: "number, string, boolean"). */
 export type LabelValue = string | number | boolean;
@@ -13,17 +13,13 @@ export function isLabelValue(v: unknown): v is LabelValue {
 
 export const labelValueSchema = valueWhere(
   (v): v is LabelValue => isLabelValue(v) && (typeof v !== 'string' || v.length <= MAX_LABEL_TEXT_LENGTH),
-  (issue) =>
-    typeof issue.input === 'string'
-      ? `label text values must be at most ${MAX_LABEL_TEXT_LENGTH} characters, got ${issue.input.length}`
-      : `label values must be a string, number or boolean, got ${describeValue(issue.input)}`,
+  (issue) => labelValueError(issue.input),
 );
 
 /** Why `key` cannot name a label (or the label a selector reads), or undefined when it can. */
 export function labelKeyProblem(key: string): string | undefined {
   if (key.length === 0) return 'must not be empty';
   if (key.length > MAX_LABEL_KEY_LENGTH) return `must be at most ${MAX_LABEL_KEY_LENGTH} characters, got ${key.length}`;
-  if (RESERVED_LABEL_KEYS.includes(key)) return `${JSON.stringify(key)} is reserved (${RESERVED_LABEL_KEYS.join(', ')} cannot name a label)`;
   return undefined;
 }
 
@@ -32,20 +28,40 @@ export const labelKeySchema = z.string().superRefine((key, ctx) => {
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: key });
 });
 
-/**
- * The member checks run on the received object, before zod builds its output: zod's record passes over
- * a `__proto__` member without a word, so a label of that name would vanish and the write say 201.
- */
-function checkMembers(labels: unknown, ctx: RefinementContext): unknown {
-  if (!isPlainObject(labels)) return labels;
+const labelValueError = (input: unknown): string =>
+  typeof input === 'string'
+    ? `label text values must be at most ${MAX_LABEL_TEXT_LENGTH} characters, got ${input.length}`
+    : `label values must be a string, number or boolean, got ${describeValue(input)}`;
+
+function checkMembers(labels: Record<string, unknown>, ctx: RefinementContext): void {
   const keys = Object.keys(labels);
   if (keys.length > MAX_LABELS) ctx.addIssue({ code: 'custom', path: [], message: `must have at most ${MAX_LABELS} members, got ${keys.length}`, input: labels });
   for (const key of keys) {
     const problem = labelKeyProblem(key);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `label keys ${problem}`.replace('label keys "', 'label key "'), input: key });
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `label keys ${problem}`, input: key });
+    const value = labels[key];
+    if (!isLabelValue(value) || (typeof value === 'string' && value.length > MAX_LABEL_TEXT_LENGTH)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: labelValueError(value), input: value });
+    }
   }
-  return labels;
 }
 
-/** Used for `labels`, `tags` and `labelsToUpsert`. A null value is an error here: merge patch has already removed the ones that meant "delete". */
-export const labelsSchema = z.preprocess(checkMembers, z.record(z.string(), labelValueSchema));
+/**
+ * A copy whose members are all own data properties. Label keys are user data, and `__proto__` is as
+ * good a key as any on the wire, but assigning it would set the prototype instead (which is how zod's
+ * record, and so this router, used to drop such a label and answer 201).
+ */
+function ownCopy(labels: Record<string, unknown>): Labels {
+  const copy: Labels = {};
+  for (const key of Object.keys(labels)) Object.defineProperty(copy, key, { value: labels[key], enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
+/**
+ * Used for `labels`, `tags` and `labelsToUpsert`: every member name is stored as sent, `__proto__`,
+ * `constructor` and `hasOwnProperty` included (the code reads labels with own-property checks only).
+ * A null value is an error here: merge patch has already removed the ones that meant "delete".
+ */
+export const labelsSchema = valueWhere((v): v is Record<string, unknown> => isPlainObject(v), expecting('an object'))
+  .check(crossCheck((labels, ctx) => (isPlainObject(labels) ? checkMembers(labels, ctx) : undefined)))
+  .transform(ownCopy);

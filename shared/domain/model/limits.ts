@@ -31,11 +31,6 @@ export const MAX_COUNT = INT32_MAX;
 export const MAX_LABELS = 100;
 export const MAX_LABEL_KEY_LENGTH = 500;
 export const MAX_LABEL_TEXT_LENGTH = 1024;
-/**
- * Names that JavaScript objects treat specially (`__proto__` sets the prototype when assigned).
- * Refused as label keys, tag keys and selector keys rather than stored with care in every consumer.
- */
-export const RESERVED_LABEL_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 
 /** Items of any list in a body (selectors, attachments, rules, actions, allocations, channels, queues, notes). */
 export const MAX_LIST_ITEMS = 100;
