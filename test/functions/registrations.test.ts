@@ -59,8 +59,8 @@ describe('Azure Functions registrations', () => {
     expect(ids.slice(33)).toEqual([...EVENT_EXTENSIONS, ...TIMER_EXTENSIONS]);
   });
 
-  it('registers every operation of the route table, the matcher, the two sweeps, the timer orchestrator and its activity — nothing else', () => {
-    const expected = [...routeTable.map((op) => op.operationId), 'matcher', 'matchSweep', 'eventSweep', routerTimerNames.orchestration, routerTimerNames.activity];
+  it('registers every operation of the route table, the matcher, the two sweeps, the timer orchestrator and its two activities — nothing else', () => {
+    const expected = [...routeTable.map((op) => op.operationId), 'matcher', 'matchSweep', 'eventSweep', routerTimerNames.orchestration, routerTimerNames.activity, routerTimerNames.deadLetter];
     expect(registered.map((r) => r.metadata.name).sort()).toEqual(expected.sort());
     for (const r of registered) expect(typeof r.callback).toBe('function');
   });
