@@ -150,7 +150,7 @@ export function* routerTimer(context: OrchestrationContext): Generator<Task, Rou
     logFailure(context, timer, failure, `trying again at ${nextRound.dueAt}`);
     return continueWith(context, timer, nextRound, 'retrying');
   }
-  const deadLetter: DeadLetterRequest = { timer, reason: `the handler failed: ${reasonOf(failure)}`, attempts, at: df.currentUtcDateTime.toISOString() };
+  const deadLetter: DeadLetterRequest = { timer, reason: `the handler failed: ${reasonOf(failure).split('\n')[0] ?? ''}`, attempts, at: df.currentUtcDateTime.toISOString() };
   let recorded = true;
   try {
     yield df.callActivityWithRetry(routerTimerNames.deadLetter, fireRetryOptions(), deadLetter);
