@@ -111,7 +111,12 @@ export class StoreScheduler implements Scheduler {
    * Fires every timer due now, each at most once, and returns how many fires ran (tests call this
    * after moving a test clock). A timer its own handler left due is fired by the next call.
    */
-  async runDue(): Promise<number> {
+  runDue(): Promise<number> {
+    return this.pass(false);
+  }
+
+  /** One pass; the loop's own passes end early once the scheduler is stopped, so stopping waits for one fire at most. */
+  private async pass(endWhenStopped: boolean): Promise<number> {
     if (!this.handler) throw new Error('StoreScheduler.runDue before start');
     await this.repairKeys();
     const seen = new Set<string>();
@@ -128,6 +133,7 @@ export class StoreScheduler implements Scheduler {
         continue;
       }
       for (const doc of fresh) {
+        if (endWhenStopped && this.stopped) return fired;
         seen.add(doc.id);
         await this.fire(doc);
         fired++;
@@ -249,7 +255,7 @@ export class StoreScheduler implements Scheduler {
 
   private async loop(): Promise<void> {
     try {
-      await this.runDue();
+      await this.pass(true);
       const next = await this.nextDue();
       if (this.stopped) return;
       if (this.sleeper) clearTimeout(this.sleeper);
