@@ -1,16 +1,25 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { fireTimer } from '../shared/app/fireTimer';
+import { deadLetterDocument, putDeadLetter } from '../shared/app/timerDeadLetters';
 import type { Timer } from '../shared/ports/Scheduler';
 import { durableClientInput } from './durableClientInput';
 import { invocationPorts } from './invocationPorts';
-import { routerTimer, routerTimerNames } from './orchestrators/routerTimer';
+import { routerTimer, routerTimerNames, type DeadLetterRequest } from './orchestrators/routerTimer';
 
 /** The activity behind a due timer: the use case it names, with this invocation's ports. */
 export async function fireRouterTimer(timer: Timer, context: InvocationContext): Promise<void> {
   await fireTimer(await invocationPorts(context), timer);
 }
 
+/** The activity behind a timer that failed every round: its dead letter, kept in the store for operators. */
+export async function deadLetterRouterTimer(request: DeadLetterRequest, context: InvocationContext): Promise<void> {
+  const ports = await invocationPorts(context);
+  await putDeadLetter(ports.store, deadLetterDocument(request.timer, request.reason, request.attempts, new Date(request.at)));
+  ports.logger.error({ timerId: request.timer.id, kind: request.timer.kind, attempts: request.attempts, reason: request.reason }, 'timer dead-lettered');
+}
+
 df.app.orchestration(routerTimerNames.orchestration, routerTimer);
 // A fired timer may schedule or cancel timers (a close re-arms its settle timer), hence the client.
 df.app.activity(routerTimerNames.activity, { handler: fireRouterTimer, extraInputs: [durableClientInput] });
+df.app.activity(routerTimerNames.deadLetter, { handler: deadLetterRouterTimer, extraInputs: [durableClientInput] });

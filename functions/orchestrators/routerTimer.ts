@@ -13,6 +13,8 @@ import type { Timer } from '../../shared/ports/Scheduler';
 export const routerTimerNames = {
   orchestration: 'routerTimer',
   activity: 'fireRouterTimer',
+  /** Records a timer that failed every round as a dead letter in the store. */
+  deadLetter: 'deadLetterRouterTimer',
   /** Event carrying the Timer that replaces the pending one. */
   reschedule: 'reschedule',
   cancel: 'cancel',
@@ -24,10 +26,24 @@ const BACKOFF = 2;
 const MAX_RETRY_INTERVAL_MS = 120_000;
 const ATTEMPTS_PER_ROUND = 8;
 /**
- * A timer whose handler failed a whole round is not dropped (the embedded scheduler never drops one
- * either): the instance continues as new and starts another round this much later.
+ * A timer whose handler failed a whole round is not dropped: the instance continues as new and
+ * starts another round this much later...
  */
 export const NEXT_ROUND_AFTER_MS = 15 * 60_000;
+/**
+ * ...until it has failed this many rounds (24 attempts, about an hour): then it is recorded as a dead
+ * letter in the store, where operators list and re-drive it like the embedded host's.
+ */
+export const MAX_ROUNDS = 3;
+
+/** What the dead-letter activity is given. */
+export interface DeadLetterRequest {
+  timer: Timer;
+  reason: string;
+  attempts: number;
+  /** The orchestration's time when it gave up (activities may run later). */
+  at: string;
+}
 
 function fireRetryOptions(): df.RetryOptions {
   const options = new df.RetryOptions(FIRST_RETRY_MS, ATTEMPTS_PER_ROUND);
@@ -39,7 +55,7 @@ function fireRetryOptions(): df.RetryOptions {
 /** How an execution ended: its output, or what it continued as new for. */
 export interface RouterTimerOutcome {
   timerId: string;
-  outcome: 'fired' | 'cancelled' | 'rescheduled' | 'retrying';
+  outcome: 'fired' | 'cancelled' | 'rescheduled' | 'retrying' | 'deadLettered';
 }
 
 type Request = { kind: 'reschedule'; timer: Timer } | { kind: 'cancel' };
@@ -128,10 +144,31 @@ export function* routerTimer(context: OrchestrationContext): Generator<Task, Rou
     logFailure(context, timer, failure, 'it was cancelled meanwhile');
     return { timerId: timer.id, outcome: 'cancelled' };
   }
-  const nextRound = { ...timer, dueAt: new Date(df.currentUtcDateTime.getTime() + NEXT_ROUND_AFTER_MS).toISOString() };
-  logFailure(context, timer, failure, `trying again at ${nextRound.dueAt}`);
-  return continueWith(context, timer, nextRound, 'retrying');
+  const attempts = (timer.attempts ?? 0) + ATTEMPTS_PER_ROUND;
+  const nextRound = { ...timer, attempts, dueAt: new Date(df.currentUtcDateTime.getTime() + NEXT_ROUND_AFTER_MS).toISOString() };
+  if (attempts < MAX_ROUNDS * ATTEMPTS_PER_ROUND) {
+    logFailure(context, timer, failure, `trying again at ${nextRound.dueAt}`);
+    return continueWith(context, timer, nextRound, 'retrying');
+  }
+  const deadLetter: DeadLetterRequest = { timer, reason: `the handler failed: ${reasonOf(failure).split('\n')[0] ?? ''}`, attempts, at: df.currentUtcDateTime.toISOString() };
+  let recorded = true;
+  try {
+    yield df.callActivityWithRetry(routerTimerNames.deadLetter, fireRetryOptions(), deadLetter);
+  } catch {
+    recorded = false;
+  }
+  const later = yield* drain(df, requests);
+  if (later?.kind === 'reschedule') return continueWith(context, timer, later.timer, 'rescheduled');
+  if (!recorded) {
+    // The store is unavailable too: keep the timer rather than lose it, and try the whole way again.
+    logFailure(context, timer, failure, `could not be dead-lettered; trying again at ${nextRound.dueAt}`);
+    return continueWith(context, timer, { ...nextRound, attempts: timer.attempts ?? 0 }, 'retrying');
+  }
+  logFailure(context, timer, failure, `after ${attempts} attempts in all it is dead-lettered (GET /routing/timers/deadLetters)`);
+  return { timerId: timer.id, outcome: 'deadLettered' };
 }
+
+const reasonOf = (failure: unknown): string => (failure instanceof Error ? failure.message : String(failure));
 
 function continueWith(context: OrchestrationContext, timer: Timer, next: Timer, outcome: RouterTimerOutcome['outcome']): RouterTimerOutcome {
   context.df.continueAsNew(next);
@@ -140,6 +177,5 @@ function continueWith(context: OrchestrationContext, timer: Timer, next: Timer, 
 
 /** Logged by the episode that decides (always the execution's last one, so replays never repeat it). */
 function logFailure(context: OrchestrationContext, timer: Timer, failure: unknown, then: string): void {
-  const reason = failure instanceof Error ? failure.message : String(failure);
-  context.error(`timer ${timer.id} (${timer.kind}) failed ${ATTEMPTS_PER_ROUND} attempts; ${then}. Last error: ${reason}`);
+  context.error(`timer ${timer.id} (${timer.kind}) failed ${ATTEMPTS_PER_ROUND} attempts; ${then}. Last error: ${reasonOf(failure)}`);
 }

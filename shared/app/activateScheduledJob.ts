@@ -1,4 +1,5 @@
 import { jobEvents } from '../domain/routing/routerEvents';
+import { sortableDueTime } from '../domain/dueTime';
 import type { EngineJob } from '../domain/routing/routingState';
 import { parseInstant, toWireTime } from '../domain/wireTime';
 import type { RouterPorts } from '../ports/RouterPorts';
@@ -13,7 +14,7 @@ const scheduleAtOf = (job: EngineJob) => (job.matchingMode.kind === 'scheduleAnd
 export async function armActivation(ports: RouterPorts, job: EngineJob): Promise<void> {
   const scheduleAt = scheduleAtOf(job);
   if (scheduleAt === undefined) return;
-  await ports.scheduler.schedule({ id: activationTimerId(job.id), kind: 'activateScheduledJob', dueAt: new Date(parseInstant(scheduleAt)).toISOString(), payload: { jobId: job.id } });
+  await ports.scheduler.schedule({ id: activationTimerId(job.id), kind: 'activateScheduledJob', dueAt: sortableDueTime(parseInstant(scheduleAt)), payload: { jobId: job.id } });
 }
 
 /**

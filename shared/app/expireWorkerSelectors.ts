@@ -1,4 +1,6 @@
 import { isTerminal } from '../domain/resources';
+import { instantAfter, sortableDueTime } from '../domain/dueTime';
+import { parseInstant } from '../domain/wireTime';
 import { jobEvents } from '../domain/routing/routerEvents';
 import { isMatchable } from '../domain/routing/routingKeys';
 import { expireDueSelectors } from '../domain/routing/selectors';
@@ -20,10 +22,12 @@ type ExpiringSelector = Partial<Pick<StoredWorkerSelector, 'status' | 'expiresAt
 export async function armSelectorExpiry(ports: RouterPorts, jobId: string, selectors: readonly ExpiringSelector[], after: Date): Promise<void> {
   const times = selectors
     .filter((s) => s.status !== 'expired')
-    .map((s) => (s.expiresAt !== undefined ? Date.parse(s.expiresAt) : s.expiresAfterSeconds !== undefined ? after.getTime() + s.expiresAfterSeconds * 1000 : undefined))
+    .map((s) => (s.expiresAt !== undefined ? parseInstant(s.expiresAt) : s.expiresAfterSeconds !== undefined ? instantAfter(after, s.expiresAfterSeconds).getTime() : undefined))
     .filter((t): t is number => t !== undefined && t > after.getTime());
   if (times.length === 0) return;
-  await ports.scheduler.schedule({ id: selectorExpiryTimerId(jobId), kind: 'expireWorkerSelectors', dueAt: new Date(Math.min(...times)).toISOString(), payload: { jobId } });
+  // Documents written before durations were bounded can hold an expiry past year 9999: the timer is
+  // then kept at the latest representable instant, where it sorts after every other one.
+  await ports.scheduler.schedule({ id: selectorExpiryTimerId(jobId), kind: 'expireWorkerSelectors', dueAt: sortableDueTime(Math.min(...times)), payload: { jobId } });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DistributionMode } from '../domain/model';
+import { instantAfter } from '../domain/dueTime';
 import type { DistributionPolicy } from '../domain/resources';
 import { mismatch, ineligibility } from '../domain/routing/eligibility';
 import { offerEvents } from '../domain/routing/routerEvents';
@@ -30,7 +31,7 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
   const mode = modeOf(policy);
   const start = ports.clock.now();
   const offerId = ports.newId();
-  const expires = new Date(start.getTime() + (policy.offerExpiresAfterSeconds ?? DEFAULT_OFFER_EXPIRES_AFTER_SECONDS) * 1000);
+  const expires = instantAfter(start, policy.offerExpiresAfterSeconds ?? DEFAULT_OFFER_EXPIRES_AFTER_SECONDS);
   const timerId = offerTimerId(offerId);
   await ports.scheduler.schedule({ id: timerId, kind: 'offerExpiry', dueAt: expires.toISOString(), payload: { offerId, jobId: job.id, workerId } });
 

@@ -1,4 +1,5 @@
 import { applyClose, assignmentHoldsCapacity } from '../domain/routing/jobLifecycle';
+import { sortableDueTime } from '../domain/dueTime';
 import { jobEvents } from '../domain/routing/routerEvents';
 import { jobRouting, type EngineJob } from '../domain/routing/routingState';
 import { releaseAssignment } from '../domain/routing/workerHoldings';
@@ -18,7 +19,7 @@ export const settleTimerId = (jobId: string, assignmentId: string) => `settle:${
 
 /** The durable reminder, written before the job changes, that the worker's side must follow. */
 export function settleTimer(ref: AssignmentRef, dueAt: Date): Timer {
-  return { id: settleTimerId(ref.jobId, ref.assignmentId), kind: 'settleAssignment', dueAt: dueAt.toISOString(), payload: { ...ref } };
+  return { id: settleTimerId(ref.jobId, ref.assignmentId), kind: 'settleAssignment', dueAt: sortableDueTime(dueAt), payload: { ...ref } };
 }
 
 /**

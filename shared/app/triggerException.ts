@@ -1,4 +1,5 @@
 import { applyExceptionRule, hasFired, type ExceptionEffect } from '../domain/exceptions/applyExceptionRule';
+import { instantAfter } from '../domain/dueTime';
 import type { ExceptionRule } from '../domain/model';
 import type { ExceptionPolicy, RouterQueue } from '../domain/resources';
 import { jobEvents } from '../domain/routing/routerEvents';
@@ -43,8 +44,8 @@ export async function armExceptionTimers(ports: RouterPorts, jobId: string, queu
   const queueLength: Timer[] = [];
   for (const rule of policy.exceptionRules) {
     const ref = { jobId, queueId, exceptionPolicyId: policy.id, ruleId: rule.id };
-    const due = rule.trigger.kind === 'waitTime' ? now + rule.trigger.thresholdSeconds * 1000 : now + QUEUE_LENGTH_SAFETY_NET_MS;
-    const timer: Timer = { id: exceptionTimerId(ref), kind: 'exceptionTrigger', dueAt: new Date(due).toISOString(), payload: { ...ref } };
+    const due = rule.trigger.kind === 'waitTime' ? instantAfter(now, rule.trigger.thresholdSeconds) : new Date(now + QUEUE_LENGTH_SAFETY_NET_MS);
+    const timer: Timer = { id: exceptionTimerId(ref), kind: 'exceptionTrigger', dueAt: due.toISOString(), payload: { ...ref } };
     await ports.scheduler.schedule(timer);
     if (rule.trigger.kind === 'queueLength') queueLength.push(timer);
   }
@@ -68,8 +69,9 @@ async function othersInQueue(ports: RouterPorts, job: EngineJob): Promise<number
 /** Whether the rule's trigger holds for the job now; a wait-time rule that is not due yet answers when it will be. */
 async function triggered(ports: RouterPorts, job: EngineJob, rule: ExceptionRule): Promise<boolean | Date> {
   if (rule.trigger.kind === 'queueLength') return (await othersInQueue(ports, job)) > rule.trigger.threshold;
-  const due = parseInstant(job.enqueuedAt ?? '') + rule.trigger.thresholdSeconds * 1000;
-  return due <= ports.clock.now().getTime() ? true : new Date(due);
+  // A policy stored before durations were bounded can hold any threshold: the sum is kept representable.
+  const due = instantAfter(parseInstant(job.enqueuedAt ?? ''), rule.trigger.thresholdSeconds);
+  return due.getTime() <= ports.clock.now().getTime() ? true : due;
 }
 
 /**

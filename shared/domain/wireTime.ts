@@ -1,3 +1,5 @@
+import { sortableDueTime } from './dueTime';
+
 /**
  * Timestamps on the wire look like the .NET service wrote them: UTC with a `+00:00` offset and the
  * fraction trimmed of trailing zeros (`2023-11-15T00:05:12.7032354+00:00`, `2100-01-01T01:01:01+00:00`).
@@ -24,7 +26,7 @@ export function parseInstant(value: string): number {
   return Date.parse(normalised);
 }
 
-/** A sortable UTC form (`…Z`, millisecond precision) for index keys and range filters. */
+/** A sortable UTC form (`…Z`, millisecond precision) for index keys and range filters; see sortableDueTime. */
 export function toSortableTime(value: string | Date): string {
-  return (typeof value === 'string' ? new Date(parseInstant(value)) : value).toISOString();
+  return sortableDueTime(typeof value === 'string' ? parseInstant(value) : value);
 }

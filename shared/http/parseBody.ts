@@ -1,5 +1,7 @@
+import { MAX_BODY_DEPTH } from '../domain/model/limits';
 import type { Operation } from './Operation';
 import { badRequest, unsupportedMediaType } from './errors';
+import { exceedsJsonDepth } from './jsonDepth';
 
 const JSON_TYPES = ['application/json', 'application/merge-patch+json'];
 
@@ -21,9 +23,13 @@ export function parseBody(operation: Operation, body: Buffer, contentType: strin
   if (type !== undefined && !JSON_TYPES.includes(type)) {
     throw unsupportedMediaType(`Content-Type "${contentType}" is not supported; send application/merge-patch+json for PATCH and application/json for actions.`);
   }
+  const text = body.toString('utf8');
+  if (exceedsJsonDepth(text, MAX_BODY_DEPTH)) {
+    throw badRequest(`The request body nests objects and arrays more than ${MAX_BODY_DEPTH} levels deep; no request of this API needs more than 10.`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw badRequest(`The request body is not valid JSON: ${(error as Error).message}.`);
   }

@@ -24,6 +24,8 @@ export interface Timer {
   dueAt: string;
   /** Ids the handler needs (jobId, workerId, offerId, assignmentId). */
   payload: Readonly<Record<string, string>>;
+  /** Fires of this timer that failed in a row: the scheduler's own count, which callers leave out. */
+  attempts?: number;
 }
 
 export interface Scheduler {

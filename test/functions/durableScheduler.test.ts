@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { durableClientInput } from '../../functions/durableClientInput';
-import { NEXT_ROUND_AFTER_MS, type RouterTimerOutcome } from '../../functions/orchestrators/routerTimer';
+import { MAX_ROUNDS, NEXT_ROUND_AFTER_MS, routerTimerNames, type DeadLetterRequest, type RouterTimerOutcome } from '../../functions/orchestrators/routerTimer';
 import { DurableScheduler, timerIdOfInstance, timerInstanceId } from '../../shared/adapters/azure/DurableScheduler';
 import type { Timer } from '../../shared/ports/Scheduler';
 import { DurableTestRuntime } from '../support/durableTestRuntime';
@@ -25,12 +25,14 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
   let runtime: DurableTestRuntime;
   let scheduler: DurableScheduler;
   let fired: { id: string; dueAt: string; at: string }[];
+  let deadLetters: DeadLetterRequest[];
   /** What the activity does besides recording (throw to fail the attempt). */
   let onFire: (timer: Timer) => Promise<void>;
 
   beforeEach(() => {
     clock = new TestClock('2026-01-05T09:00:00.000Z');
     fired = [];
+    deadLetters = [];
     onFire = async () => {};
     runtime = new DurableTestRuntime({
       clock,
@@ -40,6 +42,7 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
           fired.push({ id: timer.id, dueAt: timer.dueAt, at: clock.now().toISOString() });
           await onFire(timer);
         },
+        [routerTimerNames.deadLetter]: (input) => void deadLetters.push(input as DeadLetterRequest),
       },
     });
     scheduler = new DurableScheduler(runtime.client);
@@ -186,6 +189,22 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
     expect(fired).toHaveLength(9);
     expect(fired[8]!.at).toBe(waiting.input.dueAt);
     expect(await statusOf(timer.id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'fired' } });
+  });
+
+  it(`a handler that fails ${MAX_ROUNDS} whole rounds is dead-lettered in the store, and the instance ends`, async () => {
+    onFire = () => Promise.reject(new Error('store unavailable'));
+    const timer = offerTimer('o1', 0);
+    await scheduler.schedule(timer);
+    await runtime.advance(after(DAY));
+    expect(fired).toHaveLength(8 * MAX_ROUNDS);
+    expect(deadLetters).toEqual([{ timer: { ...timer, attempts: 8 * (MAX_ROUNDS - 1), dueAt: expect.any(String) }, reason: "the handler failed: Activity function 'fireRouterTimer' failed: store unavailable ", attempts: 8 * MAX_ROUNDS, at: expect.any(String) }]);
+    expect(await statusOf(timer.id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'deadLettered' } });
+    expect(runtime.logs.at(-1)?.message).toMatch(/dead-lettered/);
+    // A re-drive is a new schedule of the same timer: a new instance fires it.
+    onFire = async () => {};
+    await scheduler.schedule({ ...timer, dueAt: clock.now().toISOString() });
+    await runtime.runDue();
+    expect(fired).toHaveLength(8 * MAX_ROUNDS + 1);
   });
 
   it('a handler that re-arms its own timer while it fires gets it: the instance continues and fires again', async () => {

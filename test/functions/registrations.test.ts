@@ -33,6 +33,7 @@ const SERVICE_OPERATIONS = [
 ];
 /** The router's own operations beyond the service's (ADR 17). */
 const EVENT_EXTENSIONS = ['ListEvents', 'StreamEvents', 'ListEventSubscriptions', 'ListDeadLetters', 'RedeliverDeadLetters'];
+const TIMER_EXTENSIONS = ['GetTimerSummary', 'ListTimerDeadLetters', 'RedriveTimerDeadLetters'];
 
 const bindingsOf = (name: string): Binding[] => Object.values(registered.find((r) => r.metadata.name === name)?.metadata.bindings ?? {});
 const trigger = (name: string) => bindingsOf(name).find((b) => String(b['type']).endsWith('Trigger'));
@@ -53,14 +54,14 @@ describe('Azure Functions registrations', () => {
     });
   });
 
-  it('the route table holds the 33 operations of the service, then the router\'s event extensions', () => {
+  it('the route table holds the 33 operations of the service, then the router\'s event and timer extensions', () => {
     const ids = routeTable.map((op) => op.operationId);
     expect(ids.slice(0, 33).sort()).toEqual([...SERVICE_OPERATIONS].sort());
-    expect(ids.slice(33)).toEqual(EVENT_EXTENSIONS);
+    expect(ids.slice(33)).toEqual([...EVENT_EXTENSIONS, ...TIMER_EXTENSIONS]);
   });
 
-  it('registers every operation of the route table, the public routes, the matcher, the two sweeps, the timer orchestrator and its activity — nothing else', () => {
-    const expected = [...routeTable.map((op) => op.operationId), ...publicRoutes.map((route) => route.operationId), 'matcher', 'matchSweep', 'eventSweep', routerTimerNames.orchestration, routerTimerNames.activity];
+  it('registers every operation of the route table, the public routes, the matcher, the two sweeps, the timer orchestrator and its two activities — nothing else', () => {
+    const expected = [...routeTable.map((op) => op.operationId), ...publicRoutes.map((route) => route.operationId), 'matcher', 'matchSweep', 'eventSweep', routerTimerNames.orchestration, routerTimerNames.activity, routerTimerNames.deadLetter];
     expect(registered.map((r) => r.metadata.name).sort()).toEqual(expected.sort());
     for (const r of registered) expect(typeof r.callback).toBe('function');
   });

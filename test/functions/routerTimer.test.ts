@@ -155,7 +155,7 @@ describe('routerTimer orchestrator, replayed by durable-functions', () => {
     expect(calls(fired.actions)).toEqual([{ ...fireCall, input }]);
   });
 
-  it('when every attempt failed it logs the error and continues as new with the timer due 15 minutes later', async () => {
+  it('when every attempt of a round failed it logs the error and continues as new with the timer due 15 minutes later and its attempts counted', async () => {
     // The extension retries: after each failed attempt a timer, then the next attempt (task ids go on counting).
     const history = [...waiting, ...episode(due, h.timerFired(due, 0, due))];
     let now = due;
@@ -174,7 +174,7 @@ describe('routerTimer orchestrator, replayed by durable-functions', () => {
     expect(logs).toEqual([]);
 
     const result = await replay([...history, ...done(now, h.timerCreated(now, taskId, now)), ...episode(now, h.timerFired(now, taskId, now))], logs);
-    const nextRound = { ...timer, dueAt: new Date(now.getTime() + NEXT_ROUND_AFTER_MS).toISOString() };
+    const nextRound = { ...timer, attempts: 8, dueAt: new Date(now.getTime() + NEXT_ROUND_AFTER_MS).toISOString() };
     expect(result).toMatchObject({ isDone: true, output: { outcome: 'retrying' } });
     expect(result.actions.at(-1)).toEqual(continueAsNew(nextRound));
     expect(calls(result.actions)).toEqual([fireCall]);

@@ -16,8 +16,8 @@ import { systemClock, type Clock } from '../../shared/ports/Clock';
 import { silentLogger } from '../../shared/ports/Logger';
 import type { Timer } from '../../shared/ports/Scheduler';
 import { matcher } from '../../functions/matcher';
-import { routerTimerNames } from '../../functions/orchestrators/routerTimer';
-import { fireRouterTimer } from '../../functions/timers';
+import { routerTimerNames, type DeadLetterRequest } from '../../functions/orchestrators/routerTimer';
+import { deadLetterRouterTimer, fireRouterTimer } from '../../functions/timers';
 import { AmqpTestBroker } from './amqpTestBroker';
 import { startCosmosTestServer } from './cosmosTestServer';
 import { DurableTestRuntime } from './durableTestRuntime';
@@ -52,7 +52,10 @@ export async function startAzureTestRouter(options: { clock?: TestableClock; new
   const engine = createAzureEngine({ store, matchQueue, events: relay, logger: silentLogger, clock, newId: options.newId, random: options.random });
   const durable = new DurableTestRuntime({
     clock: { now: () => clock.now(), advance: (ms) => clock.advance?.(ms) },
-    activities: { [routerTimerNames.activity]: (timer) => fireRouterTimer(timer as Timer, new InvocationContext({ functionName: routerTimerNames.activity, logHandler: quiet })) },
+    activities: {
+      [routerTimerNames.activity]: (timer) => fireRouterTimer(timer as Timer, new InvocationContext({ functionName: routerTimerNames.activity, logHandler: quiet })),
+      [routerTimerNames.deadLetter]: (request) => deadLetterRouterTimer(request as DeadLetterRequest, new InvocationContext({ functionName: routerTimerNames.deadLetter, logHandler: quiet })),
+    },
   });
   const scheduler = new DurableScheduler(durable.client);
   const accessKey = Buffer.alloc(32, 9).toString('base64');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { OrchestrationRuntimeStatus } from 'durable-functions';
 import { routerTimerNames } from '../../../functions/orchestrators/routerTimer';
+import { sortableDueTime } from '../../domain/dueTime';
 import type { Scheduler, Timer } from '../../ports/Scheduler';
 
 /**
@@ -34,8 +35,10 @@ const ATTEMPTS = 5;
 export class DurableScheduler implements Scheduler {
   constructor(private readonly client: DurableTimerClient) {}
 
-  async schedule(timer: Timer): Promise<void> {
-    checkTimer(timer);
+  async schedule(scheduled: Timer): Promise<void> {
+    checkTimer(scheduled);
+    // Durable timers take .NET DateTimes: a due time past year 9999 waits at the last representable instant.
+    const timer = { ...scheduled, dueAt: sortableDueTime(scheduled.dueAt) };
     const instanceId = timerInstanceId(timer.id);
     let startError: unknown;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

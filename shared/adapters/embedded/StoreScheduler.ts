@@ -1,3 +1,6 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { deadLetterDocument } from '../../app/timerDeadLetters';
+import { sortableDueTime } from '../../domain/dueTime';
 import type { Clock } from '../../ports/Clock';
 import type { Logger } from '../../ports/Logger';
 import type { Scheduler, Timer } from '../../ports/Scheduler';
@@ -5,8 +8,17 @@ import { StoreConflictError, type Store, type StoredDocument } from '../../ports
 
 const DUE = 'due';
 const SEP = '\u001f';
-/** A failing handler is tried again after this long, so one bad timer cannot spin the loop. */
-const RETRY_AFTER_MS = 5_000;
+/** A failing handler is tried again after 5 s, then twice as long each time, at most 10 minutes apart... */
+const FIRST_RETRY_MS = 5_000;
+const MAX_RETRY_MS = 10 * 60_000;
+/** ...and after this many failed fires in a row (about 40 minutes) it is dead-lettered. */
+export const MAX_FIRE_ATTEMPTS = 10;
+/**
+ * A handler may re-arm its own timer as due while it fires (a reschedule that raced with it). The
+ * first few such re-fires run on the next pass; after that each is delayed like a failure, and one
+ * that keeps doing it is dead-lettered: a handler can never keep the loop busy with itself.
+ */
+const FREE_REFIRES = 3;
 /** The loop re-reads the table at least this often (setTimeout cannot wait longer than ~24.8 days anyway). */
 const MAX_SLEEP_MS = 60_000;
 const BATCH = 100;
@@ -21,11 +33,30 @@ export type LoopHealth = 'running' | 'stopped' | 'stuck';
 
 type TimerDocument = StoredDocument<Timer>;
 
+/** How long to wait before the `attempt`-th retry (1-based). */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.min(attempt - 1, 30), MAX_RETRY_MS);
+}
+
+/**
+ * The timer index key: the due time in its 24-character ISO form (always a four-digit year, so the
+ * keys sort in time order for every time a Date can hold), then the id for a stable order.
+ */
+export function dueKey(timer: Pick<Timer, 'dueAt' | 'id'>): string {
+  return `${sortableDueTime(timer.dueAt)}${SEP}${timer.id}`;
+}
+
+const keyTime = (doc: TimerDocument): number => Date.parse(String(doc.keys[DUE]).split(SEP)[0] ?? '');
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /**
  * The embedded Scheduler: timers are documents in the store (so they survive restarts with the data
  * they protect), indexed by due time; one loop fires what is due, in due order. A timer is removed
  * only after its handler succeeded, with the etag it was read at, so a timer re-scheduled while it
- * fired is kept; a crash in between fires it again (handlers are idempotent).
+ * fired is kept; a crash in between fires it again (handlers are idempotent). A failing timer is
+ * retried with backoff and finally dead-lettered (see timerDeadLetters). The loop yields to the event
+ * loop between fires, so requests are served however many timers are due.
  */
 export class StoreScheduler implements Scheduler {
   private handler: ((timer: Timer) => Promise<void>) | undefined;
@@ -33,6 +64,7 @@ export class StoreScheduler implements Scheduler {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  private repaired = false;
   /** When the loop will next look (ms since epoch); a timer due later needs no wake-up. */
   private armedFor: number | undefined;
   /**
@@ -40,6 +72,10 @@ export class StoreScheduler implements Scheduler {
    * sleeps with setTimeout, so whether it is overdue is a matter of real time.
    */
   private lastProgress = 0;
+  /** Timers that re-armed themselves as due while they fired, and how many times in a row. */
+  private readonly refires = new Map<string, number>();
+  /** Timers this process dead-lettered (the store holds the dead letters themselves). */
+  deadLettered = 0;
 
   constructor(
     private readonly store: Store,
@@ -48,7 +84,8 @@ export class StoreScheduler implements Scheduler {
   ) {}
 
   async schedule(timer: Timer): Promise<void> {
-    const doc = { collection: 'timers' as const, id: timer.id, lastModified: this.clock.now().toISOString(), body: timer, keys: { [DUE]: dueKey(timer) } };
+    const body = { ...timer, dueAt: sortableDueTime(timer.dueAt) };
+    const doc = { collection: 'timers' as const, id: timer.id, lastModified: this.clock.now().toISOString(), body, keys: { [DUE]: dueKey(body) } };
     for (;;) {
       const current = await this.store.get<Timer>('timers', timer.id);
       try {
@@ -59,19 +96,22 @@ export class StoreScheduler implements Scheduler {
         if (!(error instanceof StoreConflictError)) throw error;
       }
     }
-    if (this.armedFor === undefined || new Date(timer.dueAt).getTime() < this.armedFor) this.wake();
+    if (this.armedFor === undefined || Date.parse(body.dueAt) < this.armedFor) this.wake();
   }
 
   async cancel(id: string): Promise<void> {
     await this.store.delete('timers', id);
   }
 
-  /** Starts firing due timers through `handler` (the host's composition passes fireTimer). */
+  /**
+   * Starts firing due timers through `handler` (the host's composition passes fireTimer). The first
+   * pass starts on a later turn of the event loop: starting never waits on a timer.
+   */
   start(handler: (timer: Timer) => Promise<void>): void {
     this.handler = handler;
     this.stopped = false;
     this.lastProgress = Date.now();
-    this.wake();
+    setImmediate(() => this.wake());
   }
 
   /** Whether the loop runs and is not stuck; `now` is wall-clock milliseconds (tests look ahead with it). */
@@ -87,17 +127,38 @@ export class StoreScheduler implements Scheduler {
     await this.running;
   }
 
-  /** Fires every timer due now and returns how many fired (tests call this after moving a test clock). */
-  async runDue(): Promise<number> {
+  /**
+   * Fires every timer due now, each at most once, and returns how many fires ran (tests call this
+   * after moving a test clock). A timer its own handler left due is fired by the next call.
+   */
+  runDue(): Promise<number> {
+    return this.pass(false);
+  }
+
+  /** One pass; the loop's own passes end early once the scheduler is stopped, so stopping waits for one fire at most. */
+  private async pass(endWhenStopped: boolean): Promise<number> {
     if (!this.handler) throw new Error('StoreScheduler.runDue before start');
+    await this.repairKeys();
+    const seen = new Set<string>();
+    const to = `${sortableDueTime(this.clock.now())}${SEP}\uffff`;
+    let from = '';
     let fired = 0;
     for (;;) {
-      const due = await this.store.range<Timer>('timers', { key: DUE, from: '', to: `${this.clock.now().toISOString()}${SEP}\uffff`, limit: BATCH });
-      if (due.length === 0) return fired;
-      for (const doc of due) {
+      const due = await this.store.range<Timer>('timers', { key: DUE, from, to, limit: BATCH });
+      const fresh = due.filter((doc) => !seen.has(doc.id));
+      if (fresh.length === 0) {
+        const last = due[due.length - 1];
+        if (due.length < BATCH || !last) return fired;
+        from = `${String(last.keys[DUE])}\u0000`;
+        continue;
+      }
+      for (const doc of fresh) {
+        if (endWhenStopped && this.stopped) return fired;
+        seen.add(doc.id);
         await this.fire(doc);
         this.lastProgress = Date.now();
         fired++;
+        await nextTurn();
       }
     }
   }
@@ -105,31 +166,93 @@ export class StoreScheduler implements Scheduler {
   /** When the next timer is due, if any. */
   async nextDue(): Promise<Date | undefined> {
     const [next] = await this.store.range<Timer>('timers', { key: DUE, from: '', to: '\uffff', limit: 1 });
-    return next ? new Date(next.body.dueAt) : undefined;
+    return next ? new Date(keyTime(next)) : undefined;
+  }
+
+  /**
+   * Versions before keys were kept to four-digit years wrote `+011533-…` for a far-future timer,
+   * which sorts before every ordinary key and made that timer always due. Such keys (they start with
+   * `+` or `-`, below every digit) are rewritten once per process, before the first pass.
+   */
+  private async repairKeys(): Promise<void> {
+    if (this.repaired) return;
+    for (;;) {
+      const broken = await this.store.range<Timer>('timers', { key: DUE, from: '', to: '0', limit: BATCH });
+      for (const doc of broken) {
+        this.logger.warn({ timerId: doc.id, dueAt: doc.body.dueAt }, 'timer due outside years 0001-9999; keeping it at the nearest representable time');
+        await this.replaceIfUnchanged(doc, { ...doc.body, dueAt: sortableDueTime(doc.body.dueAt) });
+      }
+      if (broken.length < BATCH) break;
+    }
+    this.repaired = true;
   }
 
   private async fire(doc: TimerDocument): Promise<void> {
+    let failure: unknown;
     try {
       await this.handler?.(doc.body);
     } catch (error) {
-      this.logger.error({ timerId: doc.id, kind: doc.body.kind, err: error instanceof Error ? error.message : String(error) }, 'timer handler failed; it will be retried');
-      const retry = { ...doc.body, dueAt: new Date(this.clock.now().getTime() + RETRY_AFTER_MS).toISOString() };
-      await this.replaceIfUnchanged(doc, retry);
+      failure = error ?? new Error('the handler failed');
+    }
+    const settled =
+      failure === undefined ? await this.deleteIfUnchanged(doc) : await this.retryOrDeadLetter(doc, (doc.body.attempts ?? 0) + 1, `the handler failed: ${reasonOf(failure)}`);
+    if (settled) {
+      this.refires.delete(doc.id);
       return;
     }
-    try {
-      await this.store.delete('timers', doc.id, doc.etag);
-    } catch (error) {
-      // Re-scheduled while it fired: the new timer stands.
-      if (!(error instanceof StoreConflictError)) throw error;
-    }
+    await this.checkRefire(doc.id, failure);
   }
 
-  private async replaceIfUnchanged(doc: TimerDocument, timer: Timer): Promise<void> {
+  /**
+   * The timer was rewritten while it fired. A later due time, or a removal, is the handler's (or a
+   * concurrent request's) decision and stands; a due one counts as a re-fire.
+   */
+  private async checkRefire(id: string, failure: unknown): Promise<void> {
+    const current = await this.store.get<Timer>('timers', id);
+    if (!current || current.keys[DUE] === undefined || keyTime(current) > this.clock.now().getTime()) {
+      this.refires.delete(id);
+      return;
+    }
+    const refires = (this.refires.get(id) ?? 0) + 1;
+    this.refires.set(id, refires);
+    if (refires <= FREE_REFIRES) return;
+    const why = failure === undefined ? `it re-armed itself as due ${refires} times in a row` : `it re-armed itself as due and failed ${refires} times in a row: ${reasonOf(failure)}`;
+    await this.retryOrDeadLetter(current, refires - FREE_REFIRES, why);
+  }
+
+  /** True when this call decided the timer's fate; false when the timer changed meanwhile. */
+  private async retryOrDeadLetter(doc: TimerDocument, attempts: number, reason: string): Promise<boolean> {
+    const fields = { timerId: doc.id, kind: doc.body.kind, attempts, reason };
+    if (attempts >= MAX_FIRE_ATTEMPTS) {
+      const written = await this.write(() => this.store.replace(deadLetterDocument(doc.body, reason, attempts, this.clock.now()), doc.etag));
+      if (written) {
+        this.deadLettered++;
+        this.refires.delete(doc.id);
+        this.logger.error(fields, 'timer dead-lettered: it is kept, and GET /routing/timers/deadLetters lists it; POST /routing/timers/deadLetters:redrive fires it again');
+      }
+      return written;
+    }
+    const dueAt = new Date(this.clock.now().getTime() + retryDelayMs(attempts)).toISOString();
+    this.logger.error({ ...fields, retryAt: dueAt }, 'timer failed; it will be retried');
+    return this.replaceIfUnchanged(doc, { ...doc.body, attempts, dueAt });
+  }
+
+  private deleteIfUnchanged(doc: TimerDocument): Promise<boolean> {
+    return this.write(() => this.store.delete('timers', doc.id, doc.etag));
+  }
+
+  private replaceIfUnchanged(doc: TimerDocument, timer: Timer): Promise<boolean> {
+    return this.write(() => this.store.replace({ collection: 'timers', id: doc.id, lastModified: this.clock.now().toISOString(), body: timer, keys: { [DUE]: dueKey(timer) } }, doc.etag));
+  }
+
+  /** Runs an etag-conditional write; false when the timer changed or went meanwhile. */
+  private async write(conditional: () => Promise<unknown>): Promise<boolean> {
     try {
-      await this.store.replace({ collection: 'timers', id: doc.id, lastModified: this.clock.now().toISOString(), body: timer, keys: { [DUE]: dueKey(timer) } }, doc.etag);
+      await conditional();
+      return true;
     } catch (error) {
-      if (!(error instanceof StoreConflictError)) throw error;
+      if (error instanceof StoreConflictError) return false;
+      throw error;
     }
   }
 
@@ -145,7 +268,8 @@ export class StoreScheduler implements Scheduler {
       this.running = undefined;
       if (this.again) {
         this.again = false;
-        this.wake();
+        // A later turn: a pass that scheduled timers must not start the next one on its own stack.
+        setImmediate(() => this.wake());
       }
     });
   }
@@ -153,7 +277,7 @@ export class StoreScheduler implements Scheduler {
   private async loop(): Promise<void> {
     this.lastProgress = Date.now();
     try {
-      await this.runDue();
+      await this.pass(true);
       const next = await this.nextDue();
       if (this.stopped) return;
       if (this.sleeper) clearTimeout(this.sleeper);
@@ -162,15 +286,11 @@ export class StoreScheduler implements Scheduler {
       this.sleeper = setTimeout(() => this.wake(), wait);
       this.sleeper.unref();
     } catch (error) {
-      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'timer loop failed; retrying');
+      this.logger.error({ err: reasonOf(error) }, 'timer loop failed; retrying');
       if (!this.stopped) {
-        this.sleeper = setTimeout(() => this.wake(), RETRY_AFTER_MS);
+        this.sleeper = setTimeout(() => this.wake(), FIRST_RETRY_MS);
         this.sleeper.unref();
       }
     }
   }
-}
-
-function dueKey(timer: Timer): string {
-  return `${new Date(timer.dueAt).toISOString()}${SEP}${timer.id}`;
 }

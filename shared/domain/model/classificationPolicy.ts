@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nameSchema } from './limits';
+import { list, nameSchema } from './limits';
 import { idSchema, obj } from './primitives';
 import { routerRuleSchema } from './routerRule';
 import { queueSelectorAttachmentSchema, workerSelectorAttachmentSchema } from './selectorAttachments';
@@ -8,9 +8,9 @@ import { bodyValidator } from './validation';
 export const classificationPolicyInputSchema = obj({
   name: nameSchema.optional(),
   fallbackQueueId: idSchema.optional(),
-  queueSelectorAttachments: z.array(queueSelectorAttachmentSchema).optional(),
+  queueSelectorAttachments: list(queueSelectorAttachmentSchema).optional(),
   prioritizationRule: routerRuleSchema.optional(),
-  workerSelectorAttachments: z.array(workerSelectorAttachmentSchema).optional(),
+  workerSelectorAttachments: list(workerSelectorAttachmentSchema).optional(),
 });
 export type ClassificationPolicyInput = z.infer<typeof classificationPolicyInputSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { kindUnion } from './kinds';
+import { list } from './limits';
 import { crossCheck, integer, obj } from './primitives';
 import { routerRuleSchema } from './routerRule';
 import { isPlainObject } from './validation';
@@ -12,7 +13,7 @@ const modeBase = {
 
 export const scoringRuleOptionsSchema = obj({
   batchSize: integer(1).optional(),
-  scoringParameters: z.array(z.enum(['jobLabels', 'workerSelectors'])).optional(),
+  scoringParameters: list(z.enum(['jobLabels', 'workerSelectors'])).optional(),
   isBatchScoringEnabled: z.boolean().optional(),
   descendingOrder: z.boolean().optional(),
 });

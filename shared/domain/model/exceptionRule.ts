@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { kindUnion } from './kinds';
 import { labelsSchema } from './labels';
-import { dispositionCodeSchema, noteSchema, prioritySchema } from './limits';
-import { idSchema, integer, obj, positiveNumber } from './primitives';
+import { dispositionCodeSchema, durationSchema, list, noteSchema, prioritySchema } from './limits';
+import { idSchema, integer, obj } from './primitives';
 import { routerWorkerSelectorSchema } from './selectors';
 
 export const exceptionTriggerSchema = kindUnion('exception trigger', [
   z.object({ kind: z.literal('queueLength'), threshold: integer(0) }),
-  z.object({ kind: z.literal('waitTime'), thresholdSeconds: positiveNumber() }),
+  z.object({ kind: z.literal('waitTime'), thresholdSeconds: durationSchema }),
 ]);
 export type ExceptionTrigger = z.infer<typeof exceptionTriggerSchema>;
 
@@ -24,7 +24,7 @@ export const exceptionActionSchema = kindUnion('exception action', [
     id: idSchema.optional(),
     queueId: idSchema.optional(),
     priority: prioritySchema.optional(),
-    workerSelectors: z.array(routerWorkerSelectorSchema).optional(),
+    workerSelectors: list(routerWorkerSelectorSchema).optional(),
   }),
   z.object({
     kind: z.literal('reclassify'),
@@ -38,6 +38,6 @@ export type ExceptionAction = z.infer<typeof exceptionActionSchema>;
 export const exceptionRuleSchema = obj({
   id: idSchema,
   trigger: exceptionTriggerSchema,
-  actions: z.array(exceptionActionSchema),
+  actions: list(exceptionActionSchema),
 });
 export type ExceptionRule = z.infer<typeof exceptionRuleSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { jobMatchingModeSchema } from './jobMatchingMode';
 import { labelsSchema } from './labels';
-import { dispositionCodeSchema, noteSchema, prioritySchema } from './limits';
+import { dispositionCodeSchema, list, nameSchema, noteSchema, prioritySchema } from './limits';
 import { dateTimeSchema, idSchema, obj } from './primitives';
 import { routerWorkerSelectorSchema } from './selectors';
 import { bodyValidator } from './validation';
@@ -14,16 +14,16 @@ export const routerJobNoteSchema = obj({
 export type RouterJobNote = z.infer<typeof routerJobNoteSchema>;
 
 export const jobInputSchema = obj({
-  channelReference: z.string().optional(),
+  channelReference: nameSchema.optional(),
   channelId: idSchema.optional(),
   classificationPolicyId: idSchema.optional(),
   queueId: idSchema.optional(),
   priority: prioritySchema.optional(),
   dispositionCode: dispositionCodeSchema.optional(),
-  requestedWorkerSelectors: z.array(routerWorkerSelectorSchema).optional(),
+  requestedWorkerSelectors: list(routerWorkerSelectorSchema).optional(),
   labels: labelsSchema.optional(),
   tags: labelsSchema.optional(),
-  notes: z.array(routerJobNoteSchema).optional(),
+  notes: list(routerJobNoteSchema).optional(),
   matchingMode: jobMatchingModeSchema.optional(),
 });
 export type JobInput = z.infer<typeof jobInputSchema>;

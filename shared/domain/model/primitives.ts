@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { EARLIEST_INSTANT, isRepresentableMs, LATEST_INSTANT } from '../dueTime';
+import { parseInstant } from '../wireTime';
 import { ID_PATTERN, MAX_ID_LENGTH, idProblem } from './ids';
 import { describeValue, expecting, isPlainObject } from './validation';
 
@@ -71,11 +73,14 @@ export function isRfc3339DateTime(s: string): boolean {
   );
 }
 
-const DATE_TIME_HINT = 'must be an RFC 3339 date-time such as 2024-01-01T00:00:00Z';
+const DATE_TIME_HINT = `must be an RFC 3339 date-time such as 2024-01-01T00:00:00Z, between ${EARLIEST_INSTANT.replace('.000', '')} and ${LATEST_INSTANT.replace('.999', '')} (UTC)`;
 
-/** Kept as the string the caller sent: reformatting is the resource layer's business, not validation's. */
+/**
+ * Kept as the string the caller sent: reformatting is the resource layer's business, not validation's.
+ * The offset is applied before the range check: `9999-12-31T23:00:00-05:00` lies in year 10000.
+ */
 export const dateTimeSchema = valueWhere(
-  (v): v is string => typeof v === 'string' && isRfc3339DateTime(v),
+  (v): v is string => typeof v === 'string' && isRfc3339DateTime(v) && isRepresentableMs(parseInstant(v)),
   (issue) => (issue.input === undefined ? 'is required' : `${DATE_TIME_HINT}, got ${describeValue(issue.input)}`),
 ).meta({ type: 'string', format: 'date-time' });
 
@@ -84,8 +89,11 @@ export function isDotNetMinDate(v: unknown): boolean {
   return typeof v === 'string' && /^0001-01-01T00:00:00(?:\.0{1,7})?(?:Z|[+-]00:00)$/i.test(v);
 }
 
+/** Longer URLs are refused by many proxies and servers anyway. */
+export const MAX_URL_LENGTH = 2048;
+
 function isHttpUrl(v: unknown): v is string {
-  if (typeof v !== 'string') return false;
+  if (typeof v !== 'string' || v.length > MAX_URL_LENGTH) return false;
   try {
     const url = new URL(v);
     return url.protocol === 'http:' || url.protocol === 'https:';
@@ -94,7 +102,11 @@ function isHttpUrl(v: unknown): v is string {
   }
 }
 
-export const httpUrlSchema = valueWhere(isHttpUrl, expecting('an absolute http(s) URL')).meta({ type: 'string', format: 'uri' });
+const expectingUrl = expecting('an absolute http(s) URL');
+
+export const httpUrlSchema = valueWhere(isHttpUrl, (issue) =>
+  typeof issue.input === 'string' && issue.input.length > MAX_URL_LENGTH ? `must be at most ${MAX_URL_LENGTH} characters, got ${issue.input.length}` : expectingUrl(issue),
+).meta({ type: 'string', format: 'uri', maxLength: MAX_URL_LENGTH });
 
 /**
  * Merge patch removes `null` members from objects, but arrays are replaced wholesale, so an item of an array can

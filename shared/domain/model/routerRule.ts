@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { compile } from '../rules/powerFx';
 import { kindUnion } from './kinds';
 import { labelValueSchema } from './labels';
+import { secretSchema } from './limits';
 import { crossCheck, httpUrlSchema, nonEmptyText, obj } from './primitives';
 import { isPlainObject } from './validation';
 
@@ -41,9 +42,9 @@ const functionRule = z.object({
   kind: z.literal('function'),
   functionUri: httpUrlSchema,
   credential: obj({
-    functionKey: z.string().optional(),
-    appKey: z.string().optional(),
-    clientId: z.string().optional(),
+    functionKey: secretSchema.optional(),
+    appKey: secretSchema.optional(),
+    clientId: secretSchema.optional(),
   }).optional(),
 });
 
@@ -51,8 +52,8 @@ const webhookRule = z.object({
   kind: z.literal('webhook'),
   authorizationServerUri: httpUrlSchema.optional(),
   clientCredential: obj({
-    clientId: z.string().optional(),
-    clientSecret: z.string().optional(),
+    clientId: secretSchema.optional(),
+    clientSecret: secretSchema.optional(),
   }).optional(),
   webhookUri: httpUrlSchema.optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { kindUnion } from './kinds';
+import { durationSchema, list } from './limits';
 import { crossCheck, obj, positiveNumber } from './primitives';
 import { routerRuleSchema } from './routerRule';
 import { labelOperatorSchema, routerQueueSelectorSchema, routerWorkerSelectorSchema, selectorKeySchema } from './selectors';
@@ -23,14 +24,14 @@ const weight = positiveNumber(1);
 export const queueSelectorAttachmentSchema = kindUnion(
   'queue selector attachment',
   [
-    z.object({ kind: z.literal('conditional'), condition: routerRuleSchema, queueSelectors: z.array(routerQueueSelectorSchema) }),
+    z.object({ kind: z.literal('conditional'), condition: routerRuleSchema, queueSelectors: list(routerQueueSelectorSchema) }),
     z.object({ kind: z.literal('passThrough'), key: selectorKeySchema, labelOperator: labelOperatorSchema }),
     z.object({ kind: z.literal('ruleEngine'), rule: routerRuleSchema }),
     z.object({ kind: z.literal('static'), queueSelector: routerQueueSelectorSchema }),
     z
       .object({
         kind: z.literal('weightedAllocation'),
-        allocations: z.array(obj({ weight, queueSelectors: z.array(routerQueueSelectorSchema) })),
+        allocations: list(obj({ weight, queueSelectors: list(routerQueueSelectorSchema) })),
       })
       .check(weightsSumToOne),
   ],
@@ -41,19 +42,19 @@ export type QueueSelectorAttachment = z.infer<typeof queueSelectorAttachmentSche
 export const workerSelectorAttachmentSchema = kindUnion(
   'worker selector attachment',
   [
-    z.object({ kind: z.literal('conditional'), condition: routerRuleSchema, workerSelectors: z.array(routerWorkerSelectorSchema) }),
+    z.object({ kind: z.literal('conditional'), condition: routerRuleSchema, workerSelectors: list(routerWorkerSelectorSchema) }),
     z.object({
       kind: z.literal('passThrough'),
       key: selectorKeySchema,
       labelOperator: labelOperatorSchema,
-      expiresAfterSeconds: positiveNumber().optional(),
+      expiresAfterSeconds: durationSchema.optional(),
     }),
     z.object({ kind: z.literal('ruleEngine'), rule: routerRuleSchema }),
     z.object({ kind: z.literal('static'), workerSelector: routerWorkerSelectorSchema }),
     z
       .object({
         kind: z.literal('weightedAllocation'),
-        allocations: z.array(obj({ weight, workerSelectors: z.array(routerWorkerSelectorSchema) })),
+        allocations: list(obj({ weight, workerSelectors: list(routerWorkerSelectorSchema) })),
       })
       .check(weightsSumToOne),
   ],

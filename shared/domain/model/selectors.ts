@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { labelValueSchema } from './labels';
-import { nonEmptyText, obj, positiveNumber } from './primitives';
+import { labelKeySchema, labelValueSchema } from './labels';
+import { durationSchema } from './limits';
+import { obj } from './primitives';
 
 const LABEL_OPERATORS = ['equal', 'notEqual', 'lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual'] as const;
 
@@ -16,8 +17,8 @@ export const labelOperatorSchema = z.preprocess(
 );
 export type LabelOperator = z.infer<typeof labelOperatorSchema>;
 
-/** The label a selector compares; the 2022 preview capped it at 500 characters, kept here as a sanity bound. */
-export const selectorKeySchema = nonEmptyText(500);
+/** The label a selector compares: a selector can only name a label that can exist. */
+export const selectorKeySchema = labelKeySchema;
 
 export const routerQueueSelectorSchema = obj({
   key: selectorKeySchema,
@@ -31,7 +32,7 @@ export const routerWorkerSelectorSchema = obj({
   key: selectorKeySchema,
   labelOperator: labelOperatorSchema,
   value: labelValueSchema.optional(),
-  expiresAfterSeconds: positiveNumber().optional(),
+  expiresAfterSeconds: durationSchema.optional(),
   expedite: z.boolean().optional(),
 });
 export type RouterWorkerSelector = z.infer<typeof routerWorkerSelectorSchema>;

@@ -1,4 +1,5 @@
 import { jobInputSchema, type JobInput, type JobMatchingMode, type Labels, type RouterWorkerSelector } from '../model';
+import { instantAfter } from '../dueTime';
 import type { IndexKeys } from '../../ports/Store';
 import { toSortableTime, toWireTime } from '../wireTime';
 import { ACTIVE_JOB_STATUSES, isTerminal, type JobStatus } from './jobStatus';
@@ -157,7 +158,7 @@ function buildSelectors(selectors: RouterWorkerSelector[], existing: StoredWorke
 
 /** A selector as stored from `now`: active, and with `expiresAt` when it has `expiresAfterSeconds`. */
 export function storedSelector(selector: RouterWorkerSelector, now: Date): StoredWorkerSelector {
-  const expiresAt = selector.expiresAfterSeconds === undefined ? undefined : toWireTime(new Date(now.getTime() + selector.expiresAfterSeconds * 1000));
+  const expiresAt = selector.expiresAfterSeconds === undefined ? undefined : toWireTime(instantAfter(now, selector.expiresAfterSeconds));
   return ordered<StoredWorkerSelector>(
     { expedite: selector.expedite ?? false, status: 'active', key: selector.key, labelOperator: selector.labelOperator, value: selector.value, expiresAfterSeconds: selector.expiresAfterSeconds, expiresAt },
     ['expedite', 'status', 'key', 'labelOperator', 'value', 'expiresAfterSeconds', 'expiresAt'],

@@ -62,13 +62,13 @@ describe('validateDistributionPolicy', () => {
     expectOnlyError(validateDistributionPolicy({ mode: 'longestIdle' }), 'mode', 'expected an object, got "longestIdle"');
   });
 
-  it.each([[0], [-1], [2 ** 31 + 1], [Number.NaN], [Number.POSITIVE_INFINITY], ['60'], [[60]]])('refuses offerExpiresAfterSeconds %p', (value: unknown) => {
+  it.each([[0], [-1], [315360000 + 1], [Number.NaN], [Number.POSITIVE_INFINITY], ['60'], [[60]]])('refuses offerExpiresAfterSeconds %p', (value: unknown) => {
     const result = validateDistributionPolicy({ offerExpiresAfterSeconds: value });
-    expectOnlyError(result, 'offerExpiresAfterSeconds', 'expected a number greater than 0 and at most 2147483648');
+    expectOnlyError(result, 'offerExpiresAfterSeconds', 'expected a number greater than 0 and at most 315360000');
   });
 
-  it('accepts offerExpiresAfterSeconds of exactly 2^31', () => {
-    expect(valueOf(validateDistributionPolicy({ offerExpiresAfterSeconds: 2 ** 31 })).offerExpiresAfterSeconds).toBe(2 ** 31);
+  it('accepts offerExpiresAfterSeconds of exactly ten years', () => {
+    expect(valueOf(validateDistributionPolicy({ offerExpiresAfterSeconds: 315360000 })).offerExpiresAfterSeconds).toBe(315360000);
   });
 
   it.each(['minConcurrentOffers', 'maxConcurrentOffers'])('requires %s to be an integer of at least 1', (field) => {

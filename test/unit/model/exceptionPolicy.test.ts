@@ -113,7 +113,7 @@ describe('validateExceptionPolicy', () => {
       ],
     });
     expectError(result, 'exceptionRules[0].trigger.thresholdSeconds', 'is required');
-    expectError(result, 'exceptionRules[1].trigger.thresholdSeconds', 'expected a number greater than 0, got 0');
+    expectError(result, 'exceptionRules[1].trigger.thresholdSeconds', 'expected a number greater than 0 and at most 315360000, got 0');
     expectError(result, 'exceptionRules[2].trigger.threshold', 'expected an integer between 0 and 2147483647, got -1');
     expectError(result, 'exceptionRules[3].trigger.threshold', 'got 2.5');
     expectError(result, 'exceptionRules[4].trigger.threshold', 'got "3"');

@@ -121,7 +121,7 @@ describe('validateJob', () => {
 
   it('validates requested worker selectors', () => {
     const result = validateJob({ requestedWorkerSelectors: [{ key: 'k', labelOperator: 'equal', expiresAfterSeconds: -1, expedite: 'yes', value: {} }, null] });
-    expectError(result, 'requestedWorkerSelectors[0].expiresAfterSeconds', 'expected a number greater than 0, got -1');
+    expectError(result, 'requestedWorkerSelectors[0].expiresAfterSeconds', 'expected a number greater than 0 and at most 315360000, got -1');
     expectError(result, 'requestedWorkerSelectors[0].expedite', 'expected true or false');
     expectError(result, 'requestedWorkerSelectors[0].value', 'label values must be');
     expectError(result, 'requestedWorkerSelectors[1]', 'expected an object, got null');

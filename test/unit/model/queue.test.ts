@@ -40,7 +40,7 @@ describe('validateQueue', () => {
   });
 
   it('refuses empty label keys and non-object labels', () => {
-    expectOnlyError(validateQueue({ labels: { '': 'x' } }), 'labels[""]', 'label keys must be non-empty strings');
+    expectOnlyError(validateQueue({ labels: { '': 'x' } }), 'labels[""]', 'label keys must not be empty');
     expectOnlyError(validateQueue({ labels: ['a'] }), 'labels', 'expected an object, got an array');
   });
 

@@ -1,0 +1,77 @@
+import type { Clock } from '../ports/Clock';
+import type { Scheduler, Timer } from '../ports/Scheduler';
+import { StoreConflictError, type NewDocument, type Store, type StoredDocument } from '../ports/Store';
+import { pagesOf } from './pagesOf';
+
+/**
+ * A timer that failed every attempt is not dropped: it is kept as a dead letter, a document of the
+ * `timers` collection under the timer's own id with this index key instead of a due time, until an
+ * operator re-drives it. The embedded scheduler turns the timer's own document into one (a single
+ * conditional write, so a timer re-armed meanwhile is never overwritten); the Azure host, whose
+ * timers live in Durable Functions, writes one when an orchestration gives up.
+ */
+export const DEAD_LETTERED_AT = 'deadLetteredAt';
+
+export interface DeadLetter {
+  reason: string;
+  attempts: number;
+  /** ISO instant at which the timer was given up. */
+  at: string;
+}
+
+export type DeadLetteredTimer = Timer & { deadLetter: DeadLetter };
+export type DeadLetterDocument = StoredDocument<DeadLetteredTimer>;
+
+export function deadLetterDocument(timer: Timer, reason: string, attempts: number, now: Date): NewDocument<DeadLetteredTimer> {
+  const { attempts: _attempts, ...rest } = timer;
+  const at = now.toISOString();
+  const body: DeadLetteredTimer = { ...rest, deadLetter: { reason, attempts, at } };
+  return { collection: 'timers', id: timer.id, lastModified: at, body, keys: { [DEAD_LETTERED_AT]: `${at}\u001f${timer.id}` } };
+}
+
+/** Records a dead letter where no live timer document shares its id (the Azure host). */
+export async function putDeadLetter(store: Store, doc: NewDocument<DeadLetteredTimer>): Promise<void> {
+  for (;;) {
+    const current = await store.get('timers', doc.id);
+    try {
+      if (current) await store.replace(doc, current.etag);
+      else await store.create(doc);
+      return;
+    } catch (error) {
+      if (!(error instanceof StoreConflictError)) throw error;
+    }
+  }
+}
+
+/** The condition that selects dead letters (every one has the key; live timers do not). */
+export const isDeadLetter = { key: DEAD_LETTERED_AT, op: 'gte', value: '' } as const;
+
+export function countDeadLetters(store: Store): Promise<number> {
+  return store.count('timers', { key: DEAD_LETTERED_AT, from: '', to: '\uffff' });
+}
+
+const REDRIVE_PAGE = 100;
+
+/**
+ * Schedules every dead-lettered timer again, due now and with its attempts counted afresh, then
+ * removes the dead letter unless the schedule replaced it already (the embedded scheduler keeps the
+ * timer in the same document). Answers how many were re-driven. Handlers are idempotent, so a timer
+ * re-driven twice (a crash between the two writes) does no harm.
+ */
+export async function redriveDeadLetters(store: Store, scheduler: Scheduler, clock: Clock): Promise<number> {
+  let redriven = 0;
+  // Pages continue after the last id, so the documents this loop rewrites do not move the next page.
+  for await (const docs of pagesOf<DeadLetteredTimer>(store, 'timers', { where: [isDeadLetter], pageSize: REDRIVE_PAGE })) {
+    for (const doc of docs) {
+      const { deadLetter: _deadLetter, attempts: _attempts, ...timer } = doc.body;
+      await scheduler.schedule({ ...timer, dueAt: clock.now().toISOString() });
+      try {
+        await store.delete('timers', doc.id, doc.etag);
+      } catch (error) {
+        if (!(error instanceof StoreConflictError)) throw error;
+      }
+      redriven++;
+    }
+  }
+  return redriven;
+}
