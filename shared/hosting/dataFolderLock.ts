@@ -50,15 +50,17 @@ function readOwner(file: string): number | undefined {
 
 /** Creates the data folder when missing, or says why it cannot be used. */
 function ensureFolder(dataDir: string): void {
-  const stat = fs.statSync(dataDir, { throwIfNoEntry: false });
-  if (stat && !stat.isDirectory()) throw notAFolder(dataDir);
-  if (stat) return;
+  const explain = (error: unknown): unknown => {
+    if (errorCode(error) === 'ENOTDIR' || errorCode(error) === 'EEXIST') return notAFolder(dataDir);
+    if (CANNOT_WRITE.has(errorCode(error) ?? '')) return cannotWrite(dataDir, error);
+    return error;
+  };
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    const stat = fs.statSync(dataDir, { throwIfNoEntry: false });
+    if (stat && !stat.isDirectory()) throw notAFolder(dataDir);
+    if (!stat) fs.mkdirSync(dataDir, { recursive: true });
   } catch (error) {
-    if (errorCode(error) === 'ENOTDIR' || errorCode(error) === 'EEXIST') throw notAFolder(dataDir);
-    if (CANNOT_WRITE.has(errorCode(error) ?? '')) throw cannotWrite(dataDir, error);
-    throw error;
+    throw explain(error);
   }
 }
 
