@@ -1,14 +1,9 @@
-// @peculiar/x509 resolves its ASN.1 codecs through tsyringe, which needs the Reflect metadata API.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { X509Certificate as NodeCertificate, webcrypto } from 'node:crypto';
-
-type Crypto = webcrypto.Crypto;
-type CryptoKey = webcrypto.CryptoKey;
+import { X509Certificate as NodeCertificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isIP } from 'node:net';
+import type { CertificateAuthority } from './certificateAuthority';
 import { SETTINGS } from './config';
 import { StartupError } from './startupError';
 
@@ -20,18 +15,11 @@ const SERVER_CERT_FILE = 'server.pem';
 const SERVER_KEY_FILE = 'server-key.pem';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Long enough that clients rarely need to trust a new one; kept across restarts and renewals. */
-const CA_LIFETIME_DAYS = 3650;
-/** Under the 398 days browsers and Apple platforms accept for a server certificate. */
-const SERVER_LIFETIME_DAYS = 365;
 /** A server certificate with less left than this is replaced at start. */
 export const RENEW_BEFORE_DAYS = 30;
 
 /** The names every generated server certificate covers, whatever interface the router listens on. */
 export const LOCAL_NAMES = ['localhost', '127.0.0.1', '::1'] as const;
-
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-const crypto: Crypto = webcrypto;
 
 export interface ServerTls {
   /** PEM server certificate and private key, as node:https takes them. */
@@ -43,68 +31,6 @@ export interface ServerTls {
   caFile?: string;
   /** Removes what exists only for this run (the CA file of an in-memory router). */
   dispose(): void;
-}
-
-const pemOfKey = async (key: CryptoKey) => x509.PemConverter.encode(await crypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
-
-async function importKey(pem: string): Promise<CryptoKey> {
-  const der = x509.PemConverter.decode(pem)[0];
-  if (!der) throw new Error('no PEM block in the key file');
-  return crypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign']);
-}
-
-const randomSerial = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '7');
-
-interface CertificateAuthority {
-  cert: x509.X509Certificate;
-  privateKey: CryptoKey;
-}
-
-async function createAuthority(now: Date): Promise<CertificateAuthority> {
-  const keys = await crypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: randomSerial(),
-      name: `CN=Job Router local CA (${os.hostname()})`,
-      notBefore: new Date(now.getTime() - DAY_MS),
-      notAfter: new Date(now.getTime() + CA_LIFETIME_DAYS * DAY_MS),
-      signingAlgorithm: ALGORITHM,
-      keys,
-      extensions: [
-        new x509.BasicConstraintsExtension(true, 0, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
-      ],
-    },
-    crypto,
-  );
-  return { cert, privateKey: keys.privateKey };
-}
-
-async function issueServerCertificate(ca: CertificateAuthority, names: readonly string[], now: Date): Promise<{ cert: string; key: string }> {
-  const keys = await crypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-  const cert = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: randomSerial(),
-      subject: 'CN=localhost',
-      issuer: ca.cert.subject,
-      notBefore: new Date(now.getTime() - DAY_MS),
-      notAfter: new Date(now.getTime() + SERVER_LIFETIME_DAYS * DAY_MS),
-      signingAlgorithm: ALGORITHM,
-      publicKey: keys.publicKey,
-      signingKey: ca.privateKey,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-        new x509.SubjectAlternativeNameExtension(names.map((name) => ({ type: isIP(name) ? 'ip' : 'dns', value: name }))),
-        await x509.AuthorityKeyIdentifierExtension.create(ca.cert, false, crypto),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
-      ],
-    },
-    crypto,
-  );
-  return { cert: cert.toString('pem'), key: await pemOfKey(keys.privateKey) };
 }
 
 /** The names a server certificate must cover: the local ones plus the interface asked for, unless that is "any". */
@@ -148,22 +74,21 @@ export async function loadOrCreateServerTls(dataDir: string, listenHost: string 
   const file = (name: string) => path.join(folder, name);
 
   let caPem = readIfPresent(file(CA_FILE));
-  let caKeyPem = readIfPresent(file(CA_KEY_FILE));
-  let ca: CertificateAuthority;
-  if (caPem && caKeyPem) {
-    ca = { cert: new x509.X509Certificate(caPem), privateKey: await importKey(caKeyPem) };
-  } else {
-    ca = await createAuthority(now);
-    caPem = ca.cert.toString('pem');
-    caKeyPem = await pemOfKey(ca.privateKey);
-    if (!inMemory) writeSecret(file(CA_KEY_FILE), caKeyPem);
-    fs.writeFileSync(file(CA_FILE), caPem);
-  }
-
+  const caKeyPem = readIfPresent(file(CA_KEY_FILE));
   let cert = readIfPresent(file(SERVER_CERT_FILE));
   let key = readIfPresent(file(SERVER_KEY_FILE));
-  if (!cert || !key || !stillGood(cert, caPem, names, now)) {
-    ({ cert, key } = await issueServerCertificate(ca, names, now));
+  if (!caPem || !caKeyPem || !cert || !key || !stillGood(cert, caPem, names, now)) {
+    const authority = await import('./certificateAuthority');
+    let ca: CertificateAuthority;
+    if (caPem && caKeyPem) {
+      ca = await authority.loadAuthority(caPem, caKeyPem);
+    } else {
+      ca = await authority.createAuthority(now);
+      caPem = ca.cert.toString('pem');
+      if (!inMemory) writeSecret(file(CA_KEY_FILE), await authority.pemOfKey(ca.privateKey));
+      fs.writeFileSync(file(CA_FILE), caPem);
+    }
+    ({ cert, key } = await authority.issueServerCertificate(ca, names, now));
     if (!inMemory) {
       writeSecret(file(SERVER_KEY_FILE), key);
       fs.writeFileSync(file(SERVER_CERT_FILE), cert);
