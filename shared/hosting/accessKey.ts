@@ -25,4 +25,11 @@ export function loadOrCreateAccessKey(dataDir: string, configured?: string): str
   return key;
 }
 
-export const connectionString = (endpoint: string, accessKey: string) => `endpoint=${endpoint};accesskey=${accessKey}`;
+/**
+ * The endpoint goes without a trailing slash. The Python SDK signs the endpoint's text after the
+ * scheme as the `host`: its connection-string parser strips a final slash, but a client built from
+ * the endpoint alone (`JobRouterClient(endpoint, AzureKeyCredential(key))`) would sign
+ * `127.0.0.1:8080/` and be refused. The JS and .NET SDKs take the host from the request URL and
+ * accept both forms.
+ */
+export const connectionString = (endpoint: string, accessKey: string) => `endpoint=${endpoint.replace(/\/+$/, '')};accesskey=${accessKey}`;

@@ -15,6 +15,12 @@ export interface RouterConfig {
   accessKey?: string;
   maxBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Serve HTTPS (the default of `npm start`): with `tlsCert`/`tlsKey` when given, else a certificate from a local CA generated into the data folder. */
+  tls: boolean;
+  /** PEM file of the server certificate (and its chain) the operator provides. */
+  tlsCert?: string;
+  /** PEM file of that certificate's private key. */
+  tlsKey?: string;
 }
 
 export const SETTINGS = {
@@ -24,6 +30,9 @@ export const SETTINGS = {
   accessKey: 'JOBROUTER_ACCESS_KEY',
   maxBodyBytes: 'JOBROUTER_MAX_BODY_BYTES',
   logLevel: 'JOBROUTER_LOG_LEVEL',
+  tls: 'JOBROUTER_TLS',
+  tlsCert: 'JOBROUTER_TLS_CERT',
+  tlsKey: 'JOBROUTER_TLS_KEY',
 } as const satisfies Record<keyof RouterConfig, string>;
 
 export const DEFAULTS = {
@@ -32,6 +41,7 @@ export const DEFAULTS = {
   dataDir: './data',
   maxBodyBytes: 256 * 1024,
   logLevel: 'info',
+  tls: true,
 } as const;
 
 export class ConfigError extends Error {
@@ -58,6 +68,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
     throw new ConfigError(`${SETTINGS.accessKey} must be a base64 key of at least 16 bytes (e.g. the output of: openssl rand -base64 32).`);
   }
   const dataDir = get('dataDir') ?? DEFAULTS.dataDir;
+  const tlsRaw = (get('tls') ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(tlsRaw)) throw new ConfigError(`${SETTINGS.tls}="${get('tls')}" must be on or off.`);
+  const tlsCert = get('tlsCert');
+  const tlsKey = get('tlsKey');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new ConfigError(`${SETTINGS.tlsCert} and ${SETTINGS.tlsKey} go together: set both (PEM files of the certificate and its key) or neither (a certificate is generated).`);
+  }
+  if (tlsRaw === 'off' && tlsCert !== undefined) throw new ConfigError(`${SETTINGS.tlsCert} is set but ${SETTINGS.tls}=off: remove one of them.`);
   return {
     host: get('host') ?? DEFAULTS.host,
     port: get('port') === undefined ? DEFAULTS.port : integer(SETTINGS.port, get('port') ?? '', 0, 65535),
@@ -65,5 +83,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
     accessKey,
     maxBodyBytes: get('maxBodyBytes') === undefined ? DEFAULTS.maxBodyBytes : integer(SETTINGS.maxBodyBytes, get('maxBodyBytes') ?? '', 1024, 64 * 1024 * 1024),
     logLevel: logLevel as RouterConfig['logLevel'],
+    tls: tlsRaw === 'on',
+    tlsCert: tlsCert === undefined ? undefined : path.resolve(tlsCert),
+    tlsKey: tlsKey === undefined ? undefined : path.resolve(tlsKey),
   };
 }

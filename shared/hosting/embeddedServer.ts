@@ -1,8 +1,11 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { handleRequest, type RouterHttpOptions } from '../http/handleRequest';
 import type { HttpRequestMessage, ResponseStream } from '../http/HttpMessage';
 import type { Logger } from '../ports/Logger';
+import { SETTINGS } from './config';
+import { StartupError } from './startupError';
 
 /**
  * Reads the body but keeps at most `limit + 1` bytes: enough for the pipeline to see it is too
@@ -59,13 +62,37 @@ function writeStream(res: http.ServerResponse, stream: ResponseStream, logger: L
 
 export interface ListeningServer {
   server: http.Server;
+  /** `https://127.0.0.1:PORT/` (or `http://`), with the address a local client can reach. */
   url: string;
   close(): Promise<void>;
 }
 
-/** The embedded host's transport: node:http in front of the shared pipeline. */
-export async function listen(options: RouterHttpOptions, host: string, port: number): Promise<ListeningServer> {
-  const server = http.createServer((req, res) => {
+/** PEM certificate (with its chain) and key: the server speaks HTTPS. */
+export interface TlsCredentials {
+  cert: string;
+  key: string;
+}
+
+/** Listening failures an operator can fix, said in terms of the settings. */
+function listenError(error: Error, host: string, port: number): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new StartupError(`Port ${port} on ${host} is already in use (another router, or another program). Set ${SETTINGS.port} to a free port (e.g. ${SETTINGS.port}=${port === 65535 ? 8081 : port + 1}), or 0 to pick any free one.`);
+  }
+  if (code === 'EACCES') return new StartupError(`Not allowed to listen on port ${port} (ports below 1024 need privileges). Set ${SETTINGS.port} to a port from 1024 up.`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new StartupError(`Cannot listen on ${host}: it is not an address of this machine. Set ${SETTINGS.host} to one (127.0.0.1, or 0.0.0.0 for every interface).`);
+  return error;
+}
+
+/** An address clients can connect to: "any interface" is reached on the loopback one. */
+function reachableHost(address: AddressInfo): string {
+  if (address.address === '0.0.0.0' || address.address === '::') return '127.0.0.1';
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
+/** The embedded host's transport: node:http (or node:https with `tls`) in front of the shared pipeline. */
+export async function listen(options: RouterHttpOptions, host: string, port: number, tls?: TlsCredentials): Promise<ListeningServer> {
+  const onRequest: http.RequestListener = (req, res) => {
     void (async () => {
       try {
         const message: HttpRequestMessage = { method: req.method ?? 'GET', url: req.url ?? '/', headers: headersOf(req), body: await readBody(req, options.maxBodyBytes) };
@@ -79,16 +106,21 @@ export async function listen(options: RouterHttpOptions, host: string, port: num
         res.end();
       }
     })();
-  });
+  };
+  let server: http.Server;
+  try {
+    server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, onRequest) : http.createServer(onRequest);
+  } catch (error) {
+    throw new StartupError(`The TLS certificate and key cannot be used together (${(error as Error).message}). Check ${SETTINGS.tlsCert} and ${SETTINGS.tlsKey}.`);
+  }
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(listenError(error, host, port)));
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     server,
-    url: `http://${shownHost}:${address.port}/`,
+    url: `${tls ? 'https' : 'http'}://${reachableHost(address)}:${address.port}/`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -1,9 +1,26 @@
 import pino from 'pino';
 import { WebhookChannel } from '../adapters/http/WebhookChannel';
-import { ConfigError, readConfig } from './config';
-import { startEmbeddedHost } from './startEmbeddedHost';
+import { ConfigError, readConfig, SETTINGS } from './config';
+import { startEmbeddedHost, type EmbeddedHost } from './startEmbeddedHost';
+import { StartupError } from './startupError';
 import { readEventRetentionDays } from './eventRetention';
 import { readEventTopic, readWebhookSubscriptions, WEBHOOK_SETTINGS } from './webhookConfig';
+
+/** How clients come to trust the router's certificate. */
+function tlsLines(host: EmbeddedHost): string[] {
+  const tls = host.tls;
+  if (tls.mode === 'off') return [`  TLS:               off (${SETTINGS.tls}=off); SDKs that force https (Python's from_connection_string) cannot connect`];
+  if (tls.mode === 'configured') return [`  TLS:               certificate from ${SETTINGS.tlsCert} (${tls.certFile})`];
+  return [
+    `  TLS:               certificate issued by a local CA${host.database === ':memory:' ? ' made for this run' : ''}: ${tls.caFile}`,
+    '  Trust that CA in clients:',
+    `    Python (SDK, requests):  export REQUESTS_CA_BUNDLE=${tls.caFile}   (aiohttp / ssl: SSL_CERT_FILE=${tls.caFile})`,
+    `    Node.js:                 export NODE_EXTRA_CA_CERTS=${tls.caFile}`,
+    `    curl:                    curl --cacert ${tls.caFile} …`,
+    '    .NET, browsers:          add it to the OS trust store (README: "Using the official SDKs against it")',
+    `    Without a signing SDK:   JOBROUTER_CONNECTION_STRING='${host.connectionString}' NODE_EXTRA_CA_CERTS=${tls.caFile} npx jobrouter-call GET /routing/queues`,
+  ];
+}
 
 /** `npm start`: the embedded host, configured from the environment. */
 async function main(): Promise<void> {
@@ -23,6 +40,7 @@ async function main(): Promise<void> {
     `  URL:               ${host.url}`,
     `  Connection string: ${host.connectionString}`,
     `  Data:              ${host.database === ':memory:' ? 'in memory (lost on exit)' : host.database}`,
+    ...tlsLines(host),
     '  API version:       2023-11-01',
     `  Event webhooks:    ${webhooks.length === 0 ? `none (set ${WEBHOOK_SETTINGS.webhooks})` : webhooks.map((w) => `${w.name} → ${w.url}`).join(', ')}`,
     `  Event history:     GET ${host.url}routing/events   live: GET ${host.url}routing/events:stream`,
@@ -46,7 +64,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : `Job Router failed to start: ${(error as Error).stack ?? String(error)}`;
+  // What the operator can fix is said plainly; anything else is a bug and keeps its stack.
+  const message =
+    error instanceof ConfigError
+      ? `Configuration error: ${error.message}`
+      : error instanceof StartupError
+        ? `Job Router could not start: ${error.message}`
+        : `Job Router failed to start: ${(error as Error).stack ?? String(error)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -22,4 +22,7 @@ export const SETTING_SCOPES = {
   accessKey: { functionsHost: true, deployed: true, reason: 'Requests are signed with it; the deployed app reads it from Key Vault.' },
   maxBodyBytes: { functionsHost: true, deployed: true, reason: 'Both hosts refuse larger bodies with 413.' },
   logLevel: { functionsHost: true, deployed: true, reason: 'Both hosts log through pino.' },
+  tls: { functionsHost: false, deployed: false, reason: 'Only the embedded server terminates TLS; Azure Functions serves HTTPS itself.' },
+  tlsCert: { functionsHost: false, deployed: false, reason: 'Only the embedded server terminates TLS; Azure Functions serves HTTPS itself.' },
+  tlsKey: { functionsHost: false, deployed: false, reason: 'Only the embedded server terminates TLS; Azure Functions serves HTTPS itself.' },
 } as const satisfies Record<keyof typeof SETTINGS, SettingScope>;

@@ -9,14 +9,19 @@ import { connectionString, loadOrCreateAccessKey } from './accessKey';
 import { DEFAULTS, type RouterConfig } from './config';
 import { listen } from './embeddedServer';
 import { createEmbeddedEngine, type EmbeddedEngine, type EmbeddedEngineParts } from './createEmbeddedEngine';
+import { lockDataFolder } from './dataFolderLock';
 import { databasePath, openEmbeddedStore } from './openEmbeddedStore';
 import { embeddedReadiness } from './readinessChecks';
+import { loadOrCreateServerTls, readConfiguredTls, type ServerTls } from './tlsCertificate';
 
 export interface EmbeddedHost {
-  /** `http://127.0.0.1:PORT/` */
+  /** `https://127.0.0.1:PORT/` (`http://` without TLS) */
   url: string;
   accessKey: string;
+  /** `endpoint=https://127.0.0.1:PORT;accesskey=…`: the form every SDK signs correctly (see connectionString). */
   connectionString: string;
+  /** How HTTPS is served: off, a certificate from the generated local CA, or the operator's. */
+  tls: { mode: 'off' } | { mode: 'generated'; caFile: string; caCertificate: string } | { mode: 'configured'; certFile: string };
   /** The SQLite file (or `:memory:`). */
   database: string;
   /** The routing engine (tests wait on it to go idle). */
@@ -43,12 +48,48 @@ export interface EmbeddedHostOptions extends Partial<RouterConfig> {
   eventTopic?: string;
 }
 
-/** Starts the router on one machine: SQLite store, node:http server, everything in-process. */
+/** The operator's certificate when configured, else a generated one when TLS is on, else none. */
+async function serverTls(options: EmbeddedHostOptions, dataDir: string): Promise<ServerTls | undefined> {
+  if (options.tlsCert && options.tlsKey) return readConfiguredTls(options.tlsCert, options.tlsKey);
+  if (!options.tls) return undefined;
+  return loadOrCreateServerTls(dataDir, options.host ?? DEFAULTS.host);
+}
+
+function tlsSummary(options: EmbeddedHostOptions, tls: ServerTls | undefined): EmbeddedHost['tls'] {
+  if (!tls) return { mode: 'off' };
+  if (tls.caFile && tls.caCertificate) return { mode: 'generated', caFile: tls.caFile, caCertificate: tls.caCertificate };
+  return { mode: 'configured', certFile: options.tlsCert ?? '' };
+}
+
+/**
+ * Starts the router on one machine: SQLite store, node:http(s) server, everything in-process.
+ * Plain HTTP unless `tls` (or a certificate) is given: `npm start` turns TLS on by default
+ * (config.ts), tests start hosts without it.
+ */
 export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Promise<EmbeddedHost> {
   const dataDir = options.dataDir ?? DEFAULTS.dataDir;
   const logger = options.logger ?? pino({ level: options.logLevel ?? DEFAULTS.logLevel });
-  const accessKey = loadOrCreateAccessKey(dataDir, options.accessKey);
-  const store = options.store ?? openEmbeddedStore(dataDir);
+  const lock = dataDir === ':memory:' ? undefined : lockDataFolder(dataDir);
+  let tls: ServerTls | undefined;
+  try {
+    tls = await serverTls(options, dataDir);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const releaseFolder = () => {
+    tls?.dispose();
+    lock?.release();
+  };
+  let accessKey: string;
+  let store: Store;
+  try {
+    accessKey = loadOrCreateAccessKey(dataDir, options.accessKey);
+    store = options.store ?? openEmbeddedStore(dataDir);
+  } catch (error) {
+    releaseFolder();
+    throw error;
+  }
   const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId, random: options.random, channels: options.channels, delivery: options.delivery });
   const ports = engine.ports;
   try {
@@ -67,22 +108,26 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
       },
       options.host ?? DEFAULTS.host,
       options.port ?? DEFAULTS.port,
+      tls,
     );
     return {
       url: listening.url,
       accessKey,
       connectionString: connectionString(listening.url, accessKey),
+      tls: tlsSummary(options, tls),
       database: databasePath(dataDir),
       engine,
       close: async () => {
         await listening.close();
         await engine.stop();
         await store.close();
+        releaseFolder();
       },
     };
   } catch (error) {
     await engine.stop();
     await store.close();
+    releaseFolder();
     throw error;
   }
 }

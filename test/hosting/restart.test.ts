@@ -37,10 +37,23 @@ describe('embedded host restart on the same data folder', () => {
   it('prints a connection string that the SDK parser accepts', async () => {
     const host = await startEmbeddedHost({ port: 0, dataDir, logger: silentLogger });
     try {
-      expect(host.connectionString).toMatch(/^endpoint=http:\/\/127\.0\.0\.1:\d+\/;accesskey=[A-Za-z0-9+/]+=*$/);
+      // No trailing slash after the endpoint: the form every SDK signs the same way (ADR 19).
+      expect(host.connectionString).toMatch(/^endpoint=http:\/\/127\.0\.0\.1:\d+;accesskey=[A-Za-z0-9+/]+=*$/);
       expect(host.database).toBe(path.join(dataDir, 'jobrouter.db'));
     } finally {
       await host.close();
     }
+  });
+
+  it('refuses a second host on the folder while the first runs, and starts one once it stopped', async () => {
+    const first = await startEmbeddedHost({ port: 0, dataDir, logger: silentLogger });
+    try {
+      await expect(startEmbeddedHost({ port: 0, dataDir, logger: silentLogger })).rejects.toThrow(`Another Job Router (pid ${process.pid}) is using the data folder ${dataDir}`);
+    } finally {
+      await first.close();
+    }
+    expect(fs.existsSync(path.join(dataDir, 'jobrouter.lock'))).toBe(false);
+    const next = await startEmbeddedHost({ port: 0, dataDir, logger: silentLogger });
+    await next.close();
   });
 });

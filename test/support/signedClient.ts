@@ -8,9 +8,10 @@ export const API_VERSION = '2023-11-01';
  * parsed by `@azure/communication-common`, requests signed by its HMAC credential policy in an
  * `@azure-rest/core-client` pipeline, api-version appended by the pipeline. Nothing hand-signed.
  */
-export function createSignedClient(connectionString: string, apiVersion: string = API_VERSION): Client {
+export function createSignedClient(connectionString: string, apiVersion: string = API_VERSION, options: { ca?: string } = {}): Client {
   const { url, credential } = parseClientArguments(connectionString);
-  const client = getClient(url, { apiVersion, allowInsecureConnection: true, retryOptions: { maxRetries: 0 } });
+  // `ca`: the router's generated CA, trusted the way NODE_EXTRA_CA_CERTS would (the pipeline verifies the certificate).
+  const client = getClient(url, { apiVersion, allowInsecureConnection: true, retryOptions: { maxRetries: 0 }, tlsOptions: options.ca ? { ca: options.ca } : undefined });
   client.pipeline.addPolicy(createCommunicationAuthPolicy(credential));
   return client;
 }
