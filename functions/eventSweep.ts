@@ -15,4 +15,6 @@ export async function eventSweep(_timer: Timer, context: InvocationContext): Pro
 
 export const EVENT_SWEEP_SCHEDULE = '*/30 * * * * *';
 
-app.timer('eventSweep', { schedule: EVENT_SWEEP_SCHEDULE, handler: eventSweep });
+export function registerEventSweep(): void {
+  app.timer('eventSweep', { schedule: EVENT_SWEEP_SCHEDULE, handler: eventSweep });
+}

@@ -15,4 +15,6 @@ export async function matchSweep(_timer: Timer, context: InvocationContext): Pro
 
 export const MATCH_SWEEP_SCHEDULE = '0 */5 * * * *';
 
-app.timer('matchSweep', { schedule: MATCH_SWEEP_SCHEDULE, extraInputs: [durableClientInput], handler: matchSweep });
+export function registerMatchSweep(): void {
+  app.timer('matchSweep', { schedule: MATCH_SWEEP_SCHEDULE, extraInputs: [durableClientInput], handler: matchSweep });
+}

@@ -37,17 +37,21 @@ export async function matcher(message: unknown, context: InvocationContext): Pro
 }
 
 /**
- * The registration, in one constant so that what it binds is said in one place. The connection
- * setting is shared with the producer: a connection string locally, or
- * `JOBROUTER_SERVICEBUS__fullyQualifiedNamespace` with the app's identity when deployed.
+ * The registration, so that what it binds is said in one place. The connection setting is shared
+ * with the producer: a connection string locally, or `JOBROUTER_SERVICEBUS__fullyQualifiedNamespace`
+ * with the app's identity when deployed. The queue is the producer's (matchQueueName).
  */
-export const matcherOptions: ServiceBusQueueFunctionOptions = {
-  connection: AZURE_SETTINGS.serviceBus.name,
-  queueName: `%${AZURE_SETTINGS.matchQueue.name}%`,
-  isSessionsEnabled: true,
-  // Offers schedule their expiry timers through the invocation's Durable client.
-  extraInputs: [durableClientInput],
-  handler: matcher,
-};
+export function matcherOptions(queueName: string): ServiceBusQueueFunctionOptions {
+  return {
+    connection: AZURE_SETTINGS.serviceBus.name,
+    queueName,
+    isSessionsEnabled: true,
+    // Offers schedule their expiry timers through the invocation's Durable client.
+    extraInputs: [durableClientInput],
+    handler: matcher,
+  };
+}
 
-app.serviceBusQueue('matcher', matcherOptions);
+export function registerMatcher(queueName: string): void {
+  app.serviceBusQueue('matcher', matcherOptions(queueName));
+}

@@ -11,6 +11,8 @@ export async function fireRouterTimer(timer: Timer, context: InvocationContext):
   await fireTimer(await invocationPorts(context), timer);
 }
 
-df.app.orchestration(routerTimerNames.orchestration, routerTimer);
-// A fired timer may schedule or cancel timers (a close re-arms its settle timer), hence the client.
-df.app.activity(routerTimerNames.activity, { handler: fireRouterTimer, extraInputs: [durableClientInput] });
+export function registerTimers(): void {
+  df.app.orchestration(routerTimerNames.orchestration, routerTimer);
+  // A fired timer may schedule or cancel timers (a close re-arms its settle timer), hence the client.
+  df.app.activity(routerTimerNames.activity, { handler: fireRouterTimer, extraInputs: [durableClientInput] });
+}

@@ -20,8 +20,10 @@ param principalId string = ''
 // same across `azd up` runs. Outside azd the default generates a new one on every deployment: pass
 // the existing key to keep clients working.
 @secure()
-@minLength(44)
-@description('Router access key (base64 of at least 32 bytes) that requests are signed with; stored in Key Vault.')
+// 24 base64 characters hold 16 bytes, the shortest key the router takes (MIN_ACCESS_KEY_BYTES); the
+// default generates three GUIDs' worth.
+@minLength(24)
+@description('Router access key (base64 of at least 16 bytes) that requests are signed with; stored in Key Vault.')
 param routerAccessKey string = base64('${newGuid()}${newGuid()}${newGuid()}')
 
 @description('Cosmos DB database of the router (AZURE_DEFAULTS.cosmosDatabase).')

@@ -1,6 +1,6 @@
 import { DEFAULT_EVENT_TOPIC } from '../../shared/hosting/webhookConfig';
 import { InvocationContext, type LogLevel } from '@azure/functions';
-import { matcher, matcherOptions, PoisonMatchMessageError } from '../../functions/matcher';
+import { matcher, PoisonMatchMessageError } from '../../functions/matcher';
 import { ServiceBusClient } from '@azure/service-bus';
 import { handleMatchMessage, matchMessageBody, parseMatchMessage } from '../../shared/adapters/azure/matchMessage';
 import { openServiceBusMatchQueue, ServiceBusMatchQueue, sessionIdFor } from '../../shared/adapters/azure/ServiceBusMatchQueue';
@@ -25,30 +25,9 @@ import { checkInvariants } from '../support/invariants';
 import { ServiceBusTriggerRunner, type TriggerHandler, type TriggerMetadata } from '../support/serviceBusTriggerRunner';
 import { TestClock } from '../support/testClock';
 
-// The Functions host is not installable here, so its core module is stood in for: the stand-in only
-// records what `@azure/functions` registers, which is what the host would read at startup. Jest runs
-// this before the imports above, so loading functions/matcher registers with the stand-in.
-type Registration = { metadata: { name: string; bindings: Record<string, Record<string, unknown>> }; callback: unknown };
-jest.mock(
-  '@azure/functions-core',
-  () => {
-    const registered: Registration[] = [];
-    return {
-      registered,
-      setProgrammingModel: () => undefined,
-      registerFunction: (metadata: Registration['metadata'], callback: unknown) => {
-        registered.push({ metadata, callback });
-        return { dispose: () => undefined };
-      },
-    };
-  },
-  { virtual: true },
-);
-const registered = jest.requireMock<{ registered: Registration[] }>('@azure/functions-core').registered;
-
 /**
  * The Service Bus matching path: the message format, the producer (ServiceBusMatchQueue), the matcher
- * function and its registration. Service Bus is the AMQP test broker (its emulator needs Docker, which
+ * function (its registration is in registrations.test.ts). Service Bus is the AMQP test broker (its emulator needs Docker, which
  * does not run here), reached by the real @azure/service-bus client; what the Functions host does
  * with a session-enabled trigger is done by the trigger runner with the same client. The rest of the
  * engine is real: the SQLite store in memory, the use cases, runMatching.
@@ -264,23 +243,6 @@ describe('ServiceBusMatchQueue (producer)', () => {
     expect(transfers.length).toBeGreaterThan(1);
     expect(transfers.reduce((a, b) => a + b, 0)).toBe(40);
     expect(h.broker.messages(MATCH_QUEUE).map((m) => m.body)).toEqual(requests);
-  });
-});
-
-describe('matcher registration', () => {
-  it('is registered as a session-enabled Service Bus trigger on the match queue setting, with the shared connection setting', () => {
-    const registration = registered.find((r) => r.metadata.name === 'matcher');
-    const bindings = Object.values(registration?.metadata.bindings ?? {});
-    expect(bindings.find((b) => b['type'] === 'serviceBusTrigger')).toMatchObject({
-      direction: 'in',
-      connection: 'JOBROUTER_SERVICEBUS',
-      queueName: '%JOBROUTER_MATCH_QUEUE%',
-      isSessionsEnabled: true,
-    });
-    // Matching schedules offer-expiry timers through the invocation's Durable client.
-    expect(bindings.some((b) => b['type'] === 'durableClient' && b['direction'] === 'in')).toBe(true);
-    expect(registration?.callback).toBe(matcher);
-    expect(matcherOptions.handler).toBe(matcher);
   });
 });
 
