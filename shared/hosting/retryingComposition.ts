@@ -62,7 +62,7 @@ export class RetryingComposition<T> {
         this.failures += 1;
         const final = error instanceof ConfigError;
         const retryInMs = final ? undefined : Math.min(this.maxRetryMs, this.firstRetryMs * 2 ** (this.failures - 1));
-        const reason = final ? (error as ConfigError).message : `the router could not reach its services: ${error instanceof Error ? error.message : String(error)}`;
+        const reason = final ? error.message : `the router could not reach its services: ${error instanceof Error ? error.message : String(error)}`;
         const refused = new HostUnavailableError(reason, retryInMs === undefined ? undefined : Math.ceil(retryInMs / 1000));
         this.refusal = { error: refused, until: retryInMs === undefined ? Infinity : this.options.clock.now().getTime() + retryInMs };
         this.options.onFailure({ error, attempt: this.failures, retryInMs });
