@@ -1,9 +1,10 @@
+import type { Agent } from 'node:https';
 import pino from 'pino';
 import { EventRelay } from '../app/EventRelay';
 import { openEventGridChannel } from '../adapters/azure/EventGridChannel';
 import { openCosmosStore } from '../adapters/azure/openCosmosStore';
 import { openServiceBusMatchQueue } from '../adapters/azure/ServiceBusMatchQueue';
-import { systemClock } from '../ports/Clock';
+import { systemClock, type Clock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Scheduler } from '../ports/Scheduler';
@@ -41,6 +42,8 @@ export interface FunctionsHost {
   eventTopic: string;
   /** The ports for one invocation. */
   ports(invocation: InvocationParts): RouterPorts;
+  /** Stops delivering and closes the connections (the platform ends the process instead; tests call it). */
+  close?(): Promise<void>;
 }
 
 /** Logs of the host outside invocations; the level is read leniently here since a wrong one is reported by composition. */
@@ -49,11 +52,19 @@ function hostLogger(env: NodeJS.ProcessEnv): Logger {
   return pino({ level: level && ['debug', 'info', 'warn', 'error', 'silent'].includes(level) ? level : DEFAULTS.logLevel });
 }
 
-function retryingHost(env: NodeJS.ProcessEnv): RetryingComposition<FunctionsHost> {
-  const logger = hostLogger(env);
+/** What a test may put in place of the platform's: its clock, its log, the local Cosmos server's certificate. */
+export interface CompositionOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** HTTP agent of the Cosmos DB client, e.g. one that trusts a local test server's certificate. */
+  cosmosAgent?: Agent;
+}
+
+function retryingHost(env: NodeJS.ProcessEnv, options: CompositionOptions = {}): RetryingComposition<FunctionsHost> {
+  const logger = options.logger ?? hostLogger(env);
   return new RetryingComposition({
-    compose: () => composeFunctionsHost(env, logger),
-    clock: systemClock,
+    compose: () => composeFunctionsHost(env, { logger, cosmosAgent: options.cosmosAgent }),
+    clock: options.clock ?? systemClock,
     onFailure: ({ error, attempt, retryInMs }) =>
       logger.error(
         { err: error, attempt, retryInMs: retryInMs ?? null },
@@ -81,7 +92,14 @@ export function useFunctionsHost(host: FunctionsHost | undefined): void {
   composition = undefined;
 }
 
-export async function composeFunctionsHost(env: NodeJS.ProcessEnv, logger: Logger = hostLogger(env)): Promise<FunctionsHost> {
+/** Lets tests compose the Functions host from these settings, as the platform would from its app settings. */
+export function useFunctionsSettings(env: NodeJS.ProcessEnv, options: CompositionOptions = {}): void {
+  replacement = undefined;
+  composition = retryingHost(env, options);
+}
+
+export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit<CompositionOptions, 'clock'> = {}): Promise<FunctionsHost> {
+  const logger = options.logger ?? hostLogger(env);
   const settings = readFunctionsSettings(env);
   const { config } = settings;
   const eventTopic = readEventTopic(env);
@@ -90,12 +108,23 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, logger: Logge
     engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
     logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
     const accessKey = loadOrCreateAccessKey(config.dataDir, config.accessKey);
-    return { mode: 'embedded', accessKey, maxBodyBytes: config.maxBodyBytes, logger, logLevel: config.logLevel, relay: engine.relay, eventTopic, ports: (invocation) => withLogger(engine.ports, invocation.logger) };
+    return {
+      mode: 'embedded',
+      accessKey,
+      maxBodyBytes: config.maxBodyBytes,
+      logger,
+      logLevel: config.logLevel,
+      relay: engine.relay,
+      eventTopic,
+      ports: (invocation) => withLogger(engine.ports, invocation.logger),
+      close: () => engine.stop(),
+    };
   }
   const { azure } = settings;
-  const store = await openCosmosStore({ ...azure.cosmos });
+  const store = await openCosmosStore({ ...azure.cosmos, agent: options.cosmosAgent });
   const relay = new EventRelay({ store, clock: systemClock, logger, channels: azure.eventGrid ? [openEventGridChannel(azure.eventGrid)] : [], retentionDays: readEventRetentionDays(env) });
-  const engine = createAzureEngine({ store, matchQueue: openServiceBusMatchQueue(azure.serviceBus), events: relay, logger });
+  const matchQueue = openServiceBusMatchQueue(azure.serviceBus);
+  const engine = createAzureEngine({ store, matchQueue, events: relay, logger });
   logger.info({ cosmos: azure.cosmos.endpoint, matchQueue: azure.serviceBus.queue, eventGrid: azure.eventGrid?.endpoint ?? null }, 'Functions host composed for Azure');
   return {
     mode: 'azure',
@@ -105,8 +134,20 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, logger: Logge
     logLevel: config.logLevel,
     relay,
     eventTopic,
-    ports: (invocation) => withLogger(engine.portsWith(invocation.scheduler()), invocation.logger),
+    ports: (invocation) => withLogger(engine.portsWith(onFirstUse(invocation.scheduler)), invocation.logger),
+    close: async () => {
+      await relay.stop();
+      await matchQueue.close();
+      await store.close();
+    },
   };
+}
+
+/** The invocation's Durable client is looked up only by a request that schedules or cancels a timer. */
+function onFirstUse(make: () => Scheduler): Scheduler {
+  let scheduler: Scheduler | undefined;
+  const get = () => (scheduler ??= make());
+  return { schedule: (timer) => get().schedule(timer), cancel: (id) => get().cancel(id) };
 }
 
 function withLogger(ports: RouterPorts, logger: Logger | undefined): RouterPorts {

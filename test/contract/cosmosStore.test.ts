@@ -221,7 +221,7 @@ describe('CosmosStore specifics', () => {
 
   describe('opening', () => {
     it('says what to do when the container is missing', async () => {
-      await expect(server.openTestCosmosStore('never-created')).rejects.toThrow(/does not exist.*deploy infra\/ \(or pass createIfMissing/);
+      await expect(server.openTestCosmosStore('never-created')).rejects.toThrow(/does not exist.*deploy infra\/, or for an emulator let the router create it \(JOBROUTER_COSMOS_CREATE_IF_MISSING=true\)/);
     });
 
     it('refuses a container partitioned by another path', async () => {
