@@ -4,6 +4,7 @@ import { matchSweep } from '../../functions/matchSweep';
 import type { CosmosStore } from '../../shared/adapters/azure/CosmosStore';
 import { startAzureTestRouter } from '../support/azureTestRouter';
 import type { RouterUnderTest } from '../support/routerUnderTest';
+import { JOB_MATCH_ORDER, prefixRange } from '../../shared/domain/routing/routingKeys';
 import { patch } from '../support/signedClient';
 import { TestClock } from '../support/testClock';
 
@@ -22,8 +23,9 @@ describe('the timer functions of an idle and of a busy deployment', () => {
   const context = (functionName: string) => new InvocationContext({ functionName, logHandler: (level, ...args) => logs.push(`${level}: ${args.map(String).join(' ')}`) });
   const cosmos = () => router.store as CosmosStore;
 
-  /** Runs a timer function and answers how many Cosmos requests it made. */
+  /** Runs a timer function once the router is quiet and answers how many Cosmos requests it made. */
   async function requestsOf(run: () => Promise<void>): Promise<number> {
+    await router.engine.idle();
     cosmos().resetStats();
     await run();
     return cosmos().stats().operations;
@@ -69,8 +71,17 @@ describe('the timer functions of an idle and of a busy deployment', () => {
   it('the match sweep asks only for the queues where a job waits: one read per such queue, plus one', async () => {
     expect((await patch(router.client, '/routing/jobs/j2', { channelId: 'voice', queueId: 'q2' })).status).toBe('201');
     expect((await patch(router.client, '/routing/jobs/j3', { channelId: 'voice', queueId: 'q3' })).status).toBe('201');
+    // The matcher runs the requests as they arrive, reading the same index per queue; the sweep's own
+    // reads are the ones over every queue (up to the end of the key space).
+    const ranges = jest.spyOn(router.store, 'range');
     await router.engine.idle();
-    expect(await sweepMatching()).toBe(3);
+    ranges.mockClear();
+    await matchSweep(timer, context('matchSweep'));
+    await router.engine.idle();
+    const sweepReads = ranges.mock.calls.filter(([collection, query]) => collection === 'jobs' && query.key === JOB_MATCH_ORDER && query.to === String.fromCodePoint(0x10ffff));
+    ranges.mockRestore();
+    // The first waiting job anywhere, then past q2's jobs, then past q3's: three reads for two queues.
+    expect(sweepReads.map(([, query]) => query.from)).toEqual(['', prefixRange('q2').to, prefixRange('q3').to]);
     expect(logs).toEqual(['information: match sweep: requested matching for 2 queues with waiting jobs']);
   });
 
