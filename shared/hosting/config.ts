@@ -17,6 +17,8 @@ export interface RouterConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const satisfies readonly RouterConfig['logLevel'][];
+
 export const SETTINGS = {
   host: 'JOBROUTER_HOST',
   port: 'JOBROUTER_PORT',
@@ -56,7 +58,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
     return value === undefined || value === '' ? undefined : value;
   };
   const logLevel = get('logLevel') ?? DEFAULTS.logLevel;
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`${SETTINGS.logLevel}="${logLevel}" must be one of debug, info, warn, error, silent.`);
   }
   const accessKey = get('accessKey');

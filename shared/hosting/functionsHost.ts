@@ -10,7 +10,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import type { Scheduler } from '../ports/Scheduler';
 import { loadOrCreateAccessKey } from './accessKey';
 import { AZURE_SETTINGS } from './azureConfig';
-import { DEFAULTS, SETTINGS, type RouterConfig } from './config';
+import { DEFAULTS, LOG_LEVELS, SETTINGS, type RouterConfig } from './config';
 import { createAzureEngine } from './createAzureEngine';
 import { createEmbeddedEngine } from './createEmbeddedEngine';
 import { openEmbeddedStore } from './openEmbeddedStore';
@@ -49,7 +49,7 @@ export interface FunctionsHost {
 /** Logs of the host outside invocations; the level is read leniently here since a wrong one is reported by composition. */
 function hostLogger(env: NodeJS.ProcessEnv): Logger {
   const level = env[SETTINGS.logLevel];
-  return pino({ level: level && ['debug', 'info', 'warn', 'error', 'silent'].includes(level) ? level : DEFAULTS.logLevel });
+  return pino({ level: level && (LOG_LEVELS as readonly string[]).includes(level) ? level : DEFAULTS.logLevel });
 }
 
 /** What a test may put in place of the platform's: its clock, its log, the local Cosmos server's certificate. */
@@ -104,10 +104,11 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
   const { config } = settings;
   const eventTopic = readEventTopic(env);
   if (settings.mode === 'embedded') {
+    // The key first: nothing is started yet if it cannot be read or written.
+    const accessKey = loadOrCreateAccessKey(config.dataDir, config.accessKey);
     const engine = createEmbeddedEngine({ store: openEmbeddedStore(config.dataDir), logger, delivery: { retentionDays: readEventRetentionDays(env) } });
     engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
     logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
-    const accessKey = loadOrCreateAccessKey(config.dataDir, config.accessKey);
     return {
       mode: 'embedded',
       accessKey,
