@@ -122,9 +122,17 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
     };
   }
   const { azure } = settings;
-  const store = await openCosmosStore({ ...azure.cosmos, agent: options.cosmosAgent });
-  const relay = new EventRelay({ store, clock: systemClock, logger, channels: azure.eventGrid ? [openEventGridChannel(azure.eventGrid)] : [], retentionDays: readEventRetentionDays(env) });
+  // Clients that connect on first use come first, so that a failure leaves no open store behind.
+  const channels = azure.eventGrid ? [openEventGridChannel(azure.eventGrid)] : [];
   const matchQueue = openServiceBusMatchQueue(azure.serviceBus);
+  let store: Awaited<ReturnType<typeof openCosmosStore>>;
+  try {
+    store = await openCosmosStore({ ...azure.cosmos, agent: options.cosmosAgent });
+  } catch (error) {
+    await matchQueue.close();
+    throw error;
+  }
+  const relay = new EventRelay({ store, clock: systemClock, logger, channels, retentionDays: readEventRetentionDays(env) });
   const engine = createAzureEngine({ store, matchQueue, events: relay, logger });
   logger.info({ cosmos: azure.cosmos.endpoint, matchQueue: azure.serviceBus.queue, eventGrid: azure.eventGrid?.endpoint ?? null }, 'Functions host composed for Azure');
   return {
