@@ -2,15 +2,8 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { functionsHost } from '../shared/hosting/functionsHost';
 import { answerPublicRoute, findPublicRoute } from '../shared/http/publicRoutes';
 import type { ReadinessChecks } from '../shared/http/readiness';
-import type { Logger } from '../shared/ports/Logger';
+import { invocationLogger } from './invocationLogger';
 import { toMessage } from './routerHttp';
-
-/** Failed readiness checks are logged on the invocation, so Application Insights ties them to the probe. */
-const invocationLogger = (context: InvocationContext): Logger => ({
-  info: (fields, message) => context.log(message, fields),
-  warn: (fields, message) => context.warn(message, fields),
-  error: (fields, message) => context.error(message, fields),
-});
 
 /** The host's checks; a host that cannot be composed (settings, access) fails the one check `host`. */
 async function functionsReadiness(): Promise<ReadinessChecks> {
@@ -26,7 +19,8 @@ async function functionsReadiness(): Promise<ReadinessChecks> {
  * answer without composing the host, so a liveness probe never waits on Cosmos DB or fails on settings.
  */
 export async function publicHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const message = await toMessage(request);
+  // The public routes take no body: nothing of one is read.
+  const message = await toMessage(request, 0);
   const route = findPublicRoute(new URL(message.url, 'http://router.invalid').pathname);
   // Registered on the public paths only; anything else here is a host misconfiguration.
   if (!route) return { status: 404 };

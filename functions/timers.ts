@@ -19,7 +19,9 @@ export async function deadLetterRouterTimer(request: DeadLetterRequest, context:
   ports.logger.error({ timerId: request.timer.id, kind: request.timer.kind, attempts: request.attempts, reason: request.reason }, 'timer dead-lettered');
 }
 
-df.app.orchestration(routerTimerNames.orchestration, routerTimer);
-// A fired timer may schedule or cancel timers (a close re-arms its settle timer), hence the client.
-df.app.activity(routerTimerNames.activity, { handler: fireRouterTimer, extraInputs: [durableClientInput] });
-df.app.activity(routerTimerNames.deadLetter, { handler: deadLetterRouterTimer, extraInputs: [durableClientInput] });
+export function registerTimers(): void {
+  df.app.orchestration(routerTimerNames.orchestration, routerTimer);
+  // A fired timer may schedule or cancel timers (a close re-arms its settle timer), hence the client.
+  df.app.activity(routerTimerNames.activity, { handler: fireRouterTimer, extraInputs: [durableClientInput] });
+  df.app.activity(routerTimerNames.deadLetter, { handler: deadLetterRouterTimer, extraInputs: [durableClientInput] });
+}

@@ -19,9 +19,11 @@ param principalId string = ''
 // azd passes the key it keeps in the environment (azure.yaml preprovision hook), so the key stays the
 // same across `azd up` runs. Outside azd the default generates a new one on every deployment: pass
 // the existing key to keep clients working.
+// 24 base64 characters hold 16 bytes, the shortest key the router takes (MIN_ACCESS_KEY_BYTES); the
+// default generates three GUIDs' worth.
 @secure()
-@minLength(44)
-@description('Router access key (base64 of at least 32 bytes) that requests are signed with; stored in Key Vault.')
+@minLength(24)
+@description('Router access key (base64 of at least 16 bytes) that requests are signed with; stored in Key Vault.')
 param routerAccessKey string = base64('${newGuid()}${newGuid()}${newGuid()}')
 
 @description('Cosmos DB database of the router (AZURE_DEFAULTS.cosmosDatabase).')

@@ -1,4 +1,4 @@
-// The Azure host: a Flex Consumption (FC1) Linux function app on Node 20 running the HTTP API, the
+// The Azure host: a Flex Consumption (FC1) Linux function app on Node 22 running the HTTP API, the
 // Service Bus matcher and the Durable timer orchestrations. Every connection uses the one
 // user-assigned identity; the access key is a Key Vault reference resolved with it.
 param planName string
@@ -69,7 +69,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       }
       runtime: {
         name: 'node'
-        version: '20'
+        // Node 22: the LTS line that @azure/cosmos's dependencies declare; the code also runs on 20.19+.
+        version: '22'
       }
     }
   }

@@ -66,6 +66,8 @@ export class EventRelay implements EventPublisher, LiveEvents {
   private stopped = false;
   /** A recording or confirmation failed in this process since the last sweep: only a sweep will catch up. */
   private missed = false;
+  /** This process recorded events or failed a delivery since its last sweep. */
+  private worked = false;
 
   constructor(options: RelayOptions) {
     this.store = options.store;
@@ -95,7 +97,10 @@ export class EventRelay implements EventPublisher, LiveEvents {
   async record(entries: readonly OutboxEntry[]): Promise<void> {
     try {
       for (const entry of entries) {
-        if (await this.create(entry, undefined)) this.announce(entry.event);
+        if (await this.create(entry, undefined)) {
+          this.worked = true;
+          this.announce(entry.event);
+        }
       }
     } catch (error) {
       this.missed = true;
@@ -146,6 +151,7 @@ export class EventRelay implements EventPublisher, LiveEvents {
   async sweep(): Promise<void> {
     // Cleared first: a recording that fails while the sweep runs may be past what it reads.
     this.missed = false;
+    this.worked = false;
     try {
       await this.sweepOnce();
     } catch (error) {
@@ -169,6 +175,23 @@ export class EventRelay implements EventPublisher, LiveEvents {
     await this.prune();
     await this.writeWatermark(started, watermark);
     this.kick();
+  }
+
+  /**
+   * Why a periodic sweep should run now, or undefined when it would find nothing: this process failed
+   * to record or confirm, recorded events (the deployment is busy, so another instance may have died
+   * with entries unrecorded) or has deliveries waiting for a retry; or no sweep anywhere for
+   * `backstopMs` (one point read of the watermark), which bounds how long a crash's entries wait
+   * while every instance is idle.
+   */
+  async sweepDue(backstopMs: number): Promise<string | undefined> {
+    if (this.missed) return 'events failed to be recorded or confirmed';
+    if (this.worked) return 'events were recorded since the last sweep';
+    if ([...this.states.values()].some((state) => state.failures > 0)) return 'deliveries are waiting for a retry';
+    const watermark = await this.store.get<{ sweptThrough: string }>('routingState', WATERMARK_ID);
+    if (!watermark) return 'no sweep yet';
+    const since = this.clock.now().getTime() - Date.parse(watermark.body.sweptThrough);
+    return since >= backstopMs ? `no sweep for ${Math.round(since / 60_000)} min` : undefined;
   }
 
   /**
@@ -356,6 +379,7 @@ export class EventRelay implements EventPublisher, LiveEvents {
       });
     }
     state.failures += 1;
+    this.worked = true;
     // Dead letters free the way for the events behind them at once; otherwise the channel waits, doubling.
     const waitMs = dead.size === ids.length ? 0 : Math.min(this.maxRetryMs, this.firstRetryMs * 2 ** (state.failures - 1));
     this.logger.warn({ channel: channel.name, events: ids.length, deadLettered: dead.size, retryInMs: waitMs, err: failure.message }, dead.size > 0 ? 'router events dead-lettered' : 'router event delivery failed; retrying');

@@ -12,6 +12,8 @@ export interface AzureConfig {
     key?: string;
     database: string;
     container: string;
+    /** Create the database and container (with the indexing policy) when missing: emulators only. */
+    createIfMissing: boolean;
   };
   serviceBus?: {
     /** Connection string, or absent when `namespace` is given (managed identity). */
@@ -42,6 +44,11 @@ export const AZURE_SETTINGS = {
   cosmosKey: { name: 'JOBROUTER_COSMOS_KEY', deployed: false, description: 'Cosmos DB account key (emulator); unset → managed identity.' },
   cosmosDatabase: { name: 'JOBROUTER_COSMOS_DATABASE', deployed: true, description: 'Cosmos DB database name.' },
   cosmosContainer: { name: 'JOBROUTER_COSMOS_CONTAINER', deployed: true, description: 'Cosmos DB container holding every router document.' },
+  cosmosCreateIfMissing: {
+    name: 'JOBROUTER_COSMOS_CREATE_IF_MISSING',
+    deployed: false,
+    description: 'true: create the database and container with the indexing policy when missing (a fresh emulator); infra/ creates them in Azure, where the identity may not.',
+  },
   serviceBus: { name: 'JOBROUTER_SERVICEBUS', deployed: false, description: 'Service Bus connection string (emulator); the matcher trigger and the producer share it.' },
   serviceBusNamespace: { name: 'JOBROUTER_SERVICEBUS__fullyQualifiedNamespace', deployed: true, description: 'Service Bus namespace host name, reached with the managed identity.' },
   matchQueue: { name: 'JOBROUTER_MATCH_QUEUE', deployed: true, description: 'Service Bus queue (sessions enabled) carrying match requests.' },
@@ -55,6 +62,14 @@ export const AZURE_DEFAULTS = {
   matchQueue: 'match-requests',
 } as const;
 
+/**
+ * The match queue's name: the setting, else the one default. The matcher's trigger is registered with
+ * this resolved name, so the producer and the trigger agree even when the setting is absent.
+ */
+export function matchQueueName(env: NodeJS.ProcessEnv): string {
+  return env[AZURE_SETTINGS.matchQueue.name] || AZURE_DEFAULTS.matchQueue;
+}
+
 function url(name: string, raw: string): string {
   try {
     const parsed = new URL(raw);
@@ -63,6 +78,12 @@ function url(name: string, raw: string): string {
   } catch {
     throw new ConfigError(`${name}="${raw}" must be an https URL, e.g. https://<account>.documents.azure.com:443/.`);
   }
+}
+
+function flag(name: string, raw: string | undefined): boolean {
+  if (raw === undefined) return false;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigError(`${name}="${raw}" must be true or false.`);
 }
 
 export function readAzureConfig(env: NodeJS.ProcessEnv = process.env): AzureConfig {
@@ -78,6 +99,7 @@ export function readAzureConfig(env: NodeJS.ProcessEnv = process.env): AzureConf
       key: get('cosmosKey'),
       database: get('cosmosDatabase') ?? AZURE_DEFAULTS.cosmosDatabase,
       container: get('cosmosContainer') ?? AZURE_DEFAULTS.cosmosContainer,
+      createIfMissing: flag(AZURE_SETTINGS.cosmosCreateIfMissing.name, get('cosmosCreateIfMissing')),
     };
   }
   const connectionString = get('serviceBus');
@@ -86,7 +108,7 @@ export function readAzureConfig(env: NodeJS.ProcessEnv = process.env): AzureConf
     if (connectionString && !/Endpoint=sb:\/\//i.test(connectionString)) {
       throw new ConfigError(`${AZURE_SETTINGS.serviceBus.name} must be a Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…).`);
     }
-    config.serviceBus = { connectionString, namespace, queue: get('matchQueue') ?? AZURE_DEFAULTS.matchQueue };
+    config.serviceBus = { connectionString, namespace, queue: matchQueueName(env) };
   }
   const eventGridEndpoint = get('eventGridEndpoint');
   if (eventGridEndpoint) config.eventGrid = { endpoint: url(AZURE_SETTINGS.eventGridEndpoint.name, eventGridEndpoint), key: get('eventGridKey') };

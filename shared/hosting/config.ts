@@ -23,6 +23,8 @@ export interface RouterConfig {
   tlsKey?: string;
 }
 
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const satisfies readonly RouterConfig['logLevel'][];
+
 export const SETTINGS = {
   host: 'JOBROUTER_HOST',
   port: 'JOBROUTER_PORT',
@@ -44,6 +46,12 @@ export const DEFAULTS = {
   tls: true,
 } as const;
 
+/**
+ * The shortest access key either host takes (and infra/main.bicep's `@minLength`, in base64
+ * characters): 128 bits, as much as any HMAC-SHA256 key needs against guessing.
+ */
+export const MIN_ACCESS_KEY_BYTES = 16;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -60,12 +68,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
     return value === undefined || value === '' ? undefined : value;
   };
   const logLevel = get('logLevel') ?? DEFAULTS.logLevel;
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`${SETTINGS.logLevel}="${logLevel}" must be one of debug, info, warn, error, silent.`);
   }
   const accessKey = get('accessKey');
-  if (accessKey !== undefined && (!/^[A-Za-z0-9+/]+={0,2}$/.test(accessKey) || Buffer.from(accessKey, 'base64').length < 16)) {
-    throw new ConfigError(`${SETTINGS.accessKey} must be a base64 key of at least 16 bytes (e.g. the output of: openssl rand -base64 32).`);
+  if (accessKey !== undefined && (!/^[A-Za-z0-9+/]+={0,2}$/.test(accessKey) || Buffer.from(accessKey, 'base64').length < MIN_ACCESS_KEY_BYTES)) {
+    throw new ConfigError(`${SETTINGS.accessKey} must be a base64 key of at least ${MIN_ACCESS_KEY_BYTES} bytes (e.g. the output of: openssl rand -base64 32).`);
   }
   const dataDir = get('dataDir') ?? DEFAULTS.dataDir;
   const tlsRaw = (get('tls') ?? 'on').toLowerCase();

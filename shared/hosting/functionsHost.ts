@@ -1,71 +1,171 @@
+import type { Agent } from 'node:https';
 import pino from 'pino';
 import { EventRelay } from '../app/EventRelay';
 import { openEventGridChannel } from '../adapters/azure/EventGridChannel';
 import { openCosmosStore } from '../adapters/azure/openCosmosStore';
 import { openServiceBusMatchQueue } from '../adapters/azure/ServiceBusMatchQueue';
-import { systemClock } from '../ports/Clock';
+import { systemClock, type Clock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Scheduler } from '../ports/Scheduler';
 import { loadOrCreateAccessKey } from './accessKey';
-import { AZURE_SETTINGS, readAzureConfig } from './azureConfig';
-import { ConfigError, SETTINGS, readConfig } from './config';
+import { AZURE_SETTINGS } from './azureConfig';
+import { DEFAULTS, LOG_LEVELS, SETTINGS, type RouterConfig } from './config';
 import { createAzureEngine } from './createAzureEngine';
 import { createEmbeddedEngine } from './createEmbeddedEngine';
 import { openEmbeddedStore } from './openEmbeddedStore';
 import { readEventRetentionDays } from './eventRetention';
+import { readFunctionsSettings, type FunctionsMode } from './functionsSettings';
+import { RetryingComposition } from './retryingComposition';
 import { readEventTopic } from './webhookConfig';
 import { embeddedReadiness, storeAnswers } from './readinessChecks';
 import type { ReadinessChecks } from '../http/readiness';
 
+/** What one invocation brings to the ports: its Durable client (Azure mode) and its log. */
+export interface InvocationParts {
+  /** Called only in Azure mode. */
+  scheduler: () => Scheduler;
+  /** Logs of the invocation (its InvocationContext), so that Application Insights ties them to it. */
+  logger?: Logger;
+}
+
 /** What every function invocation needs: the HTTP settings and the engine's ports. */
 export interface FunctionsHost {
-  /** `azure`: Cosmos DB, Service Bus, Durable timers, Event Grid. `embedded`: one instance on SQLite (no Cosmos configured). */
-  mode: 'azure' | 'embedded';
+  mode: FunctionsMode;
   accessKey: string;
   maxBodyBytes: number;
+  /** The host's own log, for work outside any invocation (event deliveries, composition). */
   logger: Logger;
+  /** JOBROUTER_LOG_LEVEL, which invocation logs follow too; info when absent. */
+  logLevel?: RouterConfig['logLevel'];
   /** Records and delivers router events; its sweep runs on a timer trigger. */
   relay: EventRelay;
   /** The `topic` of events in the history (Event Grid sets its own on what it delivers). */
   eventTopic: string;
   /** What GET /ready checks on this host (absent: nothing beyond composing it). */
   readiness?: ReadinessChecks;
-  /** The ports for one invocation; `durableScheduler` is called only in Azure mode. */
-  ports(durableScheduler: () => Scheduler): RouterPorts;
+  /** The ports for one invocation. */
+  ports(invocation: InvocationParts): RouterPorts;
+  /** Stops delivering and closes the connections (the platform ends the process instead; tests call it). */
+  close?(): Promise<void>;
 }
 
-let host: Promise<FunctionsHost> | undefined;
+/** Logs of the host outside invocations; the level is read leniently here since a wrong one is reported by composition. */
+function hostLogger(env: NodeJS.ProcessEnv): Logger {
+  const level = env[SETTINGS.logLevel];
+  return pino({ level: level && (LOG_LEVELS as readonly string[]).includes(level) ? level : DEFAULTS.logLevel });
+}
 
-/** Composes the Functions host once per worker process from its app settings. */
+/** What a test may put in place of the platform's: its clock, its log, the local Cosmos server's certificate. */
+export interface CompositionOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** HTTP agent of the Cosmos DB client, e.g. one that trusts a local test server's certificate. */
+  cosmosAgent?: Agent;
+}
+
+function retryingHost(env: NodeJS.ProcessEnv, options: CompositionOptions = {}): RetryingComposition<FunctionsHost> {
+  const logger = options.logger ?? hostLogger(env);
+  return new RetryingComposition({
+    compose: () => composeFunctionsHost(env, { logger, cosmosAgent: options.cosmosAgent }),
+    clock: options.clock ?? systemClock,
+    onFailure: ({ error, attempt, retryInMs }) =>
+      logger.error(
+        { err: error, attempt, retryInMs: retryInMs ?? null },
+        retryInMs === undefined ? 'the Functions host cannot start with these settings; every request is answered 503 until they are fixed' : 'the Functions host could not be composed; requests are answered 503 until it is',
+      ),
+  });
+}
+
+let composition: RetryingComposition<FunctionsHost> | undefined;
+let replacement: Promise<FunctionsHost> | undefined;
+
+/**
+ * The Functions host of this worker process, composed from its app settings on first use. A failed
+ * composition is tried again after a wait (HostUnavailableError until then), not kept for good.
+ */
 export function functionsHost(): Promise<FunctionsHost> {
-  host ??= composeFunctionsHost(process.env);
-  return host;
+  if (replacement) return replacement;
+  composition ??= retryingHost(process.env);
+  return composition.get();
 }
 
-/** Lets tests compose the Functions host from their own parts. */
-export function useFunctionsHost(replacement: FunctionsHost | undefined): void {
-  host = replacement ? Promise.resolve(replacement) : undefined;
+/** Lets tests compose the Functions host from their own parts (undefined: compose from process.env again). */
+export function useFunctionsHost(host: FunctionsHost | undefined): void {
+  replacement = host ? Promise.resolve(host) : undefined;
+  composition = undefined;
 }
 
-export async function composeFunctionsHost(env: NodeJS.ProcessEnv): Promise<FunctionsHost> {
-  const config = readConfig(env);
-  const azure = readAzureConfig(env);
-  const logger = pino({ level: config.logLevel });
-  if (!azure.cosmos) {
+/** Lets tests compose the Functions host from these settings, as the platform would from its app settings. */
+export function useFunctionsSettings(env: NodeJS.ProcessEnv, options: CompositionOptions = {}): void {
+  replacement = undefined;
+  composition = retryingHost(env, options);
+}
+
+export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit<CompositionOptions, 'clock'> = {}): Promise<FunctionsHost> {
+  const logger = options.logger ?? hostLogger(env);
+  const settings = readFunctionsSettings(env);
+  const { config } = settings;
+  const eventTopic = readEventTopic(env);
+  if (settings.mode === 'embedded') {
+    // The key first: nothing is started yet if it cannot be read or written.
+    const accessKey = loadOrCreateAccessKey(config.dataDir, config.accessKey);
     const engine = createEmbeddedEngine({ store: openEmbeddedStore(config.dataDir), logger, delivery: { retentionDays: readEventRetentionDays(env) } });
     engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
     logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
-    return { mode: 'embedded', accessKey: loadOrCreateAccessKey(config.dataDir, config.accessKey), maxBodyBytes: config.maxBodyBytes, logger, relay: engine.relay, eventTopic: readEventTopic(env), readiness: embeddedReadiness(engine), ports: () => engine.ports };
+    return {
+      mode: 'embedded',
+      accessKey,
+      maxBodyBytes: config.maxBodyBytes,
+      logger,
+      logLevel: config.logLevel,
+      relay: engine.relay,
+      eventTopic,
+      readiness: embeddedReadiness(engine),
+      ports: (invocation) => withLogger(engine.ports, invocation.logger),
+      close: () => engine.stop(),
+    };
   }
-  if (!azure.serviceBus) {
-    throw new ConfigError(`${AZURE_SETTINGS.cosmosEndpoint.name} is set but Service Bus is not: set ${AZURE_SETTINGS.serviceBusNamespace.name} (managed identity) or ${AZURE_SETTINGS.serviceBus.name} (connection string).`);
+  const { azure } = settings;
+  // Clients that connect on first use come first, so that a failure leaves no open store behind.
+  const channels = azure.eventGrid ? [openEventGridChannel(azure.eventGrid)] : [];
+  const matchQueue = openServiceBusMatchQueue(azure.serviceBus);
+  let store: Awaited<ReturnType<typeof openCosmosStore>>;
+  try {
+    store = await openCosmosStore({ ...azure.cosmos, agent: options.cosmosAgent });
+  } catch (error) {
+    await matchQueue.close();
+    throw error;
   }
-  if (!config.accessKey) throw new ConfigError(`${SETTINGS.accessKey} must be set in the Azure host (the deployment puts a Key Vault reference there).`);
-  const store = await openCosmosStore({ ...azure.cosmos });
-  const relay = new EventRelay({ store, clock: systemClock, logger, channels: azure.eventGrid ? [openEventGridChannel(azure.eventGrid)] : [], retentionDays: readEventRetentionDays(env) });
-  const engine = createAzureEngine({ store, matchQueue: openServiceBusMatchQueue(azure.serviceBus), events: relay, logger });
+  const relay = new EventRelay({ store, clock: systemClock, logger, channels, retentionDays: readEventRetentionDays(env) });
+  const engine = createAzureEngine({ store, matchQueue, events: relay, logger });
   logger.info({ cosmos: azure.cosmos.endpoint, matchQueue: azure.serviceBus.queue, eventGrid: azure.eventGrid?.endpoint ?? null }, 'Functions host composed for Azure');
   // Timers are Durable orchestrations here, kept by the Functions host itself: the store is what can be checked.
-  return { mode: 'azure', accessKey: config.accessKey, maxBodyBytes: config.maxBodyBytes, logger, relay, eventTopic: readEventTopic(env), readiness: { store: storeAnswers(store) }, ports: (durableScheduler) => engine.portsWith(durableScheduler()) };
+  return {
+    mode: 'azure',
+    accessKey: settings.config.accessKey,
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+    logLevel: config.logLevel,
+    relay,
+    eventTopic,
+    readiness: { store: storeAnswers(store) },
+    ports: (invocation) => withLogger(engine.portsWith(onFirstUse(invocation.scheduler)), invocation.logger),
+    close: async () => {
+      await relay.stop();
+      await matchQueue.close();
+      await store.close();
+    },
+  };
+}
+
+/** The invocation's Durable client is looked up only by a request that schedules or cancels a timer. */
+function onFirstUse(make: () => Scheduler): Scheduler {
+  let scheduler: Scheduler | undefined;
+  const get = () => (scheduler ??= make());
+  return { schedule: (timer) => get().schedule(timer), cancel: (id) => get().cancel(id) };
+}
+
+function withLogger(ports: RouterPorts, logger: Logger | undefined): RouterPorts {
+  return logger ? { ...ports, logger } : ports;
 }

@@ -60,6 +60,9 @@ const CODE_OF_STATUS: Record<number, string> = {
 
 const match = createRouteMatcher(routeTable);
 
+/** The 413 of a body over the limit; a host that sees the size before reading the body refuses with it too. */
+export const bodyTooLarge = (maxBodyBytes: number) => payloadTooLarge(`The request body is larger than the limit of ${maxBodyBytes} bytes.`);
+
 function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseMessage {
   return {
     status,
@@ -68,7 +71,8 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   };
 }
 
-function errorResponse(status: number, code: string, message: string, target: string, details?: ErrorDetail[]): HttpResponseMessage {
+/** The `communicationError` answer every refusal has, whichever host sends it. */
+export function errorResponse(status: number, code: string, message: string, target: string, details?: ErrorDetail[]): HttpResponseMessage {
   return json(status, { communicationError: { code, message, target, ...(details?.length ? { details } : {}) } });
 }
 
@@ -116,9 +120,7 @@ export async function handleRequest(request: HttpRequestMessage, options: Router
     const route = match(request.method, url.pathname);
     operationId = route.operation.operationId;
     // Size first: an oversized body is refused before anything hashes or parses it.
-    if (request.body.length > options.maxBodyBytes) {
-      throw payloadTooLarge(`The request body is larger than the limit of ${options.maxBodyBytes} bytes.`);
-    }
+    if (request.body.length > options.maxBodyBytes) throw bodyTooLarge(options.maxBodyBytes);
     verifyHmac(request, options.accessKey, options.ports.clock.now());
     const apiVersion = checkApiVersion(url.searchParams);
     checkIds(route.params);

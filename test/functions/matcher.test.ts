@@ -1,6 +1,6 @@
 import { DEFAULT_EVENT_TOPIC } from '../../shared/hosting/webhookConfig';
 import { InvocationContext, type LogLevel } from '@azure/functions';
-import { matcher, matcherOptions, PoisonMatchMessageError } from '../../functions/matcher';
+import { matcher, POISON_BODY_EXCERPT } from '../../functions/matcher';
 import { ServiceBusClient } from '@azure/service-bus';
 import { handleMatchMessage, matchMessageBody, parseMatchMessage } from '../../shared/adapters/azure/matchMessage';
 import { openServiceBusMatchQueue, ServiceBusMatchQueue, sessionIdFor } from '../../shared/adapters/azure/ServiceBusMatchQueue';
@@ -25,30 +25,9 @@ import { checkInvariants } from '../support/invariants';
 import { ServiceBusTriggerRunner, type TriggerHandler, type TriggerMetadata } from '../support/serviceBusTriggerRunner';
 import { TestClock } from '../support/testClock';
 
-// The Functions host is not installable here, so its core module is stood in for: the stand-in only
-// records what `@azure/functions` registers, which is what the host would read at startup. Jest runs
-// this before the imports above, so loading functions/matcher registers with the stand-in.
-type Registration = { metadata: { name: string; bindings: Record<string, Record<string, unknown>> }; callback: unknown };
-jest.mock(
-  '@azure/functions-core',
-  () => {
-    const registered: Registration[] = [];
-    return {
-      registered,
-      setProgrammingModel: () => undefined,
-      registerFunction: (metadata: Registration['metadata'], callback: unknown) => {
-        registered.push({ metadata, callback });
-        return { dispose: () => undefined };
-      },
-    };
-  },
-  { virtual: true },
-);
-const registered = jest.requireMock<{ registered: Registration[] }>('@azure/functions-core').registered;
-
 /**
  * The Service Bus matching path: the message format, the producer (ServiceBusMatchQueue), the matcher
- * function and its registration. Service Bus is the AMQP test broker (its emulator needs Docker, which
+ * function (its registration is in registrations.test.ts). Service Bus is the AMQP test broker (its emulator needs Docker, which
  * does not run here), reached by the real @azure/service-bus client; what the Functions host does
  * with a session-enabled trigger is done by the trigger runner with the same client. The rest of the
  * engine is real: the SQLite store in memory, the use cases, runMatching.
@@ -267,23 +246,6 @@ describe('ServiceBusMatchQueue (producer)', () => {
   });
 });
 
-describe('matcher registration', () => {
-  it('is registered as a session-enabled Service Bus trigger on the match queue setting, with the shared connection setting', () => {
-    const registration = registered.find((r) => r.metadata.name === 'matcher');
-    const bindings = Object.values(registration?.metadata.bindings ?? {});
-    expect(bindings.find((b) => b['type'] === 'serviceBusTrigger')).toMatchObject({
-      direction: 'in',
-      connection: 'JOBROUTER_SERVICEBUS',
-      queueName: '%JOBROUTER_MATCH_QUEUE%',
-      isSessionsEnabled: true,
-    });
-    // Matching schedules offer-expiry timers through the invocation's Durable client.
-    expect(bindings.some((b) => b['type'] === 'durableClient' && b['direction'] === 'in')).toBe(true);
-    expect(registration?.callback).toBe(matcher);
-    expect(matcherOptions.handler).toBe(matcher);
-  });
-});
-
 describe('trigger runner', () => {
   let h: Harness;
   afterEach(async () => {
@@ -414,34 +376,31 @@ describe('matcher function', () => {
     expect(await h.violations()).toEqual([]);
   });
 
-  it('fails a poison message on every delivery until Service Bus dead-letters it; the queue goes on', async () => {
-    h = await Harness.start({ maxDeliveryCount: 3 });
+  it('completes a poison message at its first delivery, with the reason and the message logged; the session goes on at once', async () => {
+    h = await Harness.start({ maxDeliveryCount: 10 });
     await h.queues('q');
     await h.worker('w1', ['q']);
     await h.job('j1', 'q');
     const sender = h.producerClient.createSender(MATCH_QUEUE);
     await sender.sendMessages({ body: Buffer.from('match q please'), contentType: 'text/plain', sessionId: 'q', messageId: 'poison-1' });
+    await sender.sendMessages({ body: Buffer.from(`{"queueId": "${'x'.repeat(2000)}`), contentType: 'text/plain', sessionId: 'q', messageId: 'poison-2' });
     await sender.close();
     h.startRunner();
     await h.runner.idle();
 
-    const [deadLetter, ...more] = h.broker.messages(DEAD_LETTERS);
-    expect(more).toEqual([]);
-    expect(deadLetter).toMatchObject({ messageId: 'poison-1', body: 'match q please', applicationProperties: { DeadLetterReason: 'MaxDeliveryCountExceeded' } });
-    // Each of the three deliveries failed with the reason, which the host logs with the message id.
-    const failures = h.runner.failures;
-    expect(failures.map((f) => f.triggerMetadata.deliveryCount)).toEqual([1, 2, 3]);
-    for (const failure of failures) {
-      expect(failure.error).toBeInstanceOf(PoisonMatchMessageError);
-      expect((failure.error as PoisonMatchMessageError).reason).toMatch(/the body is not JSON/);
-    }
-    expect(h.logs.filter((l) => l.level === 'error').map((l) => l.text)).toEqual([
-      expect.stringMatching(/^Poison match message poison-1 \(delivery 1\): the body is not JSON/),
-      expect.stringMatching(/^Poison match message poison-1 \(delivery 2\)/),
-      expect.stringMatching(/^Poison match message poison-1 \(delivery 3\)/),
-    ]);
-    // The worker's and the job's requests in the same session were still run.
-    expect((await h.workerBody('w1'))?.offers.map((o) => o.jobId)).toEqual(['j1']);
+    // One delivery each, no failure, nothing redelivered or dead-lettered.
+    expect(h.runner.failures).toEqual([]);
+    expect(h.runner.errors).toEqual([]);
+    expect(h.broker.messages(DEAD_LETTERS)).toEqual([]);
     expect(h.broker.messages(MATCH_QUEUE)).toEqual([]);
+    const errors = h.logs.filter((l) => l.level === 'error').map((l) => l.text);
+    expect(errors).toEqual([
+      expect.stringMatching(/^Poison match message poison-1 \(session q, delivery 1, body "match q please"\): the body is not JSON .*completed, not retried/),
+      expect.stringMatching(/^Poison match message poison-2 \(session q, delivery 1, body "\{\\"queueId\\": \\"x+…"\): the body is not JSON/),
+    ]);
+    // A long body is cut to the excerpt, so one message cannot flood the log.
+    expect(errors[1]?.length).toBeLessThan(POISON_BODY_EXCERPT + 300);
+    // The worker's and the job's requests in the same session were run.
+    expect((await h.workerBody('w1'))?.offers.map((o) => o.jobId)).toEqual(['j1']);
   });
 });

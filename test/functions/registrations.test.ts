@@ -2,17 +2,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { publicRoutes } from '../../shared/http/publicRoutes';
 import { routeTable } from '../../shared/http/routeTable';
-import { AZURE_SETTINGS } from '../../shared/hosting/azureConfig';
+import { AZURE_DEFAULTS, AZURE_SETTINGS, readAzureConfig } from '../../shared/hosting/azureConfig';
+import { EVENT_SWEEP_SCHEDULE } from '../../functions/eventSweep';
+import { matcher } from '../../functions/matcher';
+import { MATCH_SWEEP_SCHEDULE } from '../../functions/matchSweep';
 import { routerTimerNames } from '../../functions/orchestrators/routerTimer';
 
 // The Functions host is not installable here, so its core module is stood in for: the stand-in only
 // records what `@azure/functions` and `durable-functions` register, which is what the host would read at startup.
+// `log` is what the library checks to allow HTTP streams (a host of 4.28 or later).
 type Binding = Record<string, unknown>;
-const registered: { metadata: { name: string; bindings: Record<string, Binding> }; callback: unknown }[] = [];
+let registered: { metadata: { name: string; bindings: Record<string, Binding> }; callback: unknown }[] = [];
+let hooks: string[] = [];
 jest.mock(
   '@azure/functions-core',
   () => ({
     setProgrammingModel: () => undefined,
+    log: () => undefined,
+    registerHook: (name: string) => {
+      hooks.push(name);
+      return { dispose: () => undefined };
+    },
     registerFunction: (metadata: (typeof registered)[number]['metadata'], callback: unknown) => {
       registered.push({ metadata, callback });
       return { dispose: () => undefined };
@@ -20,6 +30,27 @@ jest.mock(
   }),
   { virtual: true },
 );
+
+/** The app settings of the deployed app (identity-based), as far as registration reads them. */
+const AZURE_MODE = { [AZURE_SETTINGS.cosmosEndpoint.name]: 'https://cosmos.invalid:443/', [AZURE_SETTINGS.serviceBusNamespace.name]: 'sb.invalid' };
+
+/** Loads the registrations as the host would with these app settings, and returns what they registered. */
+function loadRegistrations(settings: Record<string, string>): { names: string[]; hooks: string[]; registered: typeof registered } {
+  registered = [];
+  hooks = [];
+  const saved = { ...process.env };
+  for (const name of [...Object.values(AZURE_SETTINGS).map((s) => s.name)]) delete process.env[name];
+  Object.assign(process.env, settings);
+  try {
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- registration happens as a side effect of loading the module
+      require('../../functions/index');
+    });
+  } finally {
+    process.env = saved;
+  }
+  return { names: registered.map((r) => r.metadata.name).sort(), hooks, registered };
+}
 
 /** The operations of the Job Router REST API 2023-11-01. */
 const SERVICE_OPERATIONS = [
@@ -40,18 +71,9 @@ const trigger = (name: string) => bindingsOf(name).find((b) => String(b['type'])
 const hasDurableClient = (name: string) => bindingsOf(name).some((b) => b['type'] === 'durableClient' && b['direction'] === 'in');
 const hostJson = JSON.parse(fs.readFileSync(path.join(__dirname, '../../host.json'), 'utf8'));
 
-describe('Azure Functions registrations', () => {
-  let sweepSchedule: string;
-  let eventSweepSchedule: string;
+describe('Azure Functions registrations (Azure mode)', () => {
   beforeAll(() => {
-    jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- registration happens as a side effect of loading the module
-      require('../../functions/index');
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the same module instance that registered
-      sweepSchedule = (require('../../functions/matchSweep') as typeof import('../../functions/matchSweep')).MATCH_SWEEP_SCHEDULE;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the same module instance that registered
-      eventSweepSchedule = (require('../../functions/eventSweep') as typeof import('../../functions/eventSweep')).EVENT_SWEEP_SCHEDULE;
-    });
+    loadRegistrations(AZURE_MODE);
   });
 
   it('the route table holds the 33 operations of the service, then the router\'s event and timer extensions', () => {
@@ -80,14 +102,27 @@ describe('Azure Functions registrations', () => {
     expect(publicRoutes.map((route) => route.path)).toEqual(['/health', '/ready', '/openapi.json']);
   });
 
-  it('the matcher is a session-enabled Service Bus trigger on the configured connection and queue', () => {
+  it("the matcher is a session-enabled Service Bus trigger on the shared connection and the producer's queue (its default when unset)", () => {
     expect(trigger('matcher')).toMatchObject({
       type: 'serviceBusTrigger',
       connection: AZURE_SETTINGS.serviceBus.name,
-      queueName: `%${AZURE_SETTINGS.matchQueue.name}%`,
+      queueName: AZURE_DEFAULTS.matchQueue,
       isSessionsEnabled: true,
     });
     expect(hasDurableClient('matcher')).toBe(true);
+    // A fresh module instance registered it (isolateModules), so the handler is known by its name.
+    expect((registered.find((r) => r.metadata.name === 'matcher')?.callback as { name?: string } | undefined)?.name).toBe(matcher.name);
+  });
+
+  it('the matcher listens on the queue the setting names, the one the producer sends to', () => {
+    loadRegistrations({ ...AZURE_MODE, [AZURE_SETTINGS.matchQueue.name]: 'other-queue' });
+    expect(trigger('matcher')).toMatchObject({ queueName: 'other-queue' });
+    expect(readAzureConfig({ ...AZURE_MODE, [AZURE_SETTINGS.matchQueue.name]: 'other-queue' }).serviceBus?.queue).toBe('other-queue');
+    loadRegistrations(AZURE_MODE);
+  });
+
+  it('composes the host when the app starts, so wrong settings are reported before the first request', () => {
+    expect(hooks).toEqual(['appStart']);
   });
 
   it('timers: an orchestration trigger and an activity trigger that can schedule again', () => {
@@ -98,15 +133,14 @@ describe('Azure Functions registrations', () => {
   });
 
   it('the sweep runs on a timer and reaches the Durable client', () => {
-    expect(trigger('matchSweep')).toMatchObject({ type: 'timerTrigger', schedule: sweepSchedule });
+    expect(trigger('matchSweep')).toMatchObject({ type: 'timerTrigger', schedule: MATCH_SWEEP_SCHEDULE });
     // NCRONTAB with seconds: six fields.
-    expect(sweepSchedule.split(' ')).toHaveLength(6);
+    expect(MATCH_SWEEP_SCHEDULE.split(' ')).toHaveLength(6);
     expect(hasDurableClient('matchSweep')).toBe(true);
   });
 
-  it('the event sweep runs every 30 s on a timer; it schedules nothing, so it has no Durable client', () => {
-    expect(trigger('eventSweep')).toMatchObject({ type: 'timerTrigger', schedule: eventSweepSchedule });
-    expect(eventSweepSchedule).toBe('*/30 * * * * *');
+  it('the event sweep runs on a timer; it schedules nothing, so it has no Durable client', () => {
+    expect(trigger('eventSweep')).toMatchObject({ type: 'timerTrigger', schedule: EVENT_SWEEP_SCHEDULE });
     expect(hasDurableClient('eventSweep')).toBe(false);
   });
 
@@ -124,5 +158,18 @@ describe('Azure Functions registrations', () => {
   it('package.json main points at the compiled registrations', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
     expect(pkg.main).toBe('dist/functions/index.js');
+  });
+});
+
+describe('Azure Functions registrations (SQLite mode, only Azurite)', () => {
+  it('registers the routes and the public routes alone, without the Durable client: matching, timers and the relay run in process, so the Service Bus trigger, the sweeps and the Durable functions would only fail', () => {
+    const { names, registered: functions } = loadRegistrations({});
+    expect(names).toEqual([...routeTable.map((op) => op.operationId), ...publicRoutes.map((route) => route.operationId)].sort());
+    for (const r of functions) expect(Object.values(r.metadata.bindings).some((b) => b['type'] === 'durableClient')).toBe(false);
+  });
+
+  it('registers the Azure mode\'s functions as soon as a Cosmos DB endpoint is set, even when another setting is wrong (answered 503)', () => {
+    const { names } = loadRegistrations({ [AZURE_SETTINGS.cosmosEndpoint.name]: 'https://cosmos.invalid:443/' });
+    expect(names).toEqual(expect.arrayContaining(['matcher', 'matchSweep', 'eventSweep']));
   });
 });

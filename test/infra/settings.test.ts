@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AZURE_DEFAULTS, AZURE_SETTINGS, readAzureConfig } from '../../shared/hosting/azureConfig';
-import { DEFAULTS, SETTINGS, readConfig } from '../../shared/hosting/config';
+import { DEFAULTS, MIN_ACCESS_KEY_BYTES, SETTINGS, readConfig } from '../../shared/hosting/config';
 import { SETTING_SCOPES } from '../../shared/hosting/settingScopes';
 import { BicepFile, type BicepEntry } from './BicepFile';
 
@@ -163,13 +163,15 @@ describe('local.settings.sample.json', () => {
       key: expect.stringMatching(/^C2y6yDjf5/),
       database: AZURE_DEFAULTS.cosmosDatabase,
       container: AZURE_DEFAULTS.cosmosContainer,
+      // A fresh emulator has no container until the router creates it.
+      createIfMissing: true,
     });
     expect(azure.serviceBus).toEqual({ connectionString: expect.stringContaining('UseDevelopmentEmulator=true'), namespace: undefined, queue: AZURE_DEFAULTS.matchQueue });
     expect(azure.eventGrid).toBeUndefined();
   });
 
   it('names the match queue, database and container explicitly, with the code defaults', () => {
-    // The trigger's queue name is resolved from the setting by the host, which has no code default.
+    // The code's defaults apply when these are unset; the sample names them so that they are easy to find and change.
     expect(values[AZURE_SETTINGS.matchQueue.name]).toBe(AZURE_DEFAULTS.matchQueue);
     expect(values[AZURE_SETTINGS.cosmosDatabase.name]).toBe(AZURE_DEFAULTS.cosmosDatabase);
     expect(values[AZURE_SETTINGS.cosmosContainer.name]).toBe(AZURE_DEFAULTS.cosmosContainer);
@@ -210,13 +212,15 @@ describe('Function App app settings in infra/', () => {
 });
 
 describe('Azure resources in infra/', () => {
-  it('run the app on Flex Consumption, Node 20, deployed from a blob container with the identity', () => {
+  it('run the app on Flex Consumption, Node 22 (which package.json engines admits), deployed from a blob container with the identity', () => {
     const plan = theResource('Microsoft.Web/serverfarms');
     const sku = plan.file.objectAt(entry(plan.body, 'sku', 'plan').start);
     expect([valueOf(sku, 'name'), valueOf(sku, 'tier')]).toEqual(["'FC1'", "'FlexConsumption'"]);
     const site = theResource('Microsoft.Web/sites');
     expect(valueOf(properties(site, 'functionAppConfig', 'runtime'), 'name')).toBe("'node'");
-    expect(valueOf(properties(site, 'functionAppConfig', 'runtime'), 'version')).toBe("'20'");
+    expect(valueOf(properties(site, 'functionAppConfig', 'runtime'), 'version')).toBe("'22'");
+    const engines = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    expect(engines).toMatch(/^>=(20|22)(\.\d+)*$/);
     expect(valueOf(properties(site, 'functionAppConfig', 'deployment', 'storage', 'authentication'), 'type')).toBe("'UserAssignedIdentity'");
   });
 
@@ -266,7 +270,7 @@ describe('Azure resources in infra/', () => {
     expect(params.get('logLevel')).toBe(`'${DEFAULTS.logLevel}'`);
   });
 
-  it('generate a secret access key by default: base64, at least 32 random bytes, refused shorter', () => {
+  it('generate a secret access key by default: base64, at least 32 random bytes; refuse one shorter than the router takes', () => {
     const key = mainBicep.declarations().find((d) => d.name === 'routerAccessKey');
     expect(key?.value).toMatch(/^base64\('(\$\{newGuid\(\)\})+'\)$/);
     // Each GUID carries 122 random bits.
@@ -275,7 +279,8 @@ describe('Azure resources in infra/', () => {
     const declaration = lines.findIndex((l) => /^param routerAccessKey\b/.test(l));
     const decorators: string[] = [];
     for (let i = declaration - 1; i >= 0 && (lines[i] ?? '').trim().startsWith('@'); i--) decorators.push((lines[i] ?? '').trim());
-    expect(decorators).toEqual(expect.arrayContaining(['@secure()', '@minLength(44)']));
+    // The router takes keys of MIN_ACCESS_KEY_BYTES; base64 writes them in 4 characters per 3 bytes.
+    expect(decorators).toEqual(expect.arrayContaining(['@secure()', `@minLength(${4 * Math.ceil(MIN_ACCESS_KEY_BYTES / 3)})`]));
   });
 
   const ROLES = {

@@ -15,7 +15,7 @@ import {
 import { fromCodePointOrder, toCodePointOrder } from './codePointOrder';
 import { isOrderedKey } from './cosmosIndexing';
 import { cosmosItemId } from './cosmosItemId';
-import { countQuery, elementRangeQuery, existsQuery, indexValue, listQuery, orderedRangeQuery } from './cosmosQueries';
+import { countQuery, documentsQuery, elementRangeQuery, existsQuery, indexValue, listQuery, orderedRangeQuery } from './cosmosQueries';
 
 /**
  * Store on one Cosmos DB container (see docs/adr/0009-cosmos-store.md).
@@ -39,6 +39,9 @@ type CosmosItem = {
   keys: IndexKeys;
   ix: Record<string, IndexValue[]>;
 };
+
+/** One element of an element range's window and the document holding it. */
+type ElementRow = { docId: string; element: string };
 
 /** A stored item as reads return it (the projection in cosmosQueries.ts). */
 type ItemRow = {
@@ -122,10 +125,21 @@ export class CosmosStore implements Store {
       const rows = await this.query<ItemRow>(collection, orderedRangeQuery(collection, query), limit);
       return rows.map((row) => toStored<B>(collection, row));
     }
-    // Cosmos cannot sort by an array element, so every element in the window comes back and is sorted here.
-    const rows = await this.query<ItemRow & { element: string }>(collection, elementRangeQuery(collection, query), PAGE_ITEMS);
-    rows.sort((a, b) => compare(a.element, b.element) || compare(a.docId, b.docId));
-    return rows.slice(0, limit).map((row) => toStored<B>(collection, row));
+    // Cosmos cannot sort by an array element: the window's (element, id) pairs stream past in pages
+    // and only the first `limit` are kept, then only those documents are read. Memory is bounded by
+    // the limit and a page, however wide the window (its request charge is not: the server reads it).
+    const first: ElementRow[] = [];
+    for await (const rows of this.pages<ElementRow>(collection, elementRangeQuery(collection, query), PAGE_ITEMS)) {
+      for (const row of rows) keepFirst(first, row, limit);
+    }
+    if (first.length === 0) return [];
+    const docs = await this.query<ItemRow>(collection, documentsQuery(collection, [...new Set(first.map((row) => row.docId))]), PAGE_ITEMS);
+    const byId = new Map(docs.map((doc) => [doc.docId, doc]));
+    // A document deleted between the two reads is left out, as a later read would.
+    return first.flatMap((row) => {
+      const doc = byId.get(row.docId);
+      return doc ? [toStored<B>(collection, doc)] : [];
+    });
   }
 
   async count(collection: Collection, query: Omit<RangeQuery, 'limit'>): Promise<number> {
@@ -154,13 +168,17 @@ export class CosmosStore implements Store {
   }
 
   private async query<T>(collection: Collection, spec: SqlQuerySpec, maxItemCount: number): Promise<T[]> {
-    const pages = this.container.items.query<T>(spec, { partitionKey: collection, maxItemCount });
     const results: T[] = [];
+    for await (const rows of this.pages<T>(collection, spec, maxItemCount)) results.push(...rows);
+    return results;
+  }
+
+  private async *pages<T>(collection: Collection, spec: SqlQuerySpec, maxItemCount: number): AsyncGenerator<T[]> {
+    const pages = this.container.items.query<T>(spec, { partitionKey: collection, maxItemCount });
     while (pages.hasMoreResults()) {
       const page = await this.request(() => pages.fetchNext());
-      results.push(...page.resources);
+      yield page.resources;
     }
-    return results;
   }
 
   /** Runs a write, turning the statuses in `conflicts` into StoreConflictError. */
@@ -248,6 +266,23 @@ function fromIndexValue(value: IndexValue): IndexValue {
 function written(resource: ItemRow | undefined): ItemRow {
   if (!resource) throw new Error('Cosmos DB returned no item for a write: the client must not disable contentResponseOnWriteEnabled');
   return resource;
+}
+
+const byElement = (a: ElementRow, b: ElementRow) => compare(a.element, b.element) || compare(a.docId, b.docId);
+
+/** Inserts `row` into `first` (sorted, at most `limit` long) when it is among the `limit` first. */
+function keepFirst(first: ElementRow[], row: ElementRow, limit: number): void {
+  const last = first[first.length - 1];
+  if (first.length >= limit && last && byElement(row, last) >= 0) return;
+  let low = 0;
+  let high = first.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (byElement(first[middle] as ElementRow, row) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  first.splice(low, 0, row);
+  if (first.length > limit) first.pop();
 }
 
 /** Code unit order, which is code point order on strings in code point order form. */

@@ -39,11 +39,21 @@ export function orderedRangeQuery(collection: Collection, query: RangeQuery): Sq
   return q.spec(`SELECT TOP ${q.param(query.limit)} ${FIELDS} FROM c`, `ORDER BY ${value} ASC, c.docId ASC`);
 }
 
-/** Any other key: one row per element in the window, with the element as `element`, unsorted. */
+/**
+ * Any other key: one small row per element in the window (`docId`, `element`), unsorted; the store
+ * keeps the first ones as the pages pass and then reads only those documents (documentsQuery).
+ */
 export function elementRangeQuery(collection: Collection, query: Omit<RangeQuery, 'limit'>): SqlQuerySpec {
   const q = new Builder(collection);
   q.bounds('v', query);
-  return q.spec(`SELECT ${FIELDS}, v AS element FROM c JOIN v IN ${member('ix', query.key)}`);
+  return q.spec(`SELECT c.docId, v AS element FROM c JOIN v IN ${member('ix', query.key)}`);
+}
+
+/** The documents with these docIds (code point order form), in no order. */
+export function documentsQuery(collection: Collection, docIds: readonly string[]): SqlQuerySpec {
+  const q = new Builder(collection);
+  q.filter(`ARRAY_CONTAINS(${q.param(docIds)}, c.docId)`);
+  return q.spec(`SELECT ${FIELDS} FROM c`);
 }
 
 export function countQuery(collection: Collection, query: Omit<RangeQuery, 'limit'>, ordered: boolean): SqlQuerySpec {
@@ -65,7 +75,7 @@ class Builder {
     this.parameters = [{ name: '@pk', value: collection }];
   }
 
-  param(value: IndexValue): string {
+  param(value: IndexValue | readonly string[]): string {
     const name = `@p${this.parameters.length}`;
     this.parameters.push({ name, value });
     return name;

@@ -63,6 +63,6 @@ async function readContainer(client: CosmosClient, options: OpenCosmosStoreOptio
   }
   throw new Error(
     `Cosmos DB container ${options.database}/${options.container} does not exist at ${options.endpoint}: ` +
-      'deploy infra/ (or pass createIfMissing for an emulator)',
+      'deploy infra/, or for an emulator let the router create it (JOBROUTER_COSMOS_CREATE_IF_MISSING=true)',
   );
 }
