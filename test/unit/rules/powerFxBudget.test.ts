@@ -1,6 +1,7 @@
-import { compile, evaluate, fromJson, MAX_COST, MAX_STEPS, MAX_TEXT_LENGTH, MAX_TEXT_LITERAL_LENGTH, NODE_COST, type Evaluation } from '../../../shared/domain/rules/powerFx';
+import { compile, evaluate, fromJson, MAX_COST, MAX_EXPRESSION_LENGTH, MAX_STEPS, MAX_TEXT_LENGTH, MAX_TEXT_LITERAL_LENGTH, NODE_COST, type Evaluation } from '../../../shared/domain/rules/powerFx';
 import { parseNumberText } from '../../../shared/domain/rules/powerFx/numberText';
 import { lowerCase, upperCase } from '../../../shared/domain/rules/powerFx/textCase';
+import { caseChainRule, COSTLY_RULES } from '../../support/costlyRules';
 
 /**
  * Evaluation is bounded by work, not only by steps: text functions are charged by the characters they read
@@ -23,18 +24,6 @@ function expectOverBudget(result: Evaluation): void {
   expect(result.cost).toBeLessThanOrEqual(MAX_COST + LARGEST_CHARGE);
 }
 
-/**
- * The rule that held the event loop for 22.7 s: 57 nested Upper/Lower around a text grown by nested
- * Substitute to the largest text allowed, about 1,700 characters in all and far below MAX_STEPS.
- */
-function caseChainRule(): string {
-  let text = '"ßaßaßaßaßa"';
-  for (let i = 0; i < 4; i++) text = `Substitute(${text}, "a", "aßaßaßaßaßaßaßaß")`;
-  let source = text;
-  for (let i = 0; i < 57; i++) source = `${i % 2 === 0 ? 'Upper' : 'Lower'}(${source})`;
-  return `${source} = "x"`;
-}
-
 describe('the cost budget', () => {
   it('stops the 57-deep Upper/Lower rule after a few calls, in its budget, with a Limit reason', () => {
     const source = caseChainRule();
@@ -43,6 +32,16 @@ describe('the cost budget', () => {
     expectOverBudget(result);
     expect(result.steps).toBeLessThan(200); // the step limit alone would have let it run to the end
     if (!result.ok) expect(result.error.message).toMatch(/^Limit: the rule needs more work than one evaluation may do .* at 1:\d+$/);
+  });
+
+  it.each(Object.entries(COSTLY_RULES))('the costly rule "%s" can be saved and ends within its budget', (_name, source) => {
+    expect(source.length).toBeLessThanOrEqual(MAX_EXPRESSION_LENGTH); // the schema's bound, checked at save
+    const compiled = compile(source);
+    expect(compiled.ok).toBe(true);
+    if (!compiled.ok) return;
+    const result = evaluate(compiled.program, { job: fromJson({}) });
+    expect(result.cost).toBeLessThanOrEqual(MAX_COST + LARGEST_CHARGE);
+    expect(result.ok || result.error.kind === 'Limit').toBe(true);
   });
 
   it('IfError cannot contain an evaluation over budget', () => {

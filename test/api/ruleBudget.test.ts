@@ -1,0 +1,103 @@
+import { MAX_EXPRESSION_LENGTH, MAX_TEXT_LITERAL_LENGTH } from '../../shared/domain/rules/powerFx';
+import type { Logger } from '../../shared/ports/Logger';
+import { caseChainRule } from '../support/costlyRules';
+import { startTestRouter, type TestRouter } from '../support/embeddedRouter';
+import { newSignableTestClock, voiceJob, voiceWorker } from '../support/routingFixtures';
+import { snapshotStore } from '../support/snapshotStore';
+import { patch } from '../support/signedClient';
+
+/**
+ * A Power Fx rule that would do more work than one evaluation may (the cost budget) fails where it runs,
+ * with a reason, and the router goes on: classification ends in classificationFailed naming the rule, a
+ * scoring rule falls back to the default best-worker ranking. Rules too large to be cheap are refused
+ * when their policy is saved, with a 400 naming the field and the limit.
+ */
+
+let router: TestRouter;
+let warnings: Array<{ fields: Record<string, unknown>; message: string }>;
+
+beforeEach(async () => {
+  warnings = [];
+  const logger: Logger = { info: () => {}, error: () => {}, warn: (fields, message) => warnings.push({ fields, message }) };
+  router = await startTestRouter({ clock: newSignableTestClock(), logger });
+  await ok('/routing/distributionPolicies/dp', { offerExpiresAfterSeconds: 600, mode: { kind: 'longestIdle' } });
+  await ok('/routing/queues/general', { distributionPolicyId: 'dp' });
+});
+
+afterEach(async () => {
+  await router.close();
+});
+
+async function ok(path: string, body: unknown): Promise<void> {
+  const response = await patch(router.client, path, body);
+  if (response.status !== '201' && response.status !== '200') throw new Error(`PATCH ${path} → ${response.status} ${JSON.stringify(response.body)}`);
+}
+
+const get = async (path: string) => (await router.client.pathUnchecked(path).get()).body;
+const settle = async () => {
+  await router.engine.scheduler.runDue();
+  await router.engine.idle();
+};
+const expression = (text: string) => ({ kind: 'expression', language: 'powerFx', expression: text });
+const OVER_BUDGET = /the expression failed: Limit: the rule needs more work than one evaluation may do \(a budget of 1000000 units/;
+
+describe('a rule over its budget fails where it runs, and the router goes on', () => {
+  it.each([
+    ['prioritizationRule', { prioritizationRule: expression(caseChainRule()) }],
+    ['queueSelectorAttachments[0].condition', { queueSelectorAttachments: [{ kind: 'conditional', condition: expression(caseChainRule()), queueSelectors: [] }] }],
+    ['workerSelectorAttachments[0].rule', { workerSelectorAttachments: [{ kind: 'ruleEngine', rule: expression(caseChainRule()) }] }],
+  ])('%s: the job ends classificationFailed with the reason, another job is classified', async (where, rules) => {
+    await ok('/routing/classificationPolicies/costly', { fallbackQueueId: 'general', ...rules });
+    await ok('/routing/classificationPolicies/plain', { fallbackQueueId: 'general', prioritizationRule: expression('If(job.VIP = true, 10, 1)') });
+    await ok('/routing/jobs/costly-job', { channelId: 'voice', classificationPolicyId: 'costly' });
+    await ok('/routing/jobs/plain-job', { channelId: 'voice', classificationPolicyId: 'plain', labels: { VIP: true } });
+    await settle();
+    const failed = await get('/routing/jobs/costly-job');
+    expect(failed.status).toBe('classificationFailed');
+    expect(failed.notes[0].message).toMatch(`Classification failed: ${where}: `);
+    expect(failed.notes[0].message).toMatch(OVER_BUDGET);
+    expect(await get('/routing/jobs/plain-job')).toMatchObject({ status: 'queued', queueId: 'general', priority: 10 });
+  });
+
+  it('a best-worker scoring rule over budget: the job is still offered, ranked by the default scoring', async () => {
+    await ok('/routing/distributionPolicies/scored', { offerExpiresAfterSeconds: 600, mode: { kind: 'bestWorker', scoringRule: expression(caseChainRule()) } });
+    await ok('/routing/queues/q', { distributionPolicyId: 'scored' });
+    await ok('/routing/workers/w1', voiceWorker());
+    await ok('/routing/jobs/j1', voiceJob());
+    await settle();
+    const offers = (await get('/routing/workers/w1')).offers as Array<{ jobId: string }>;
+    expect(offers.map((o) => o.jobId)).toEqual(['j1']);
+    expect(warnings).toEqual([{ message: 'scoring rule failed; using the default best-worker scoring', fields: { jobId: 'j1', err: expect.stringMatching(OVER_BUDGET) } }]);
+  });
+});
+
+describe('rules too large to be cheap are refused when saved', () => {
+  it(`a text literal longer than ${MAX_TEXT_LITERAL_LENGTH} characters: 400 naming the field and the limit, nothing stored`, async () => {
+    const before = await snapshotStore(router.store);
+    const response = await patch(router.client, '/routing/classificationPolicies/wordy', {
+      fallbackQueueId: 'general',
+      prioritizationRule: expression(`If(job.Note = "${'x'.repeat(MAX_TEXT_LITERAL_LENGTH + 1)}", 10, 1)`),
+    });
+    expect(response.status).toBe('400');
+    const error = response.body.communicationError;
+    expect(error.details).toEqual([
+      {
+        code: 'InvalidValue',
+        target: 'prioritizationRule.expression',
+        message: `is not valid Power Fx: the text is ${MAX_TEXT_LITERAL_LENGTH + 1} characters long; a text in an expression may have at most ${MAX_TEXT_LITERAL_LENGTH} at 1:15 (offset 14)`,
+      },
+    ]);
+    expect(await snapshotStore(router.store)).toEqual(before);
+  });
+
+  it(`an expression longer than ${MAX_EXPRESSION_LENGTH} characters: 400 naming the field and the limit`, async () => {
+    const response = await patch(router.client, '/routing/distributionPolicies/long', {
+      offerExpiresAfterSeconds: 60,
+      mode: { kind: 'bestWorker', scoringRule: expression(`1${' + 1'.repeat(MAX_EXPRESSION_LENGTH / 4)}`) },
+    });
+    expect(response.status).toBe('400');
+    const [detail] = response.body.communicationError.details;
+    expect(detail.target).toBe('mode.scoringRule.expression');
+    expect(detail.message).toContain(String(MAX_EXPRESSION_LENGTH));
+  });
+});
