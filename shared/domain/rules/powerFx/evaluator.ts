@@ -92,11 +92,16 @@ class Evaluator {
     this.charge(at, count * NODE_COST);
   }
 
+  /**
+   * A charge that would take the cost past the budget stops the evaluation and is not counted, so `cost`
+   * never exceeds it: the work it was for is not done (arguments are charged before a function runs), or,
+   * for a text just built, nothing reads it.
+   */
   charge(at: Span, units: number): void {
-    this.cost += units;
-    if (this.cost > this.maxCost) {
+    if (this.cost + units > this.maxCost) {
       throw new LimitFault(`the rule needs more work than one evaluation may do (a budget of ${this.maxCost} units: ${NODE_COST} per operation, and one per character a text function or operator reads or writes)`, at);
     }
+    this.cost += units;
   }
 
   /** Runs an operator or function on its arguments, charging for the texts it reads and the text it builds. */

@@ -114,10 +114,10 @@ export const TEXT_FUNCTIONS: readonly Builtin[] = [
     }
     if (old === '') return within;
     if (occurrence !== undefined) return replaceOccurrence(within, old, replacement, occurrence);
-    // Each occurrence is a piece to split off and join, as costly as a node: charged for as many as fit.
-    site.charge(Math.floor(within.length / old.length) * NODE_COST);
     const pieces = within.split(old);
     ensureTextLength(within.length + (pieces.length - 1) * (replacement.length - old.length), site.span);
+    // Each occurrence is a piece to split off and join again, as costly as a node.
+    site.charge((pieces.length - 1) * NODE_COST);
     return pieces.join(replacement);
   }),
 ];
