@@ -1,9 +1,13 @@
 import { MAX_EXPRESSION_LENGTH, MAX_TEXT_LITERAL_LENGTH } from '../../shared/domain/rules/powerFx';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SCORING_PASS_LIMIT_MS } from '../../shared/app/selectCandidates';
 import type { Logger } from '../../shared/ports/Logger';
 import { caseChainRule } from '../support/costlyRules';
 import { startTestRouter, type TestRouter } from '../support/embeddedRouter';
 import { newSignableTestClock, voiceJob, voiceWorker } from '../support/routingFixtures';
 import { snapshotStore } from '../support/snapshotStore';
+import type { TestClock } from '../support/testClock';
 import { patch } from '../support/signedClient';
 
 /**
@@ -14,12 +18,14 @@ import { patch } from '../support/signedClient';
  */
 
 let router: TestRouter;
+let clock: TestClock;
 let warnings: Array<{ fields: Record<string, unknown>; message: string }>;
 
 beforeEach(async () => {
   warnings = [];
   const logger: Logger = { info: () => {}, error: () => {}, warn: (fields, message) => warnings.push({ fields, message }) };
-  router = await startTestRouter({ clock: newSignableTestClock(), logger });
+  clock = newSignableTestClock();
+  router = await startTestRouter({ clock, logger });
   await ok('/routing/distributionPolicies/dp', { offerExpiresAfterSeconds: 600, mode: { kind: 'longestIdle' } });
   await ok('/routing/queues/general', { distributionPolicyId: 'dp' });
 });
@@ -68,6 +74,42 @@ describe('a rule over its budget fails where it runs, and the router goes on', (
     const offers = (await get('/routing/workers/w1')).offers as Array<{ jobId: string }>;
     expect(offers.map((o) => o.jobId)).toEqual(['j1']);
     expect(warnings).toEqual([{ message: 'scoring rule failed; using the default best-worker scoring', fields: { jobId: 'j1', err: expect.stringMatching(OVER_BUDGET) } }]);
+  });
+});
+
+describe('a slow scoring endpoint cannot hold matching', () => {
+  it(`a best-worker pass stops asking its scoring function after ${SCORING_PASS_LIMIT_MS} ms and ranks by the default scoring`, async () => {
+    // Each answer takes 6 s of the router's clock (a stand-in for a slow function: the test clock is moved
+    // instead of waiting); after the second, the pass is over its limit and asks no more.
+    let calls = 0;
+    const slowFunction = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        calls++;
+        clock.advance(6_000);
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('50');
+      });
+    });
+    await new Promise<void>((resolve) => slowFunction.listen(0, '127.0.0.1', resolve));
+    try {
+      const functionUri = `http://127.0.0.1:${(slowFunction.address() as AddressInfo).port}/api/score`;
+      await ok('/routing/distributionPolicies/scored', { offerExpiresAfterSeconds: 600, mode: { kind: 'bestWorker', scoringRule: { kind: 'function', functionUri } } });
+      await ok('/routing/queues/q', { distributionPolicyId: 'scored' });
+      for (const id of ['w1', 'w2', 'w3']) await ok(`/routing/workers/${id}`, voiceWorker());
+      await ok('/routing/jobs/j1', voiceJob());
+      await settle();
+      expect(calls).toBe(2);
+      const offered = [];
+      for (const id of ['w1', 'w2', 'w3']) if (((await get(`/routing/workers/${id}`)).offers as unknown[]).length > 0) offered.push(id);
+      expect(offered).toHaveLength(1);
+      expect(warnings).toEqual([
+        { message: 'scoring rule failed; using the default best-worker scoring', fields: { jobId: 'j1', err: `the scoring rule took more than ${SCORING_PASS_LIMIT_MS} ms for this job (2 of 3 workers scored)` } },
+      ]);
+    } finally {
+      slowFunction.closeAllConnections();
+      await new Promise<void>((resolve) => slowFunction.close(() => resolve()));
+    }
   });
 });
 
