@@ -1,4 +1,4 @@
-import { MAX_EXPRESSION_LENGTH, MAX_TEXT_LITERAL_LENGTH } from '../../shared/domain/rules/powerFx';
+import { MAX_COST, MAX_EXPRESSION_LENGTH, MAX_TEXT_LITERAL_LENGTH } from '../../shared/domain/rules/powerFx';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SCORING_PASS_LIMIT_MS } from '../../shared/app/selectCandidates';
@@ -45,7 +45,7 @@ const settle = async () => {
   await router.engine.idle();
 };
 const expression = (text: string) => ({ kind: 'expression', language: 'powerFx', expression: text });
-const OVER_BUDGET = /the expression failed: Limit: the rule needs more work than one evaluation may do \(a budget of 1000000 units/;
+const OVER_BUDGET = new RegExp(`the expression failed: Limit: the rule needs more work than one evaluation may do \\(a budget of ${MAX_COST} units`);
 
 describe('a rule over its budget fails where it runs, and the router goes on', () => {
   it.each([

@@ -69,8 +69,10 @@ function jobStream(bench: BenchHost, policyId: string, ids: string[]): { stop():
     const started = performance.now();
     for (let n = 1; running; n++) {
       const id = `${policyId}-${ids.length}`;
-      const response = await patch(bench.client, `/routing/jobs/${id}`, { channelId: 'voice', classificationPolicyId: policyId, labels: { VIP: ids.length % 2 === 0 } });
-      expectStatus(response, ['201'], `PATCH job ${id}`);
+      const send = async () => patch(bench.client, `/routing/jobs/${id}`, { channelId: 'voice', classificationPolicyId: policyId, labels: { VIP: ids.length % 2 === 0 } });
+      // The client's idle connection may have been closed by the server's keep-alive timeout between windows.
+      const response = await send().catch(send);
+      expectStatus(response, ['200', '201'], `PATCH job ${id}`);
       ids.push(id);
       await sleep(Math.max(0, started + (n * 1000) / JOBS_PER_SECOND - performance.now()));
     }

@@ -211,8 +211,8 @@ class Evaluator {
           this.step(link.operand, right.rows.length);
           this.charge(link.operand, cellTextLength(right));
         }
-        const [a, b, spans] = [left, right, [leftSpan, link.operand] as const];
-        left = this.metered(link.opSpan, [a, b], () => applyOperator(link.op as Exclude<typeof link.op, '&&' | '||'>, a, b, spans, link.opSpan));
+        const [op, a, spans] = [link.op, left, [leftSpan, link.operand] as const];
+        left = this.metered(link.opSpan, [a, right], () => applyOperator(op, a, right, spans, link.opSpan));
       }
       leftSpan = { start: node.first.start, end: link.operand.end };
     }

@@ -37,7 +37,7 @@ export const NODE_COST = 10;
  * step but a hundred thousand characters of work. At this budget the costliest rule runs for a few
  * milliseconds, so it cannot hold the event loop for long.
  */
-export const MAX_COST = 1_000_000;
+export const MAX_COST = 500_000;
 
 /** Refuses a text before it is built when it would be longer than MAX_TEXT_LENGTH. */
 export function ensureTextLength(length: number, at: Span): void {
