@@ -9,6 +9,14 @@ import type { StoredDocument } from '../ports/Store';
 const PAGE = 64;
 
 /**
+ * How long one best-worker pass keeps asking its scoring rule. A function or webhook rule is one request
+ * per candidate (or batch), each up to its own timeout; without a limit, a slow endpoint would hold
+ * matching for candidates × its answer time. Past it, the pass ranks by the default scoring, as it does
+ * when the rule fails.
+ */
+export const SCORING_PASS_LIMIT_MS = 10_000;
+
+/**
  * Workers to offer a job to, best first, at most `wanted`. Only workers that can take an offer on the
  * job's queue and channel are read (the `offerable` index); round robin and longest idle read them in
  * their own order and stop as soon as enough are eligible, best worker scores every one of them.
@@ -135,6 +143,11 @@ async function scoreWithRule(
   scores: Map<string, number>,
 ): Promise<void> {
   const options = mode.scoringRuleOptions ?? {};
+  const startedAt = now.getTime();
+  const inTime = (scored: number) => {
+    if (ports.clock.now().getTime() - startedAt <= SCORING_PASS_LIMIT_MS) return;
+    throw new Error(`the scoring rule took more than ${SCORING_PASS_LIMIT_MS} ms for this job (${scored} of ${candidates.length} workers scored)`);
+  };
   const parameters = options.scoringParameters ?? ['jobLabels', 'workerSelectors'];
   const base: Record<string, unknown> = {};
   if (parameters.includes('jobLabels')) base['job'] = job.labels;
@@ -145,6 +158,7 @@ async function scoreWithRule(
     const size = options.batchSize ?? 20;
     for (let i = 0; i < candidates.length; i += size) {
       const batch = candidates.slice(i, i + size);
+      inTime(i);
       const result = await ports.rules.evaluate(rule, { ...base, workers: batch.map((w) => w.labels) });
       if (typeof result !== 'object' || result === null) throw new Error('a batch scoring rule must return an object of worker id → score');
       for (const worker of batch) {
@@ -155,6 +169,7 @@ async function scoreWithRule(
     return;
   }
   for (const worker of candidates) {
+    inTime(scores.size);
     const score = await ports.rules.evaluate(rule, { ...base, worker: worker.labels });
     if (typeof score !== 'number' || !Number.isFinite(score)) throw new Error(`a scoring rule must return a number, got ${JSON.stringify(score)}`);
     scores.set(worker.id, score);

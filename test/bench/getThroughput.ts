@@ -33,14 +33,14 @@ export interface GetFigures {
   sdkBare: number;
 }
 
-interface Captured {
+export interface Captured {
   status: number;
   headers: Record<string, string>;
   body: Buffer;
   raw: string[];
 }
 
-interface SignedGet {
+export interface SignedGet {
   pathAndQuery: string;
   headers: Record<string, string>;
 }
@@ -68,7 +68,7 @@ async function routerWithWorkers(logger?: Logger): Promise<BenchHost> {
 }
 
 /** The headers the SDK pipeline sends for one GET, after its HMAC policy signed them. */
-async function sdkSignedGet(routerConnectionString: string): Promise<SignedGet> {
+export async function sdkSignedGet(routerConnectionString: string, getPath = GET_PATH): Promise<SignedGet> {
   const client = createSignedClient(routerConnectionString);
   let seen: { url: string; headers: Record<string, string> } | undefined;
   const capture: PipelinePolicy = {
@@ -79,14 +79,14 @@ async function sdkSignedGet(routerConnectionString: string): Promise<SignedGet> 
     },
   };
   client.pipeline.addPolicy(capture, { afterPhase: 'Sign' });
-  await client.pathUnchecked(GET_PATH).get();
+  await client.pathUnchecked(getPath).get();
   if (!seen) throw new Error('the SDK pipeline sent nothing');
   const url = new URL(seen.url);
   const headers = Object.fromEntries(Object.entries(seen.headers).filter(([name]) => !['host', 'x-ms-client-request-id', 'content-length'].includes(name.toLowerCase())));
   return { pathAndQuery: `${url.pathname}${url.search}`, headers };
 }
 
-function rawGet(url: string, get: SignedGet): Promise<Captured> {
+export function rawGet(url: string, get: SignedGet): Promise<Captured> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const request = http.request({ host: target.hostname, port: target.port, path: get.pathAndQuery, method: 'GET', headers: get.headers }, (response) => {
@@ -104,7 +104,7 @@ function rawGet(url: string, get: SignedGet): Promise<Captured> {
 }
 
 /** A server that answers every request with the captured answer, the way the router's transport writes it. */
-async function bareServer(answer: Captured): Promise<{ url: string; close(): Promise<void> }> {
+export async function bareServer(answer: Captured): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((_req, res) => {
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
@@ -127,7 +127,7 @@ function withoutDate(raw: readonly string[]): string {
   return pairs.join('\n');
 }
 
-function loadInWorker(spec: LoadSpec): Promise<LoadResult> {
+export function loadInWorker(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(__dirname, 'loadClient.js'), { workerData: spec });
     worker.once('message', (message: { result?: LoadResult; error?: string }) => (message.result ? resolve(message.result) : reject(new Error(message.error))));

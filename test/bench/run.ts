@@ -3,7 +3,7 @@
  * not in unit tests). Requests go through the real signing client over loopback HTTP; populations
  * are seeded straight into the store.
  *
- * Sections (BENCH_ONLY=memory,api,offer,backlog,lifecycle,get runs a subset; BENCH_WAITING_JOBS and
+ * Sections (BENCH_ONLY=memory,api,offer,backlog,lifecycle,get,rules runs a subset; BENCH_WAITING_JOBS and
  * BENCH_SEED_BUDGET_S change the backlog of 1b):
  *   0 api        single requests: upserts, GET, list filters, blocked delete, upserts on a file
  *   1 offer      create → offer at 1k / 10k / 100k workers (three distribution modes at 10k)
@@ -14,6 +14,7 @@
  *   4 memory     resident bytes per worker and per job (runs first: the cleanest baseline)
  *   5 cosmos     Cosmos DB requests per routed job (local Cosmos server, real SDK) by population and mode
  *   6 events     lifecycles with webhook subscribers (one healthy, one that never answers) and delivery lag
+ *   7 rules      GET latency while the costliest Power Fx rule that can be saved classifies jobs
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -24,10 +25,11 @@ import { lifecyclesPerSecond, type LifecycleFigures } from './lifecycles';
 import { memoryPerDocument, type MemoryFigures } from './memory';
 import { cosmosOperations } from './cosmosFigures';
 import { eventDeliveryFigures, type EventDeliveryFigures } from './eventDelivery';
+import { ruleLoad, type RuleLoadFigures } from './ruleLoad';
 import type { OperationCount } from './cosmosOperations';
 import { bytes, ms, seconds, thousands } from './stats';
 
-const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'classify', 'lifecycle', 'get', 'cosmos', 'events'] as const;
+const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'classify', 'lifecycle', 'get', 'cosmos', 'events', 'rules'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Results {
@@ -39,6 +41,7 @@ interface Results {
   get?: GetFigures;
   cosmos?: OperationCount[];
   events?: EventDeliveryFigures[];
+  rules?: RuleLoadFigures;
 }
 
 function selectedSections(): Set<Section> {
@@ -84,6 +87,12 @@ function summaryLines(results: Results): string[] {
   for (const e of results.events ?? []) {
     lines.push(line(`lifecycles/s with events, ${e.lifecycles.label}`, `${e.lifecycles.perSecond.toFixed(0).padStart(6)} /s${e.lag ? `   (webhook: commit → arrival p50 ${ms(e.lag.p50)}, p99 ${ms(e.lag.p99)})` : ''}`));
   }
+  if (results.rules) {
+    const r = results.rules;
+    lines.push(line(`one evaluation of the costliest saved rule (${r.slowestRule})`, `CPU ${ms(r.evaluationCpuMs)}   (wall p50 ${ms(r.evaluation.p50)}, max ${ms(r.evaluation.max)})`));
+    lines.push(line('concurrent GET while it classifies jobs / with a cheap rule', `p99 ${ms(r.slow.p99)} / ${ms(r.cheap.p99)}   (p50 ${ms(r.slow.p50)} / ${ms(r.cheap.p50)})`));
+    lines.push(line('concurrent GET, router idle / bare node:http', `p99 ${ms(r.idle.p99)} / ${ms(r.bare.p99)}   (p50 ${ms(r.idle.p50)} / ${ms(r.bare.p50)})`));
+  }
   if (results.backlog) lines.push(line(`resident bytes per waiting job at ${thousands(results.backlog.waitingJobs)} jobs`, `${bytes(results.backlog.rssPerJob)}   (seeded in ${seconds(results.backlog.seedMs)})`));
   return lines;
 }
@@ -119,6 +128,7 @@ async function main(): Promise<void> {
   if (sections.has('get')) results.get = await getThroughput();
   if (sections.has('cosmos')) results.cosmos = await cosmosOperations();
   if (sections.has('events')) results.events = await eventDeliveryFigures();
+  if (sections.has('rules')) results.rules = await ruleLoad();
 
   printSummary(results, performance.now() - started);
 }

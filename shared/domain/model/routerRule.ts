@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { compile } from '../rules/powerFx';
+import { compile, MAX_EXPRESSION_LENGTH } from '../rules/powerFx';
 import { kindUnion } from './kinds';
 import { labelValueSchema } from './labels';
 import { secretSchema } from './limits';
 import { crossCheck, httpUrlSchema, nonEmptyText, obj } from './primitives';
 import { isPlainObject } from './validation';
 
-const MAX_EXPRESSION_LENGTH = 2000;
 
 const staticRule = z.object({ kind: z.literal('static'), value: labelValueSchema.optional() });
 

@@ -8,6 +8,12 @@ import { parseNumberText } from './powerFx/numberText';
 
 export type RuleOutcome = { ok: true; value: unknown } | { ok: false; reason: string };
 
+/**
+ * Told what each evaluation cost (Power Fx cost units) before the next one starts; the caller may wait
+ * there, so a batch of costly evaluations does not hold the event loop from its first to its last.
+ */
+export type AfterEvaluation = (cost: number) => void | Promise<void>;
+
 /** The inputs an expression can read, as Power Fx values; `workers` is not one (see runExpressionRule). */
 const READABLE = ['job', 'worker', 'selectors'] as const;
 
@@ -33,8 +39,9 @@ function toScore(v: Result): RuleOutcome {
   return { ok: false, reason: `a scoring expression must give a number, got ${got}` };
 }
 
-function run(program: Program, inputs: Record<string, Value>, scoring: boolean): RuleOutcome {
+async function run(program: Program, inputs: Record<string, Value>, scoring: boolean, after: AfterEvaluation): Promise<RuleOutcome> {
   const result = evaluate(program, inputs);
+  await after(result.cost);
   if (!result.ok) return { ok: false, reason: result.error.message };
   return scoring ? toScore(result.value) : { ok: true, value: toJson(result.value) };
 }
@@ -44,15 +51,15 @@ function run(program: Program, inputs: Record<string, Value>, scoring: boolean):
  * (`workers`) is scored one worker at a time, as `worker`, and gives `{ workerId: score }` (the shape batch
  * function rules return). Any error fails the whole evaluation, so the caller treats the rule as failed.
  */
-export function runExpressionRule(program: Program, input: Readonly<Record<string, unknown>>): RuleOutcome {
+export async function runExpressionRule(program: Program, input: Readonly<Record<string, unknown>>, after: AfterEvaluation = () => undefined): Promise<RuleOutcome> {
   const inputs = inputsOf(input);
   const { workers } = input;
-  if (input['worker'] !== undefined || !Array.isArray(workers)) return run(program, inputs, input['worker'] !== undefined);
+  if (input['worker'] !== undefined || !Array.isArray(workers)) return run(program, inputs, input['worker'] !== undefined, after);
   const scores: Record<string, number> = {};
   for (const labels of workers as unknown[]) {
     const id = typeof labels === 'object' && labels !== null ? (labels as Record<string, unknown>)['Id'] : undefined;
     if (typeof id !== 'string') return { ok: false, reason: "batch scoring needs each worker's labels to carry its Id" };
-    const outcome = run(program, { ...inputs, worker: fromJson(labels) }, true);
+    const outcome = await run(program, { ...inputs, worker: fromJson(labels) }, true, after);
     if (!outcome.ok) return { ok: false, reason: `worker ${JSON.stringify(id)}: ${outcome.reason}` };
     scores[id] = outcome.value as number;
   }

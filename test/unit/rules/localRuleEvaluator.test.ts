@@ -1,4 +1,4 @@
-import { LocalRuleEvaluator, type LocalRule } from '../../../shared/adapters/embedded/LocalRuleEvaluator';
+import { LocalRuleEvaluator, YIELD_EVERY, type LocalRule } from '../../../shared/adapters/embedded/LocalRuleEvaluator';
 import { RuleEvaluationError } from '../../../shared/ports/RuleEvaluator';
 
 const expression = (text: string): LocalRule => ({ kind: 'expression', language: 'powerFx', expression: text });
@@ -78,6 +78,29 @@ describe('LocalRuleEvaluator', () => {
   it('static and directMap rules still answer without an engine', async () => {
     await expect(rules.evaluate({ kind: 'static', value: 5 }, {})).resolves.toBe(5);
     await expect(rules.evaluate({ kind: 'directMap' }, { job: { Region: 'NA' } })).resolves.toEqual({ Region: 'NA' });
+  });
+
+  describe('other callbacks run between costly evaluations (the event loop is not held for a whole batch)', () => {
+    // Whether a callback queued with setImmediate runs before the evaluation answers says whether the
+    // evaluator gave the event loop a turn; no time is measured.
+    const answersAfterOtherCallbacks = async (evaluation: () => Promise<unknown>): Promise<boolean> => {
+      const order: string[] = [];
+      setImmediate(() => order.push('other'));
+      await evaluation();
+      order.push('rule');
+      return order[0] === 'other';
+    };
+    const costly = expression('Len(Upper(worker.T) & Lower(worker.T))');
+    const workers = Array.from({ length: 6 }, (_, i) => ({ Id: `w${i}`, T: 'x'.repeat(40_000) }));
+
+    it(`a batch whose evaluations cost more than ${YIELD_EVERY} units lets them run before it answers`, async () => {
+      await expect(answersAfterOtherCallbacks(() => new LocalRuleEvaluator().evaluate(costly, { workers }))).resolves.toBe(true);
+    });
+
+    it('cheap evaluations answer without waiting for a turn of the event loop', async () => {
+      const evaluator = new LocalRuleEvaluator();
+      await expect(answersAfterOtherCallbacks(() => evaluator.evaluate(expression('worker.S * 2'), { workers: workers.map((w) => ({ Id: w.Id, S: 1 })) }))).resolves.toBe(false);
+    });
   });
 
   it('evaluates the same text the same way after many other expressions (compiled cache eviction)', async () => {

@@ -1,4 +1,4 @@
-import { compile, evaluate, fromJson, toJson } from '../../../shared/domain/rules/powerFx';
+import { compile, evaluate, fromJson, MAX_TEXT_LENGTH, toJson } from '../../../shared/domain/rules/powerFx';
 import { blank, error, outcomeOf, refused, runtimeErrorOf, value } from './powerFxHelpers';
 
 describe('Blank: a missing label is Blank, and Blank follows docs/behaviour.md#coercion', () => {
@@ -293,6 +293,6 @@ describe('evaluation is bounded', () => {
     expect(outcomeOf(source)).toEqual(error('Limit'));
     expect(outcomeOf(`IfError(${source}, "contained")`)).toEqual(error('Limit'));
     const failure = runtimeErrorOf(source);
-    expect(failure.message).toContain('a text would be longer than 1000000 characters');
+    expect(failure.message).toContain(`a text would be longer than ${MAX_TEXT_LENGTH} characters`);
   });
 });

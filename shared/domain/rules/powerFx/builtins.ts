@@ -9,6 +9,11 @@ export type ParamKind = 'scalar' | 'table' | 'any';
 export interface CallSite {
   readonly span: Span;
   readonly argSpans: readonly Span[];
+  /**
+   * Adds to the evaluation's cost work the evaluator cannot see from the arguments and result (the texts
+   * a lazy function compares); throws a LimitFault past the budget.
+   */
+  readonly charge: (units: number) => void;
 }
 
 interface BuiltinShape {

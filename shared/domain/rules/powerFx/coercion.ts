@@ -59,7 +59,8 @@ export function toBoolean(v: Value, at?: Span): boolean {
     case 'blank':
       return false;
     case 'text': {
-      const lower = v.value.toLowerCase();
+      // Only short texts can be "true" or "false": a long one is not lowered (and copied) to find that out.
+      const lower = v.value.length <= 5 ? v.value.toLowerCase() : v.value;
       if (lower === 'true') return true;
       if (lower === 'false' || lower === '') return false;
       throw new ValueFault('InvalidArgument', `${describe(v)} is not true or false`, at);

@@ -3,18 +3,19 @@ import type { CallSite } from './builtins';
 import { toBoolean } from './coercion';
 import { LimitFault, runtimeError, ValueFault, type PowerFxRuntimeError } from './errors';
 import { FUNCTIONS, unknownFunctionMessage } from './functions';
-import { ensureTextLength, MAX_STEPS } from './limits';
+import { ensureTextLength, MAX_COST, MAX_STEPS, NODE_COST } from './limits';
 import { applyOperator, negate, not, percent, power } from './operators';
 import type { Span } from './source';
 import { BLANK, booleanValue, describe, numberValue, recordValue, textValue, VALUE_COLUMN, type ErrorValue, type RecordValue, type Value } from './values';
 
 export type Result = Exclude<Value, ErrorValue>;
 
-/** An evaluation's outcome; `steps` is how many of its MAX_STEPS it used. */
-export type Evaluation = { ok: true; value: Result; steps: number } | { ok: false; error: PowerFxRuntimeError; steps: number };
+/** An evaluation's outcome; `steps` is how many of its MAX_STEPS it used, `cost` how much of its MAX_COST. */
+export type Evaluation = ({ ok: true; value: Result } | { ok: false; error: PowerFxRuntimeError }) & { steps: number; cost: number };
 
 export interface EvaluationOptions {
   maxSteps?: number;
+  maxCost?: number;
 }
 
 /**
@@ -22,13 +23,14 @@ export interface EvaluationOptions {
  * error value, a missing input or an exceeded bound comes back as `ok: false` with a position.
  */
 export function evaluateAst(ast: Expr, source: string, inputs: ReadonlyMap<string, Value>, options: EvaluationOptions = {}): Evaluation {
-  const evaluator = new Evaluator(inputs, options.maxSteps ?? MAX_STEPS);
+  const evaluator = new Evaluator(inputs, options.maxSteps ?? MAX_STEPS, options.maxCost ?? MAX_COST);
+  const spent = () => ({ steps: evaluator.steps, cost: evaluator.cost });
   try {
     const value = evaluator.eval(ast);
-    if (value.type === 'error') return { ok: false, error: runtimeError(value.kind, value.reason, source, value.span.start), steps: evaluator.steps };
-    return { ok: true, value, steps: evaluator.steps };
+    if (value.type === 'error') return { ok: false, error: runtimeError(value.kind, value.reason, source, value.span.start), ...spent() };
+    return { ok: true, value, ...spent() };
   } catch (e) {
-    if (e instanceof LimitFault) return { ok: false, error: runtimeError('Limit', e.reason, source, e.span.start), steps: evaluator.steps };
+    if (e instanceof LimitFault) return { ok: false, error: runtimeError('Limit', e.reason, source, e.span.start), ...spent() };
     throw e;
   }
 }
@@ -38,12 +40,36 @@ function errorValue(fault: ValueFault, at: Span): ErrorValue {
   return { type: 'error', kind: fault.kind, reason: fault.reason, span: { start: span.start, end: span.end } };
 }
 
+/** Characters of the texts among `values`: what an operator or function may scan. */
+function textLength(values: readonly Value[]): number {
+  let n = 0;
+  for (const v of values) if (v.type === 'text') n += v.value.length;
+  return n;
+}
+
+/** Characters of the text cells of a table: what `in` compares. */
+function cellTextLength(table: Value): number {
+  if (table.type !== 'table') return 0;
+  let n = 0;
+  for (const row of table.rows) n += textLength([...row.fields.values()]);
+  return n;
+}
+
+/**
+ * The cost model: every node costs NODE_COST; an eager function or operator is charged, before it runs, the
+ * characters of its text arguments (what it may scan) and, after, those of its text result (what it built);
+ * `in` over a table is charged its rows and the characters of their texts, Switch the texts it compares.
+ * Nothing in the language loops, so this bounds the work of any expression: each function's work is at
+ * most linear in what it is charged.
+ */
 class Evaluator {
   steps = 0;
+  cost = 0;
 
   constructor(
     private readonly inputs: ReadonlyMap<string, Value>,
     private readonly maxSteps: number,
+    private readonly maxCost: number,
   ) {}
 
   /** One step per node; a fault raised by this node's own operator or function becomes an error value here. */
@@ -63,6 +89,27 @@ class Evaluator {
   private step(at: Span, count = 1): void {
     this.steps += count;
     if (this.steps > this.maxSteps) throw new LimitFault(`the evaluation took more than ${this.maxSteps} steps`, at);
+    this.charge(at, count * NODE_COST);
+  }
+
+  /**
+   * A charge that would take the cost past the budget stops the evaluation and is not counted, so `cost`
+   * never exceeds it: the work it was for is not done (arguments are charged before a function runs), or,
+   * for a text just built, nothing reads it.
+   */
+  charge(at: Span, units: number): void {
+    if (this.cost + units > this.maxCost) {
+      throw new LimitFault(`the rule needs more work than one evaluation may do (a budget of ${this.maxCost} units: ${NODE_COST} per operation, and one per character a text function or operator reads or writes)`, at);
+    }
+    this.cost += units;
+  }
+
+  /** Runs an operator or function on its arguments, charging for the texts it reads and the text it builds. */
+  private metered(at: Span, args: readonly Value[], run: () => Value): Value {
+    this.charge(at, textLength(args));
+    const result = run();
+    if (result.type === 'text') this.charge(at, result.value.length);
+    return result;
   }
 
   private evalNode(node: Expr): Value {
@@ -86,7 +133,7 @@ class Evaluator {
         return target.fields.get(node.field) ?? BLANK; // a missing label is Blank
       }
       case 'Call':
-        return this.call(node.name, node.args, { span: node, argSpans: node.args });
+        return this.call(node.name, node.args, node);
       case 'Unary': {
         const operand = this.eval(node.operand);
         if (operand.type === 'error') return operand;
@@ -126,10 +173,11 @@ class Evaluator {
     }
   }
 
-  private call(name: string, args: readonly Expr[], site: CallSite): Value {
+  private call(name: string, args: readonly Expr[], at: Span): Value {
     const fn = FUNCTIONS.get(name);
     if (fn === undefined) throw new ValueFault('Validation', unknownFunctionMessage(name));
     if (args.length < fn.minArgs || args.length > fn.maxArgs) throw new ValueFault('Validation', `'${name}' got ${args.length} arguments`);
+    const site: CallSite = { span: at, argSpans: args, charge: (units) => this.charge(at, units) };
     if (fn.lazy) return fn.call(args.map((arg) => () => this.eval(arg)), site);
     const values: Value[] = [];
     for (const arg of args) {
@@ -138,7 +186,7 @@ class Evaluator {
       if (value.type === 'table') this.step(arg, value.rows.length);
       values.push(value);
     }
-    return fn.call(values, site);
+    return this.metered(at, values, () => fn.call(values, site));
   }
 
   /** Left to right; `&&`/`||` stop as soon as the result is known, so an error they never reach is never seen. */
@@ -159,8 +207,12 @@ class Evaluator {
       } else {
         const right = this.eval(link.operand);
         if (right.type === 'error') return right;
-        if (right.type === 'table') this.step(link.operand, right.rows.length);
-        left = applyOperator(link.op, left, right, [leftSpan, link.operand], link.opSpan);
+        if (right.type === 'table') {
+          this.step(link.operand, right.rows.length);
+          this.charge(link.operand, cellTextLength(right));
+        }
+        const [op, a, spans] = [link.op, left, [leftSpan, link.operand] as const];
+        left = this.metered(link.opSpan, [a, right], () => applyOperator(op, a, right, spans, link.opSpan));
       }
       leftSpan = { start: node.first.start, end: link.operand.end };
     }

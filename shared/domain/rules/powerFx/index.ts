@@ -19,7 +19,10 @@ export interface Program {
 
 export type Compilation = { ok: true; program: Program; type: StaticType } | { ok: false; error: PowerFxCompileError };
 
-/** Parses and checks: syntax, names, functions and arities, and the types known without labels. */
+/**
+ * Parses and checks: syntax, names, functions and arities, and the types known without labels. The length
+ * of the text (MAX_EXPRESSION_LENGTH) is the schema's to check; any text compiles in time linear in it.
+ */
 export function compile(source: string): Compilation {
   try {
     const ast = parse(source);
@@ -39,7 +42,7 @@ export type { Expr } from './ast';
 export { PowerFxCompileError, type CompileErrorCode, type ErrorKind, type PowerFxRuntimeError } from './errors';
 export type { Evaluation, EvaluationOptions, Result } from './evaluator';
 export { fromJson, toJson } from './json';
-export { MAX_NESTING, MAX_STEPS, MAX_TEXT_LENGTH } from './limits';
+export { MAX_COST, MAX_EXPRESSION_LENGTH, MAX_NESTING, MAX_STEPS, MAX_TEXT_LENGTH, MAX_TEXT_LITERAL_LENGTH, NODE_COST } from './limits';
 export { parse } from './parser';
 export type { Position, Span } from './source';
 export type { StaticType } from './staticTypes';

@@ -1,4 +1,5 @@
 import { PowerFxCompileError } from './errors';
+import { MAX_TEXT_LITERAL_LENGTH } from './limits';
 import { where } from './source';
 import type { Keyword, Punctuator, Token } from './tokens';
 
@@ -60,6 +61,9 @@ export function lex(source: string): Token[] {
         if (source[i] !== '"') break;
         value += '"'; // "" inside a text is one quote
         i++;
+      }
+      if (value.length > MAX_TEXT_LITERAL_LENGTH) {
+        throw new PowerFxCompileError('limit', `the text is ${value.length} characters long; a text in an expression may have at most ${MAX_TEXT_LITERAL_LENGTH}`, source, start);
       }
       tokens.push({ type: 'text', value, start, end: i });
       continue;

@@ -47,13 +47,14 @@ export const LOGICAL_FUNCTIONS: readonly Builtin[] = [
     }
     return i < args.length ? (args[i] as () => Value)() : BLANK;
   }),
-  lazy('Switch', { arity: [3, Infinity], param: 'any', returns: (args) => typesAt(args, switchResults(args.length)) }, (args) => {
+  lazy('Switch', { arity: [3, Infinity], param: 'any', returns: (args) => typesAt(args, switchResults(args.length)) }, (args, site) => {
     const subject = (args[0] as () => Value)();
     if (subject.type === 'error') return subject;
     let i = 1;
     for (; i + 1 < args.length; i += 2) {
       const match = (args[i] as () => Value)();
       if (match.type === 'error') return match;
+      if (subject.type === 'text' && match.type === 'text') site.charge(Math.min(subject.value.length, match.value.length));
       if (areEqual(subject, match)) return (args[i + 1] as () => Value)();
     }
     return i < args.length ? (args[i] as () => Value)() : BLANK;

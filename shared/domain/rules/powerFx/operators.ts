@@ -39,7 +39,9 @@ function orderable(v: Value, at: Span): number {
 /** Whether `needle` is in `haystack`: a substring of its text, or equal to a cell of a one-column table. */
 function contains(needle: Value, haystack: Value, ignoreCase: boolean, spans: readonly [Span, Span]): boolean {
   if (haystack.type === 'table') {
-    const sameText = (cell: Value) => needle.type === 'text' && cell.type === 'text' && foldCase(cell.value) === foldCase(needle.value);
+    // Folded once, not once per row: the evaluator charges the needle once and each cell's text once.
+    const folded = ignoreCase && needle.type === 'text' ? foldCase(needle.value) : undefined;
+    const sameText = (cell: Value) => folded !== undefined && cell.type === 'text' && cell.value.length === folded.length && foldCase(cell.value) === folded;
     return haystack.rows.some((row) => {
       if (row.fields.size !== 1) throw new ValueFault('InvalidArgument', `'in' needs a one-column table, got one with ${row.fields.size} columns`, spans[1]);
       const cell = row.fields.values().next().value as Value;

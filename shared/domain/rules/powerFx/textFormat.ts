@@ -78,8 +78,12 @@ function parseFormat(format: string): NumericFormat | undefined {
   };
 }
 
+/** `1234567` → `1,234,567`. A loop, not a lookahead regex, which rescans the rest of the digits at every position. */
 function groupThousands(digits: string): string {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const head = digits.length % 3 || 3;
+  const groups = [digits.slice(0, head)];
+  for (let i = head; i < digits.length; i += 3) groups.push(digits.slice(i, i + 3));
+  return groups.join(',');
 }
 
 /**

@@ -2,7 +2,7 @@ import { argSpan, eager, type Builtin, type CallSite } from './builtins';
 import { toInteger, toNumber, toText } from './coercion';
 import { ValueFault } from './errors';
 import { roundNumber } from './mathFunctions';
-import { ensureTextLength } from './limits';
+import { ensureTextLength, NODE_COST } from './limits';
 import { parseNumberText } from './numberText';
 import { BOOLEAN, NUMBER, TEXT } from './staticTypes';
 import { formatWithPattern } from './textFormat';
@@ -95,7 +95,12 @@ export const TEXT_FUNCTIONS: readonly Builtin[] = [
     ensureTextLength(parts.reduce((total, part) => total + part.length, 0), site.span);
     return parts.join('');
   }),
-  text('Trim', 1, (args, site) => str(args, site, 0).replace(COLLAPSIBLE, ' ').trim()),
+  text('Trim', 1, (args, site) => {
+    const s = str(args, site, 0);
+    // Each run of spaces replaced is an allocation, as costly as a node: charged for as many runs as fit.
+    site.charge(Math.ceil(s.length / 2) * NODE_COST);
+    return s.replace(COLLAPSIBLE, ' ').trim();
+  }),
   text('TrimEnds', 1, (args, site) => str(args, site, 0).trim()),
   text('Substitute', [3, 4], (args, site) => {
     const within = str(args, site, 0);
@@ -111,6 +116,8 @@ export const TEXT_FUNCTIONS: readonly Builtin[] = [
     if (occurrence !== undefined) return replaceOccurrence(within, old, replacement, occurrence);
     const pieces = within.split(old);
     ensureTextLength(within.length + (pieces.length - 1) * (replacement.length - old.length), site.span);
+    // Each occurrence is a piece to split off and join again, as costly as a node.
+    site.charge((pieces.length - 1) * NODE_COST);
     return pieces.join(replacement);
   }),
 ];
