@@ -29,6 +29,8 @@ import { heading, ms, note, perSecond, seconds, summarise, thousands, type Summa
 const QUEUES = 8;
 const WORKERS = 64;
 const CAPACITY = 4;
+/** Warm-up before each measurement (JIT, connections, the store's pages), bounded so a slow disk keeps the section short. */
+const WARM_UP_MS = 1500;
 
 export interface LifecycleFigures {
   label: string;
@@ -78,7 +80,7 @@ export async function runLifecycles(label: string, dataDir: string, inFlight: nu
   try {
     const slots = await setUpWorkers(bench.client);
     note(`${label}: ${sqliteSettings(bench.store)}; ${WORKERS} workers × capacity ${CAPACITY} over ${QUEUES} queues; ${inFlight} lifecycles in flight for ${seconds(durationMs)}`);
-    const spec: LifecycleSpec = { connectionString: bench.host.connectionString, mode: 'router', slots, channelId: CHANNEL, prefix: 'warm', inFlight, maxLifecycles: inFlight * 4, durationMs: 60_000 };
+    const spec: LifecycleSpec = { connectionString: bench.host.connectionString, mode: 'router', slots, channelId: CHANNEL, prefix: 'warm', inFlight, maxLifecycles: inFlight * 2, durationMs: WARM_UP_MS };
     await runLifecycleClient(spec);
     bench.takeStoreCalls();
     const sqlite = bench.store instanceof SqliteStore ? bench.store : undefined;
@@ -129,7 +131,7 @@ async function transportCeiling(inFlight: number, durationMs: number): Promise<n
   try {
     const slots = Array.from({ length: inFlight }, (_, i) => ({ workerId: `w${i}`, queueId: 'q' }));
     const key = Buffer.alloc(32).toString('base64');
-    const spec: LifecycleSpec = { connectionString: `endpoint=http://127.0.0.1:${port}/;accesskey=${key}`, mode: 'ceiling', slots, channelId: CHANNEL, prefix: 'bare', inFlight, maxLifecycles: inFlight * 20, durationMs: 60_000 };
+    const spec: LifecycleSpec = { connectionString: `endpoint=http://127.0.0.1:${port}/;accesskey=${key}`, mode: 'ceiling', slots, channelId: CHANNEL, prefix: 'bare', inFlight, maxLifecycles: inFlight * 20, durationMs: WARM_UP_MS };
     await runLifecycleClient(spec);
     const run = await runLifecycleClient({ ...spec, maxLifecycles: Number.MAX_SAFE_INTEGER, durationMs });
     const rate = perSecond(run.lifecycles.length, run.elapsedMs);
@@ -160,7 +162,7 @@ function commitsPerSecond(dataDir: string, commits = 500): number {
   }
 }
 
-export async function lifecyclesPerSecond(inFlight = 32, durationMs = 8_000): Promise<LifecycleFigures[]> {
+export async function lifecyclesPerSecond(inFlight = 32, durationMs = 7_000): Promise<LifecycleFigures[]> {
   heading(`2. full lifecycles through HTTP (create → offer → accept → complete → close), ${inFlight} in flight, client in a worker thread`);
   const ceilingPerSecond = await transportCeiling(inFlight, durationMs / 2);
   const results = [await runLifecycles('in-memory SQLite', ':memory:', inFlight, durationMs, { ceilingPerSecond })];
