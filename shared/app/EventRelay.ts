@@ -323,6 +323,8 @@ export class EventRelay implements EventPublisher, LiveEvents {
       .finally(() => {
         state.running = false;
         this.running.delete(run);
+        // A kick that came after the last look for pending events but before this point would be lost.
+        if (state.again) this.pump(channel);
       });
     this.running.add(run);
   }
