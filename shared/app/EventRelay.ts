@@ -95,16 +95,19 @@ export class EventRelay implements EventPublisher, LiveEvents {
   }
 
   async record(entries: readonly OutboxEntry[]): Promise<void> {
+    const recorded: RouterEvent[] = [];
     try {
       for (const entry of entries) {
         if (await this.create(entry, undefined)) {
           this.worked = true;
-          this.announce(entry.event);
+          recorded.push(entry.event);
         }
       }
     } catch (error) {
       this.missed = true;
       throw error;
+    } finally {
+      this.announceWhenDurable(recorded);
     }
     this.kick();
   }
@@ -119,18 +122,21 @@ export class EventRelay implements EventPublisher, LiveEvents {
   }
 
   async confirm(entries: readonly OutboxEntry[]): Promise<void> {
+    const confirmed: RouterEvent[] = [];
     try {
       for (const entry of entries) {
-        const confirmed = await this.rewrite(historyId(entry.position, entry.event.id), (body) => {
+        const changed = await this.rewrite(historyId(entry.position, entry.event.id), (body) => {
           if (!body._awaiting) return false;
           delete body._awaiting;
           return true;
         });
-        if (confirmed) this.announce(entry.event);
+        if (changed) confirmed.push(entry.event);
       }
     } catch (error) {
       this.missed = true;
       throw error;
+    } finally {
+      this.announceWhenDurable(confirmed);
     }
     this.kick();
   }
@@ -238,6 +244,20 @@ export class EventRelay implements EventPublisher, LiveEvents {
     clearTimeout(timer);
   }
 
+  /**
+   * Live listeners see an event once the commits behind it are durable, like webhooks. Barriers settle
+   * in the order they were asked for, so events keep their order.
+   */
+  private announceWhenDurable(events: readonly RouterEvent[]): void {
+    if (events.length === 0 || this.listeners.size === 0) return;
+    this.store.durable().then(
+      () => {
+        for (const event of events) this.announce(event);
+      },
+      (error: unknown) => this.logger.error({ err: error, events: events.length }, 'live events not sent: their writes could not be made durable'),
+    );
+  }
+
   private announce(event: RouterEvent): void {
     for (const listener of this.listeners) {
       try {
@@ -326,6 +346,8 @@ export class EventRelay implements EventPublisher, LiveEvents {
       .finally(() => {
         state.running = false;
         this.running.delete(run);
+        // A kick that came after the last look for pending events but before this point would be lost.
+        if (state.again) this.pump(channel);
       });
     this.running.add(run);
   }
@@ -340,6 +362,8 @@ export class EventRelay implements EventPublisher, LiveEvents {
         return;
       }
       const ids = page.items.map((d) => d.id);
+      // No subscriber hears of a change a power loss could still take back.
+      await this.store.durable();
       try {
         await channel.deliver(page.items.map((d) => recordedEvent(d.body)));
       } catch (error) {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { openSqliteStore, type SqliteStore } from '../adapters/embedded/SqliteStore';
+import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../adapters/embedded/SqliteStore';
 
 export const DATABASE_FILE = 'jobrouter.db';
 
@@ -7,7 +7,7 @@ export function databasePath(dataDir: string): string {
   return dataDir === ':memory:' ? ':memory:' : path.join(dataDir, DATABASE_FILE);
 }
 
-/** The embedded store: one SQLite file in the data folder (or memory). */
-export function openEmbeddedStore(dataDir: string): SqliteStore {
-  return openSqliteStore({ path: databasePath(dataDir) });
+/** The embedded store: one SQLite file in the data folder (or memory), with group commit unless told otherwise. */
+export function openEmbeddedStore(dataDir: string, durability?: SqliteStoreOptions['durability']): SqliteStore {
+  return openSqliteStore({ path: databasePath(dataDir), durability });
 }

@@ -138,6 +138,12 @@ export async function handleRequest(request: HttpRequestMessage, options: Router
       response = errorResponse(500, 'InternalServerError', 'The router failed to process the request; see its log.', target);
     }
   }
+  // Every answer waits for the durability barrier: a 2xx means durable, and no answer shows a write (this
+  // request's, another's, the matcher's) that a power loss could still take back.
+  await options.ports.store.durable().catch((error: unknown) => {
+    options.logger.error({ err: error, method: request.method, target, operationId }, 'writes could not be made durable');
+    response = errorResponse(500, 'InternalServerError', 'The router failed to process the request; see its log.', target);
+  });
   const clientRequestId = request.headers['x-ms-client-request-id'];
   if (clientRequestId) response.headers['x-ms-client-request-id'] = clientRequestId;
   options.logger.info({ method: request.method, target, operationId, status: response.status, ms: Date.now() - started }, 'request');

@@ -115,5 +115,12 @@ export interface Store {
   range<B = Record<string, unknown>>(collection: Collection, query: RangeQuery): Promise<StoredDocument<B>[]>;
   /** How many values of the index key lie in [from, to). */
   count(collection: Collection, query: Omit<RangeQuery, 'limit'>): Promise<number>;
+  /**
+   * The durability barrier: resolves once every write that returned before this call survives a
+   * power loss. A store whose writes are durable when they return (Cosmos, memory) resolves at once;
+   * the SQLite file shares one sync among the writes of concurrent requests (group commit). Anything
+   * that shows a write to the outside — an HTTP answer, an event sent to a subscriber — waits for it.
+   */
+  durable(): Promise<void>;
   close(): Promise<void>;
 }

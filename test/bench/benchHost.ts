@@ -1,7 +1,7 @@
 /** An embedded host for one bench section: its store, a signed client, and small helpers. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@azure-rest/core-client';
-import { SqliteStore } from '../../shared/adapters/embedded/SqliteStore';
+import { SqliteStore, type SqliteStoreOptions } from '../../shared/adapters/embedded/SqliteStore';
 import type { EngineJob } from '../../shared/domain/routing/routingState';
 import { openEmbeddedStore } from '../../shared/hosting/openEmbeddedStore';
 import { startEmbeddedHost, type EmbeddedHost } from '../../shared/hosting/startEmbeddedHost';
@@ -28,11 +28,12 @@ export interface BenchHost {
 }
 
 /**
- * In memory unless `dataDir` names a folder (then the default file store: WAL, synchronous FULL).
- * Silent unless given a logger (the deployed default logs every request at info level).
+ * In memory unless `dataDir` names a folder (then the file store: WAL, group commit unless
+ * `durability` says otherwise). Silent unless given a logger (the deployed default logs every request
+ * at info level).
  */
-export async function startBenchHost(dataDir = ':memory:', logger: Logger = silentLogger, channels: readonly EventChannel[] = []): Promise<BenchHost> {
-  const counting = countingStore(openEmbeddedStore(dataDir));
+export async function startBenchHost(dataDir = ':memory:', logger: Logger = silentLogger, channels: readonly EventChannel[] = [], durability?: SqliteStoreOptions['durability']): Promise<BenchHost> {
+  const counting = countingStore(openEmbeddedStore(dataDir, durability));
   const host = await startEmbeddedHost({ port: 0, dataDir, logger, store: counting.store, channels });
   const bench: BenchHost = {
     host,
@@ -69,5 +70,5 @@ export function sqliteSettings(store: Store): string {
   if (!(store instanceof SqliteStore)) return 'not SQLite';
   const d = store.diagnostics();
   const sync = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][d.synchronous] ?? String(d.synchronous);
-  return `journal_mode=${d.journalMode}, synchronous=${sync}`;
+  return `journal_mode=${d.journalMode}, synchronous=${sync}, durability=${d.durability}`;
 }

@@ -40,7 +40,7 @@ export async function eventDeliveryFigures(inFlight = 32, durationMs = 8_000): P
     if (withSilent) channels.push(new WebhookChannel({ name: 'silent', url: silent.url, topic: '/bench', timeoutMs: 60_000 }));
     try {
       const label = `${withSilent ? 'one webhook (batches ≤ 100) + one that never answers' : 'one webhook (batches ≤ 100)'}, ${lanes} in flight`;
-      const lifecycles = await runLifecycles(label, ':memory:', lanes, durationMs, channels);
+      const lifecycles = await runLifecycles(label, ':memory:', lanes, durationMs, { channels });
       const lag = arrivalLag(healthy);
       note(`${label}: ${healthy.events().length} events delivered in ${healthy.deliveries.length} POSTs; commit → arrival p50 ${ms(lag.p50)}, p99 ${ms(lag.p99)}`);
       results.push({ lifecycles, lag, delivered: healthy.events().length });

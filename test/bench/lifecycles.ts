@@ -2,18 +2,26 @@
  * Figure 2: full job lifecycles per second through HTTP, many in flight: PATCH job → poll the
  * worker (GET) until the offer shows → accept → complete → close. Each job selects one worker by
  * its automatic `Id` label, so the client knows whom to poll; a slot pool keeps every worker within
- * its capacity, so an offer never waits for capacity.
+ * its capacity, so an offer never waits for capacity. The client runs in its own worker thread
+ * (lifecycleClient.ts), and the same client against a bare node:http server gives the transport
+ * ceiling in the same run. In memory, on the file with group commit, and on the file with a sync per
+ * commit (the way the store worked before group commit), each with its store calls, commits and
+ * syncs per lifecycle.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@azure-rest/core-client';
 import Database from 'better-sqlite3';
+import { SqliteStore, type SqliteStoreOptions } from '../../shared/adapters/embedded/SqliteStore';
 import type { EventChannel } from '../../shared/ports/EventChannel';
 import { patch } from '../support/signedClient';
-import { expectStatus, putPolicy, sqliteSettings, startBenchHost, type BenchHost } from './benchHost';
-import { perUnit } from './countingStore';
+import { expectStatus, putPolicy, sqliteSettings, startBenchHost } from './benchHost';
+import { perUnit, type StoreCalls } from './countingStore';
+import { runLifecycleClient, STEPS, type LifecycleSpec, type Slot, type Step } from './lifecycleClient';
 import { describeGc, watchGc } from './memoryProbe';
 import { CHANNEL } from './population';
 import { heading, ms, note, perSecond, seconds, summarise, thousands, type Summary } from './stats';
@@ -21,11 +29,8 @@ import { heading, ms, note, perSecond, seconds, summarise, thousands, type Summa
 const QUEUES = 8;
 const WORKERS = 64;
 const CAPACITY = 4;
-/** GETs of the worker before giving up on an offer (each miss waits for the engine to go idle). */
-const MAX_POLLS = 50;
-
-const STEPS = ['create', 'offer', 'accept', 'complete', 'close'] as const;
-type Step = (typeof STEPS)[number];
+/** Warm-up before each measurement (JIT, connections, the store's pages), bounded so a slow disk keeps the section short. */
+const WARM_UP_MS = 1500;
 
 export interface LifecycleFigures {
   label: string;
@@ -36,21 +41,10 @@ export interface LifecycleFigures {
   steps: Record<Step, Summary>;
   pollsPerOffer: number;
   storeCalls: string;
+  /** Commits (and syncs, on the file) per lifecycle, and the share of the transport ceiling when measured. */
+  detail: string;
   gc: string;
 }
-
-interface Slot {
-  workerId: string;
-  queueId: string;
-}
-
-interface Recorder {
-  lifecycles: number[];
-  steps: Record<Step, number[]>;
-  polls: number;
-}
-
-const newRecorder = (): Recorder => ({ lifecycles: [], steps: { create: [], offer: [], accept: [], complete: [], close: [] }, polls: 0 });
 
 async function setUpWorkers(client: Client): Promise<Slot[]> {
   await putPolicy(client, 'dp', 'longestIdle');
@@ -72,79 +66,39 @@ async function setUpWorkers(client: Client): Promise<Slot[]> {
   return Array.from({ length: CAPACITY }, () => workers).flat();
 }
 
-async function waitForOffer(bench: BenchHost, slot: Slot, jobId: string, recorder: Recorder): Promise<string> {
-  for (let poll = 1; poll <= MAX_POLLS; poll++) {
-    recorder.polls++;
-    const worker = await bench.client.pathUnchecked(`/routing/workers/${slot.workerId}`).get();
-    expectStatus(worker, ['200'], `GET worker ${slot.workerId}`);
-    const offer = (worker.body.offers as { offerId: string; jobId: string }[]).find((o) => o.jobId === jobId);
-    if (offer) return offer.offerId;
-    await bench.host.engine.idle();
-  }
-  throw new Error(`no offer for ${jobId} on ${slot.workerId} after ${MAX_POLLS} polls`);
+const commitsIn = (calls: StoreCalls) => calls.create + calls.replace + calls.delete;
+
+export interface LifecycleRunOptions {
+  channels?: readonly EventChannel[];
+  durability?: SqliteStoreOptions['durability'];
+  /** Lifecycles/s of the transport ceiling measured in this run, for the ratio. */
+  ceilingPerSecond?: number;
 }
 
-async function lifecycle(bench: BenchHost, slot: Slot, jobId: string, recorder: Recorder | undefined): Promise<void> {
-  const { client } = bench;
-  const marks = [performance.now()];
-  const created = await patch(client, `/routing/jobs/${jobId}`, {
-    queueId: slot.queueId,
-    channelId: CHANNEL,
-    requestedWorkerSelectors: [{ key: 'Id', labelOperator: 'equal', value: slot.workerId }],
-  });
-  expectStatus(created, ['201'], `PATCH job ${jobId}`);
-  marks.push(performance.now());
-  const offerId = await waitForOffer(bench, slot, jobId, recorder ?? newRecorder());
-  marks.push(performance.now());
-  const accepted = await client.pathUnchecked(`/routing/workers/${slot.workerId}/offers/${offerId}:accept`).post();
-  expectStatus(accepted, ['200'], `accept ${offerId}`);
-  const assignmentId = accepted.body.assignmentId as string;
-  marks.push(performance.now());
-  const action = (verb: string) => client.pathUnchecked(`/routing/jobs/${jobId}/assignments/${assignmentId}:${verb}`).post({ body: {}, contentType: 'application/json' });
-  expectStatus(await action('complete'), ['200'], `complete ${jobId}`);
-  marks.push(performance.now());
-  expectStatus(await action('close'), ['200'], `close ${jobId}`);
-  marks.push(performance.now());
-  if (!recorder) return;
-  STEPS.forEach((step, i) => recorder.steps[step].push((marks[i + 1] ?? 0) - (marks[i] ?? 0)));
-  recorder.lifecycles.push((marks[marks.length - 1] ?? 0) - (marks[0] ?? 0));
-}
-
-/** `inFlight` lanes run lifecycles back to back until the deadline, each on a free slot. */
-async function drive(bench: BenchHost, slots: Slot[], prefix: string, inFlight: number, until: (launched: number) => boolean, recorder?: Recorder): Promise<number> {
-  const free = [...slots];
-  let next = 0;
-  const lane = async () => {
-    while (until(next)) {
-      const slot = free.shift();
-      if (!slot) throw new Error('slot pool exhausted: more lifecycles in flight than worker capacity');
-      const jobId = `${prefix}-${next++}`;
-      await lifecycle(bench, slot, jobId, recorder);
-      free.push(slot);
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, lane));
-  return next;
-}
-
-export async function runLifecycles(label: string, dataDir: string, inFlight: number, durationMs: number, channels: readonly EventChannel[] = []): Promise<LifecycleFigures> {
-  const bench = await startBenchHost(dataDir, undefined, channels);
+export async function runLifecycles(label: string, dataDir: string, inFlight: number, durationMs: number, options: LifecycleRunOptions = {}): Promise<LifecycleFigures> {
+  const bench = await startBenchHost(dataDir, undefined, options.channels ?? [], options.durability);
   try {
     const slots = await setUpWorkers(bench.client);
     note(`${label}: ${sqliteSettings(bench.store)}; ${WORKERS} workers × capacity ${CAPACITY} over ${QUEUES} queues; ${inFlight} lifecycles in flight for ${seconds(durationMs)}`);
-    await drive(bench, slots, 'warm', inFlight, (n) => n < inFlight * 4);
-    const recorder = newRecorder();
+    const spec: LifecycleSpec = { connectionString: bench.host.connectionString, mode: 'router', slots, channelId: CHANNEL, prefix: 'warm', inFlight, maxLifecycles: inFlight * 2, durationMs: WARM_UP_MS };
+    await runLifecycleClient(spec);
     bench.takeStoreCalls();
+    const sqlite = bench.store instanceof SqliteStore ? bench.store : undefined;
+    const before = sqlite?.durabilityStats();
     const gc = watchGc();
-    const started = performance.now();
-    const deadline = started + durationMs;
-    await drive(bench, slots, 'life', inFlight, () => performance.now() < deadline, recorder);
-    const elapsedMs = performance.now() - started;
+    const run = await runLifecycleClient({ ...spec, prefix: 'life', maxLifecycles: Number.MAX_SAFE_INTEGER, durationMs });
     const calls = bench.takeStoreCalls();
+    const after = sqlite?.durabilityStats();
     const pauses = gc.stop();
-    const steps = Object.fromEntries(STEPS.map((s) => [s, summarise(recorder.steps[s])])) as Record<Step, Summary>;
-    const lifecycle = summarise(recorder.lifecycles);
-    const figures: LifecycleFigures = { label, completed: lifecycle.count, elapsedMs, perSecond: perSecond(lifecycle.count, elapsedMs), lifecycle, steps, pollsPerOffer: recorder.polls / Math.max(1, lifecycle.count), storeCalls: perUnit(calls, lifecycle.count), gc: describeGc(pauses) };
+    const lifecycle = summarise(run.lifecycles);
+    const count = Math.max(1, lifecycle.count);
+    const steps = Object.fromEntries(STEPS.map((s) => [s, summarise(run.steps[s])])) as Record<Step, Summary>;
+    const rate = perSecond(lifecycle.count, run.elapsedMs);
+    const syncs =
+      after && before ? `, ${((after.syncs - before.syncs) / count).toFixed(2)} syncs` : dataDir === ':memory:' ? ', no syncs (memory)' : `, ${(commitsIn(calls) / count).toFixed(1)} syncs (one per commit)`;
+    const ceiling = options.ceilingPerSecond ? `; ${((rate / options.ceilingPerSecond) * 100).toFixed(0)}% of the transport ceiling` : '';
+    const detail = `${(commitsIn(calls) / count).toFixed(1)} commits${syncs} per lifecycle${ceiling}`;
+    const figures: LifecycleFigures = { label, completed: lifecycle.count, elapsedMs: run.elapsedMs, perSecond: rate, lifecycle, steps, pollsPerOffer: run.polls / count, storeCalls: perUnit(calls, lifecycle.count), detail, gc: describeGc(pauses) };
     printLifecycles(figures);
     return figures;
   } finally {
@@ -157,12 +111,41 @@ function printLifecycles(f: LifecycleFigures): void {
     `${`lifecycles ${f.label}`.padEnd(66)} ${String(f.completed).padStart(6)} jobs ${f.perSecond.toFixed(0).padStart(6)} /s  p50 ${ms(f.lifecycle.p50).padStart(9)}  p99 ${ms(f.lifecycle.p99).padStart(9)}`,
   );
   note(`per step p50/p99: ${STEPS.map((s) => `${s} ${f.steps[s].p50.toFixed(1)}/${f.steps[s].p99.toFixed(1)}`).join(', ')} ms; ${f.pollsPerOffer.toFixed(2)} worker GETs per offer; ${thousands(f.completed * (4 + f.pollsPerOffer))} requests`);
-  note(`per lifecycle: ${f.storeCalls}; ${f.gc}`);
+  note(`per lifecycle: ${f.storeCalls}; ${f.detail}; ${f.gc}`);
 }
 
 /**
- * The disk's floor for the file store: single-row commits per second in a bare SQLite file with the
- * store's settings (WAL, synchronous FULL). Every store write is one such commit.
+ * The transport ceiling: the same client and lanes, the same five requests per lifecycle, against a
+ * bare node:http server that reads each request and answers at once.
+ */
+async function transportCeiling(inFlight: number, durationMs: number): Promise<number> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end('{"offers":[],"assignmentId":"a"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    const slots = Array.from({ length: inFlight }, (_, i) => ({ workerId: `w${i}`, queueId: 'q' }));
+    const key = Buffer.alloc(32).toString('base64');
+    const spec: LifecycleSpec = { connectionString: `endpoint=http://127.0.0.1:${port}/;accesskey=${key}`, mode: 'ceiling', slots, channelId: CHANNEL, prefix: 'bare', inFlight, maxLifecycles: inFlight * 20, durationMs: WARM_UP_MS };
+    await runLifecycleClient(spec);
+    const run = await runLifecycleClient({ ...spec, maxLifecycles: Number.MAX_SAFE_INTEGER, durationMs });
+    const rate = perSecond(run.lifecycles.length, run.elapsedMs);
+    note(`transport ceiling: the same client (worker thread, ${inFlight} lanes) against bare node:http: ${thousands(rate * 5)} req/s ÷ 5 requests = ${thousands(rate)} lifecycles/s`);
+    return rate;
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/**
+ * The disk's floor for the file store: single-row commits per second in a bare SQLite file (WAL,
+ * synchronous FULL): what a sync per commit allows at most, one writer at a time.
  */
 function commitsPerSecond(dataDir: string, commits = 500): number {
   const db = new Database(path.join(dataDir, 'floor.db'));
@@ -179,14 +162,16 @@ function commitsPerSecond(dataDir: string, commits = 500): number {
   }
 }
 
-export async function lifecyclesPerSecond(inFlight = 32, durationMs = 12_000): Promise<LifecycleFigures[]> {
-  heading(`2. full lifecycles through HTTP (create → offer → accept → complete → close), ${inFlight} in flight`);
-  const results = [await runLifecycles('in-memory SQLite', ':memory:', inFlight, durationMs)];
+export async function lifecyclesPerSecond(inFlight = 32, durationMs = 7_000): Promise<LifecycleFigures[]> {
+  heading(`2. full lifecycles through HTTP (create → offer → accept → complete → close), ${inFlight} in flight, client in a worker thread`);
+  const ceilingPerSecond = await transportCeiling(inFlight, durationMs / 2);
+  const results = [await runLifecycles('in-memory SQLite', ':memory:', inFlight, durationMs, { ceilingPerSecond })];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobrouter-bench-'));
   try {
     const floor = commitsPerSecond(dataDir);
     note(`disk floor: a bare SQLite file (WAL, synchronous FULL) commits ${thousands(floor)} single-row transactions/s here (${(1000 / floor).toFixed(2)} ms each)`);
-    results.push(await runLifecycles('SQLite file (WAL, synchronous FULL)', dataDir, inFlight, durationMs));
+    results.push(await runLifecycles('SQLite file, group commit (WAL, synchronous NORMAL)', path.join(dataDir, 'group'), inFlight, durationMs, { ceilingPerSecond }));
+    results.push(await runLifecycles('SQLite file, a sync per commit (WAL, synchronous FULL)', path.join(dataDir, 'full'), inFlight, durationMs, { ceilingPerSecond, durability: 'syncEachCommit' }));
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

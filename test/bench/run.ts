@@ -70,7 +70,7 @@ function summaryLines(results: Results): string[] {
     const b = results.backlog;
     lines.push(line(`worker registration → idle, ~${thousands(b.waitingJobs / 1000)} waiting jobs in its queue`, latency(b.registration)));
   }
-  for (const l of results.lifecycles ?? []) lines.push(line(`lifecycles/s, ${l.label}`, `${l.perSecond.toFixed(0).padStart(6)} /s   (per lifecycle p50 ${ms(l.lifecycle.p50)}, p99 ${ms(l.lifecycle.p99)})`));
+  for (const l of results.lifecycles ?? []) lines.push(line(`lifecycles/s, ${l.label}`, `${l.perSecond.toFixed(0).padStart(6)} /s   (per lifecycle p50 ${ms(l.lifecycle.p50)}, p99 ${ms(l.lifecycle.p99)}; ${l.detail})`));
   if (results.get) {
     const g = results.get;
     lines.push(line('GET by id req/s, router vs bare node:http (replay client)', `${g.router.toFixed(0)} vs ${g.bare.toFixed(0)} /s   (${((g.router / g.bare) * 100).toFixed(0)}%; p99 ${ms(g.routerP99)} vs ${ms(g.bareP99)})`));

@@ -86,6 +86,10 @@ export class GateStore implements Store {
     return this.inner.count(collection, query);
   }
 
+  durable(): Promise<void> {
+    return this.inner.durable();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

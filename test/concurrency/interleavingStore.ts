@@ -63,6 +63,10 @@ export class InterleavingStore implements Store {
     return this.inner.count(collection, query);
   }
 
+  durable(): Promise<void> {
+    return this.inner.durable();
+  }
+
   async close(): Promise<void> {
     return this.inner.close();
   }

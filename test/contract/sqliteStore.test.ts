@@ -46,8 +46,17 @@ describe('SqliteStore specifics', () => {
     for (const store of open.splice(0)) await store.close();
   });
 
-  it('runs files in WAL mode with synchronous FULL, a busy timeout and the schema version', () => {
-    expect(openFile().diagnostics()).toEqual({ journalMode: 'wal', synchronous: 2, busyTimeoutMs: 5000, schemaVersion: 1 });
+  it('runs files in WAL mode with synchronous NORMAL under group commit, a busy timeout and the schema version', () => {
+    expect(openFile().diagnostics()).toEqual({ journalMode: 'wal', synchronous: 1, busyTimeoutMs: 5000, schemaVersion: 1, durability: 'groupCommit' });
+  });
+
+  it('syncs every commit (synchronous FULL) when asked to, with nothing left for the barrier', async () => {
+    const store = openSqliteStore({ path: newFilePath(), durability: 'syncEachCommit' });
+    open.push(store);
+    expect(store.diagnostics()).toMatchObject({ journalMode: 'wal', synchronous: 2, durability: 'syncEachCommit' });
+    await store.create(doc('jobs', 'j1', {}, {}));
+    await store.durable();
+    expect(store.durabilityStats()).toBeUndefined();
   });
 
   it('leaves WAL recorded in the file itself', async () => {

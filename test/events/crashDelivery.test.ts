@@ -135,3 +135,40 @@ describe('events survive a crash between the state change and its delivery', () 
     }
   });
 });
+
+describe('writes answered before a SIGKILL', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobrouter-kill-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('are all there after the restart, though the host was killed the moment the first answer came', async () => {
+    const accessKey = randomBytes(32).toString('base64');
+    const { child, connectionString } = await startHostProcess({ dataDir, accessKey, webhooks: [] });
+    const client = createSignedClient(connectionString);
+    const acknowledged: string[] = [];
+    let dying: Promise<void> | undefined;
+    // Many writes in flight at once, so that they share syncs; the host dies right after the first 2xx.
+    await Promise.all(
+      Array.from({ length: 24 }, async (_, i) => {
+        const id = `dp-${i}`;
+        try {
+          const response = await patch(client, `/routing/distributionPolicies/${id}`, { offerExpiresAfterSeconds: 100 + i, mode: { kind: 'longestIdle' } });
+          if (response.status === '201') acknowledged.push(id);
+          dying ??= killed(child);
+        } catch {
+          // Cut off by the kill: not acknowledged, so free to be lost.
+        }
+      }),
+    );
+    await dying;
+    expect(acknowledged.length).toBeGreaterThan(0);
+
+    const host = await startEmbeddedHost({ dataDir, accessKey, port: 0, logger: silentLogger });
+    try {
+      for (const id of acknowledged) {
+        expect((await host.engine.ports.store.get('distributionPolicies', id))?.body).toMatchObject({ offerExpiresAfterSeconds: 100 + Number(id.slice(3)) });
+      }
+    } finally {
+      await host.close();
+    }
+  }, 60_000);
+});

@@ -149,6 +149,11 @@ export class CosmosStore implements Store {
     return counts.reduce((sum, n) => sum + n, 0);
   }
 
+  /** Cosmos acknowledges a write once a quorum of replicas holds it: nothing is left to wait for. */
+  durable(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     if (!this.released) {
       this.released = true;

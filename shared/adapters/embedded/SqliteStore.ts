@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { GroupCommit, type GroupCommitStats, type SyncFile } from './GroupCommit';
 import {
   StoreConflictError,
   type Collection,
@@ -94,6 +95,16 @@ const SQL_OPERATOR: Record<Condition['op'], string> = { eq: '=', lte: '<=', gte:
 export interface SqliteStoreOptions {
   /** File path, or `':memory:'` for a store that lives as long as the object. */
   path: string;
+  /**
+   * How a file store makes commits durable (see docs/adr/0027-group-commit.md):
+   * - `groupCommit` (default): synchronous=NORMAL, and `durable()` shares one sync of the write-ahead
+   *   log among all commits made before it;
+   * - `syncEachCommit`: synchronous=FULL, every commit syncs before it returns (`durable()` has nothing
+   *   to do). Slower under concurrency; kept for comparison.
+   */
+  durability?: 'groupCommit' | 'syncEachCommit';
+  /** How the write-ahead log is synced under group commit (tests count and hold syncs). */
+  syncFile?: SyncFile;
 }
 
 /** Settings of the open connection, for tests and diagnostics. */
@@ -103,11 +114,15 @@ export interface SqliteStoreDiagnostics {
   synchronous: number;
   busyTimeoutMs: number;
   schemaVersion: number;
+  durability: 'memory' | 'groupCommit' | 'syncEachCommit';
 }
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly byShape = new Map<string, Database.Statement<SqlValue[], unknown>>();
+  /** Absent in memory and when every commit syncs itself. */
+  private readonly groupCommit: GroupCommit | undefined;
+  private readonly durability: SqliteStoreDiagnostics['durability'];
 
   private readonly selectDocument: Database.Statement<[string, string], DocumentRow>;
   private readonly selectEtag: Database.Statement<[string, string], { etag: string }>;
@@ -133,15 +148,21 @@ export class SqliteStore implements Store {
       this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       if (!inMemory) {
         this.db.pragma('journal_mode = WAL');
-        // NORMAL in WAL mode may lose the last commits on power loss; a 2xx promises they survive.
+        // The schema is set up with a sync per commit: it happens once per file and before any caller could ask.
         this.db.pragma('synchronous = FULL');
       }
       migrate(this.db);
+      // NORMAL in WAL mode: a commit is appended to the log and returns without a sync, atomic and
+      // consistent but durable only once the log is synced; `durable()` does that for many at once.
+      if (!inMemory && options.durability !== 'syncEachCommit') this.db.pragma('synchronous = NORMAL');
     } catch (error) {
       // The caller gets no object to close, so the file handle must not outlive the failure.
       this.db.close();
       throw error;
     }
+
+    this.durability = inMemory ? 'memory' : (options.durability ?? 'groupCommit');
+    this.groupCommit = this.durability === 'groupCommit' ? new GroupCommit(`${options.path}-wal`, options.syncFile) : undefined;
 
     const db = this.db;
     this.selectDocument = db.prepare(
@@ -204,17 +225,21 @@ export class SqliteStore implements Store {
   async create<B>(doc: NewDocument<B>): Promise<StoredDocument<B>> {
     const row = toWriteRow(doc);
     const etag = this.createTx.immediate(row);
+    this.groupCommit?.noteCommit();
     return fromWriteRow<B>(row, etag);
   }
 
   async replace<B>(doc: NewDocument<B>, ifMatch: string): Promise<StoredDocument<B>> {
     const row = toWriteRow(doc);
     const etag = this.replaceTx.immediate(row, ifMatch);
+    this.groupCommit?.noteCommit();
     return fromWriteRow<B>(row, etag);
   }
 
   async delete(collection: Collection, id: string, ifMatch?: string): Promise<boolean> {
-    return this.deleteTx.immediate(collection, id, ifMatch);
+    const deleted = this.deleteTx.immediate(collection, id, ifMatch);
+    if (deleted) this.groupCommit?.noteCommit();
+    return deleted;
   }
 
   async list<B = Record<string, unknown>>(collection: Collection, query: ListQuery): Promise<Page<B>> {
@@ -248,7 +273,19 @@ export class SqliteStore implements Store {
     return this.explain(RANGE_SQL, [collection, query.key, query.from, query.to, collection, query.limit]);
   }
 
+  /** See Store.durable: under group commit, one sync of the write-ahead log for every caller waiting. */
+  durable(): Promise<void> {
+    return this.groupCommit ? this.groupCommit.durable() : Promise.resolve();
+  }
+
+  /** Commits, syncs and coverage under group commit; undefined otherwise. */
+  durabilityStats(): GroupCommitStats | undefined {
+    return this.groupCommit?.stats();
+  }
+
   async close(): Promise<void> {
+    // A sync in flight must not find its log gone: closing checkpoints the log into the file and removes it.
+    await this.groupCommit?.durable().catch(() => undefined);
     if (this.db.open) this.db.close();
   }
 
@@ -259,6 +296,7 @@ export class SqliteStore implements Store {
       synchronous: Number(this.db.pragma('synchronous', { simple: true })),
       busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
       schemaVersion: Number(this.db.pragma('user_version', { simple: true })),
+      durability: this.durability,
     };
   }
 
