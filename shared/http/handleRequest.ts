@@ -1,14 +1,15 @@
-import { AppError } from '../app/AppError';
+import { AppError, unavailable } from '../app/AppError';
 import { idProblem } from '../domain/model';
 import { wireBody } from '../domain/routing/routingState';
 import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
-import { API_SUPPORTED_VERSIONS_HEADER, checkApiVersion } from './apiVersion';
+import { StoreUnavailableError } from '../ports/Store';
+import { API_SUPPORTED_VERSIONS_HEADER, SUPPORTED_API_VERSIONS, checkApiVersion, refuseRepeatedParameters } from './apiVersion';
 import { HttpError, badRequest, payloadTooLarge, type ErrorDetail } from './errors';
 import type { HttpRequestMessage, HttpResponseMessage } from './HttpMessage';
-import { createRouteMatcher } from './matchRoute';
-import type { OperationHost, OperationResult } from './Operation';
+import { createRouteMatcher, type RouteMatch } from './matchRoute';
+import type { Operation, OperationHost, OperationResult } from './Operation';
 import { parseBody } from './parseBody';
 import { routeTable } from './routeTable';
 import { verifyHmac } from './verifyHmac';
@@ -44,6 +45,7 @@ const STATUS_OF_REASON: Record<AppError['reason'], number> = {
   conflict: 409,
   preconditionFailed: 412,
   notImplemented: 501,
+  unavailable: 503,
 };
 
 const CODE_OF_STATUS: Record<number, string> = {
@@ -52,9 +54,46 @@ const CODE_OF_STATUS: Record<number, string> = {
   409: 'Conflict',
   412: 'PreconditionFailed',
   501: 'NotImplemented',
+  503: 'ServiceUnavailable',
 };
 
+/** Retry-After of a 503 whose cause gave no better hint. */
+const DEFAULT_RETRY_AFTER_SECONDS = 10;
+
+/**
+ * Operations answered WITHOUT authentication: health probes and the like, matched by exact method and
+ * path (no parameters) and needing no api-version. Every other request is authenticated before it is
+ * routed, so a client without the key cannot tell which paths and methods exist (all it gets is 401).
+ */
+export const publicRoutes: readonly Operation[] = [];
+
 const match = createRouteMatcher(routeTable);
+
+/** Longest request target quoted back in an error body. */
+const MAX_QUOTED_TARGET = 200;
+
+/**
+ * The request target as a URL. node:http passes on anything without spaces, including targets that
+ * `new URL` refuses (`//[`, `http://x:99999/`): those are the client's mistake, a 400.
+ */
+function parseTarget(raw: string): URL {
+  try {
+    return new URL(raw, 'http://router.invalid');
+  } catch {
+    const shown = raw.length > MAX_QUOTED_TARGET ? `${raw.slice(0, MAX_QUOTED_TARGET)}…` : raw;
+    throw badRequest(`The request target "${shown}" is not a valid URL path; send a path such as /routing/queues?api-version=${SUPPORTED_API_VERSIONS[0]}.`);
+  }
+}
+
+/** What the request is for, and which api-version it speaks: public routes first, then authentication, then the route table. */
+function resolve(request: HttpRequestMessage, url: URL, options: RouterHttpOptions): RouteMatch & { apiVersion: string } {
+  const publicOperation = publicRoutes.find((operation) => operation.method === request.method.toUpperCase() && operation.path === url.pathname);
+  if (publicOperation) return { operation: publicOperation, params: {}, apiVersion: url.searchParams.get('api-version') ?? SUPPORTED_API_VERSIONS[0] };
+  verifyHmac(request, options.accessKey, options.ports.clock.now());
+  const route = match(request.method, url.pathname);
+  refuseRepeatedParameters(url.searchParams);
+  return { ...route, apiVersion: checkApiVersion(url.searchParams) };
+}
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseMessage {
   return {
@@ -66,6 +105,13 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 function errorResponse(status: number, code: string, message: string, target: string, details?: ErrorDetail[]): HttpResponseMessage {
   return json(status, { communicationError: { code, message, target, ...(details?.length ? { details } : {}) } });
+}
+
+function appErrorResponse(error: AppError, target: string): HttpResponseMessage {
+  const status = STATUS_OF_REASON[error.reason];
+  const response = errorResponse(status, CODE_OF_STATUS[status] ?? 'Error', error.message, target, error.details);
+  if (status === 503) response.headers['retry-after'] = String(error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
+  return response;
 }
 
 function toResponse(result: OperationResult): HttpResponseMessage {
@@ -96,34 +142,36 @@ function operationHost(options: RouterHttpOptions): OperationHost {
 }
 
 /**
- * The whole HTTP behaviour of the router, transport-neutral: route, authenticate, check the
- * api-version and ids, parse the body, run the operation, and shape the answer (or the error body).
+ * The whole HTTP behaviour of the router, transport-neutral: parse the target, authenticate (unless the
+ * route is public), route, check the api-version and ids, parse the body, run the operation, and shape
+ * the answer (or the error body).
  */
 export async function handleRequest(request: HttpRequestMessage, options: RouterHttpOptions): Promise<HttpResponseMessage> {
-  const url = new URL(request.url, 'http://router.invalid');
-  const target = url.pathname;
   const started = Date.now();
+  let target = request.url.length > MAX_QUOTED_TARGET ? `${request.url.slice(0, MAX_QUOTED_TARGET)}…` : request.url;
   let response: HttpResponseMessage;
   let operationId: string | undefined;
   try {
-    const route = match(request.method, url.pathname);
-    operationId = route.operation.operationId;
+    const url = parseTarget(request.url);
+    target = url.pathname;
     // Size first: an oversized body is refused before anything hashes or parses it.
     if (request.body.length > options.maxBodyBytes) {
       throw payloadTooLarge(`The request body is larger than the limit of ${options.maxBodyBytes} bytes.`);
     }
-    verifyHmac(request, options.accessKey, options.ports.clock.now());
-    const apiVersion = checkApiVersion(url.searchParams);
+    const route = resolve(request, url, options);
+    operationId = route.operation.operationId;
     checkIds(route.params);
     const body = parseBody(route.operation, request.body, request.headers['content-type']);
-    const result = await route.operation.run({ params: route.params, query: url.searchParams, headers: request.headers, body, apiVersion, target }, options.ports, operationHost(options));
-    response = toResponse(result);
+    const operationRequest = { params: route.params, query: url.searchParams, headers: request.headers, body, apiVersion: route.apiVersion, target };
+    response = toResponse(await route.operation.run(operationRequest, options.ports, operationHost(options)));
   } catch (error) {
     if (error instanceof HttpError) {
       response = errorResponse(error.status, error.code, error.message, target, error.details);
     } else if (error instanceof AppError) {
-      const status = STATUS_OF_REASON[error.reason];
-      response = errorResponse(status, CODE_OF_STATUS[status] ?? 'Error', error.message, target, error.details);
+      response = appErrorResponse(error, target);
+    } else if (error instanceof StoreUnavailableError) {
+      options.logger.warn({ kind: error.kind, cause: String(error.cause), method: request.method, target, operationId }, `store unavailable: ${error.message}`);
+      response = appErrorResponse(unavailable(error), target);
     } else {
       options.logger.error({ err: error, method: request.method, target, operationId }, 'request failed');
       response = errorResponse(500, 'InternalServerError', 'The router failed to process the request; see its log.', target);
