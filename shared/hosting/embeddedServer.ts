@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { handleRequest, type RouterHttpOptions } from '../http/handleRequest';
 import type { HttpRequestMessage, ResponseStream } from '../http/HttpMessage';
 import type { Logger } from '../ports/Logger';
-import { answerClientError } from './clientErrorResponse';
+import { answerOutsideRequests } from './clientErrorResponse';
 
 /**
  * Reads the body but keeps at most `limit + 1` bytes: enough for the pipeline to see it is too
@@ -70,7 +70,8 @@ export interface ListeningServer {
 
 /** The embedded host's transport: node:http in front of the shared pipeline. */
 export async function listen(options: RouterHttpOptions, host: string, port: number): Promise<ListeningServer> {
-  const server = http.createServer((req, res) => {
+  // Without a Host header node would answer an empty 400 itself; the signature check refuses it in JSON.
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
     void (async () => {
       try {
         const message: HttpRequestMessage = { method: req.method ?? 'GET', url: req.url ?? '/', headers: headersOf(req), body: await readBody(req, options.maxBodyBytes) };
@@ -91,7 +92,7 @@ export async function listen(options: RouterHttpOptions, host: string, port: num
       }
     })();
   });
-  server.on('clientError', answerClientError(options.logger));
+  answerOutsideRequests(server, options.logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

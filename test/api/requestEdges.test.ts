@@ -63,6 +63,22 @@ describe('request edges', () => {
       expect(await snapshotStore(router.store)).toBe(before);
     });
 
+    it('CONNECT (a tunnel, which node:http drops unanswered without a listener) → 405 JSON', async () => {
+      expectJsonError(await socket('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'), 405, 'MethodNotAllowed');
+    });
+
+    it('no Host header (node:http would answer an empty 400) → 401 JSON naming the signed headers', async () => {
+      const answer = await socket('GET /routing/queues?api-version=2023-11-01 HTTP/1.1\r\nAuthorization: HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=AAAA\r\n\r\n');
+      expectJsonError(answer, 401, 'Unauthorized');
+      expect(answer.json.communicationError.message).toContain('host');
+    });
+
+    it("garbage pipelined behind a complete request does not pre-empt that request's answer", async () => {
+      const answer = await socket('GET /routing/queues?api-version=2023-11-01 HTTP/1.1\r\nHost: x\r\n\r\nG\u0001T / HTTP/1.1\r\n\r\n');
+      expectJsonError(answer, 401, 'Unauthorized');
+      expect(answer.headers['connection']).not.toBe('close');
+    });
+
     it('the router still answers after them', async () => {
       expect((await send({ method: 'GET', path: withApiVersion('/routing/queues') })).status).toBe(200);
     });

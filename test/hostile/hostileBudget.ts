@@ -7,11 +7,13 @@
  * A failure prints the seed and the shrunk counterexample's path, which replay it exactly
  * (HOSTILE_SEED + fast-check's `path`).
  */
-const runs = Number(process.env['HOSTILE_RUNS'] ?? '');
-const seed = Number(process.env['HOSTILE_SEED'] ?? '');
+const setting = (name: string): number | undefined => {
+  const value = Number(process.env[name] || Number.NaN);
+  return Number.isSafeInteger(value) ? value : undefined;
+};
 
-export const HOSTILE_RUNS = Number.isSafeInteger(runs) && runs > 0 ? runs : 30;
-export const HOSTILE_SEED = Number.isSafeInteger(seed) ? seed : 20231101;
+export const HOSTILE_RUNS = Math.max(setting('HOSTILE_RUNS') ?? 30, 1);
+export const HOSTILE_SEED = setting('HOSTILE_SEED') ?? 20231101;
 
 /** Jest's time for one property: generous for large budgets, bounded for CI. */
 export const HOSTILE_TIMEOUT_MS = Math.max(60_000, HOSTILE_RUNS * 200);

@@ -10,19 +10,28 @@ export interface RawSocketAnswer {
 
 /**
  * Writes bytes to the server as they are, with no HTTP client in between (none would send a broken
- * request line or framing), and reads the one answer until the server closes or `Connection: close`
- * ends it. Only for requests that must never reach an HTTP library: parser-level bad input.
+ * request line or framing), then half-closes, and reads the first answer until the server closes.
+ * Only for requests that must never reach an HTTP library: parser-level bad input. Undefined when
+ * the server closed without a word.
  */
 export function rawSocketRequest(baseUrl: string, bytes: string | Buffer): Promise<RawSocketAnswer> {
+  return rawSocketExchange(baseUrl, bytes).then((answer) => {
+    if (!answer) throw new Error('the server closed the connection without an answer');
+    return answer;
+  });
+}
+
+export function rawSocketExchange(baseUrl: string, bytes: string | Buffer): Promise<RawSocketAnswer | undefined> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = net.connect(Number(port), hostname, () => socket.write(bytes));
+    const socket = net.connect(Number(port), hostname, () => socket.end(bytes));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', reject);
     socket.on('close', () => {
       try {
-        resolve(parseAnswer(Buffer.concat(chunks).toString('latin1')));
+        const text = Buffer.concat(chunks).toString('latin1');
+        resolve(text === '' ? undefined : parseAnswer(text));
       } catch (error) {
         reject(error instanceof Error ? error : new Error(String(error)));
       }
@@ -30,7 +39,10 @@ export function rawSocketRequest(baseUrl: string, bytes: string | Buffer): Promi
   });
 }
 
-function parseAnswer(text: string): RawSocketAnswer {
+function parseAnswer(whole: string): RawSocketAnswer {
+  // Interim answers (100 Continue) come first; the answer is the first final one.
+  let text = whole;
+  while (/^HTTP\/1\.1 1\d\d /.test(text) && text.includes('\r\n\r\n')) text = text.slice(text.indexOf('\r\n\r\n') + 4);
   const split = text.indexOf('\r\n\r\n');
   if (split < 0) throw new Error(`no HTTP answer, got ${JSON.stringify(text.slice(0, 200))}`);
   const [statusLine = '', ...lines] = text.slice(0, split).split('\r\n');
@@ -42,6 +54,7 @@ function parseAnswer(text: string): RawSocketAnswer {
   }
   let body = text.slice(split + 4);
   if (headers['transfer-encoding'] === 'chunked') body = dechunk(body);
+  else if (headers['content-length'] !== undefined) body = body.slice(0, Number(headers['content-length']));
   let json: unknown;
   try {
     json = body ? JSON.parse(Buffer.from(body, 'latin1').toString('utf8')) : undefined;
