@@ -80,7 +80,7 @@ const headers = fc
   .map((record) => Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined)));
 
 /** Every node of a JSON value, by its path of keys and indexes. */
-function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+export function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   const out = [prefix];
   if (Array.isArray(value)) value.forEach((item, index) => out.push(...paths(item, [...prefix, index])));
   else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) out.push(...paths(item, [...prefix, key]));

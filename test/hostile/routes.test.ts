@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { routeTable } from '../../shared/http/routeTable';
 import { propertyParameters, HOSTILE_TIMEOUT_MS } from './hostileBudget';
-import { HostileRouter, type HostileAnswer } from './hostileRouter';
-import { requestsFor, type HostileRequest } from './hostileRequests';
+import { HostileRouter } from './hostileRouter';
+import { requestsFor } from './hostileRequests';
+import { answerProblems } from './answerProblems';
+import { storeDifference } from './storeDifference';
 
 /**
  * Property: whatever a client sends to any operation of the route table (generated ids, query,
@@ -14,24 +16,6 @@ import { requestsFor, type HostileRequest } from './hostileRequests';
  *   - logs no failure.
  * Budget and seed: hostileBudget.ts.
  */
-
-function problems(request: HostileRequest, answer: HostileAnswer, changed: boolean): string[] {
-  const out: string[] = [];
-  if (answer.status >= 500) out.push(`answered ${answer.status}`);
-  if (request.auth !== 'signed' && answer.status !== 401) out.push(`${request.auth} request answered ${answer.status}, not 401`);
-  if (answer.status >= 400) {
-    let error: { code?: unknown; message?: unknown; target?: unknown } | undefined;
-    try {
-      error = (JSON.parse(answer.text) as { communicationError?: typeof error }).communicationError;
-    } catch {
-      error = undefined;
-    }
-    if (!answer.contentType.startsWith('application/json')) out.push(`content-type ${answer.contentType}`);
-    if (!error || typeof error.code !== 'string' || typeof error.message !== 'string' || error.message === '' || typeof error.target !== 'string') out.push(`no communicationError body: ${answer.text.slice(0, 200)}`);
-    if (changed) out.push('the store changed although the request was refused');
-  }
-  return out;
-}
 
 describe('hostile requests over every route', () => {
   let hostile: HostileRouter;
@@ -52,12 +36,13 @@ describe('hostile requests over every route', () => {
           const before = await hostile.snapshot();
           const answer = await hostile.send(request);
           await hostile.settle();
-          const changed = answer.status >= 400 && (await hostile.snapshot()) !== before;
-          const found = problems(request, answer, changed);
+          const difference = answer.status >= 400 ? storeDifference(before, await hostile.snapshot()) : [];
+          const changed = difference.length > 0;
+          const found = answerProblems(request, answer, changed);
           const failures = hostile.logger.lines.filter((line) => line.level === 'error');
           if (failures.length > 0) found.push(`logged: ${failures.map((line) => `${line.message} ${JSON.stringify(line.fields).slice(0, 300)}`).join('; ')}`);
           hostile.logger.lines.length = 0;
-          if (found.length > 0) throw new Error(`${found.join('\n')}\nanswer: ${answer.status} ${answer.text.slice(0, 300)}`);
+          if (found.length > 0) throw new Error(`${found.join('\n')}\nanswer: ${answer.status} ${answer.text.slice(0, 300)}${changed ? `\nchanged: ${difference.join('\n')}` : ''}`);
         }),
         propertyParameters,
       );
