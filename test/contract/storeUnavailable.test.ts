@@ -3,18 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { ErrorResponse } from '@azure/cosmos';
 import Database from 'better-sqlite3';
-import { cosmosUnavailable } from '../../shared/adapters/azure/CosmosStore';
+import { cosmosUnavailable, type CosmosStore } from '../../shared/adapters/azure/CosmosStore';
 import { SqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import { sqliteUnavailable } from '../../shared/adapters/embedded/sqliteUnavailable';
 import { StoreUnavailableError } from '../../shared/ports/Store';
+import { startCosmosTestServer, type CosmosTestServer } from '../support/cosmosTestServer';
 
 /**
  * Which store failures are "ours, retry later" (StoreUnavailableError → 503 + Retry-After) and which
  * stay what they are. SQLite's errors are produced by SQLite itself where this machine can make it
  * (a full file through max_page_count, a read-only connection); I/O and lock errors cannot be caused
  * on demand here, so those are built with better-sqlite3's own SqliteError class and the codes SQLite
- * documents. Cosmos errors are the SDK's ErrorResponse as it throws them after its own retries (the
- * in-process Cosmos server cannot throttle).
+ * documents. Cosmos errors: the SDK's ErrorResponse as it throws them, and the real SDK on the wire
+ * against the in-process server with a gate that answers 429/503 as Cosmos does (it cannot on its own).
  */
 
 describe('SQLite failures that are the machine, not the request', () => {
@@ -95,5 +96,34 @@ describe('Cosmos failures that are the account, not the request', () => {
 
   it.each([[404], [409], [412], [400], [500]])('%i is left to the store (conflicts) or is a real failure', (code) => {
     expect(cosmosUnavailable(cosmosError(code))).toBeUndefined();
+  });
+});
+
+describe('Cosmos throttling and outage through the real SDK', () => {
+  let server: CosmosTestServer;
+  let store: CosmosStore;
+  const doc = (id: string) => ({ collection: 'queues' as const, id, lastModified: '2024-01-01T00:00:00.000Z', body: { id }, keys: {} });
+
+  beforeAll(async () => {
+    server = await startCosmosTestServer();
+    store = await server.createTestCosmosStore('unavailable');
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it.each([
+    [429, 'throttled', 1],
+    [503, 'unavailable', 5],
+  ] as const)('%i on every document request → StoreUnavailableError(%s) after the SDK gives up; served again once it stops', async (status, kind, retryAfterSeconds) => {
+    server.refuseDocuments({ status, retryAfterMs: 1 });
+    const refused = await store.create(doc(`refused-${status}`)).catch((error: unknown) => error);
+    const read = await store.get('queues', 'anything').catch((error: unknown) => error);
+    server.refuseDocuments(undefined);
+    expect(refused).toBeInstanceOf(StoreUnavailableError);
+    expect(refused).toEqual(expect.objectContaining({ kind, retryAfterSeconds }));
+    expect(read).toBeInstanceOf(StoreUnavailableError);
+    expect(await store.get('queues', `refused-${status}`)).toBeUndefined();
+    expect((await store.create(doc(`refused-${status}`))).id).toBe(`refused-${status}`);
   });
 });
