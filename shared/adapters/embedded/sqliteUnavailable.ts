@@ -16,9 +16,21 @@ const FAMILIES: readonly { prefix: string; kind: StoreUnavailableError['kind']; 
   { prefix: 'SQLITE_BUSY', kind: 'busy', retryAfterSeconds: 1, message: 'Another process holds the router database locked; retry.' },
 ];
 
+/**
+ * Recognised by shape rather than `instanceof`: the native addon keeps the SqliteError class (and
+ * so the Error) of the first module instance and realm that loaded it, so where modules load more
+ * than once in a process (Jest's per-file registries and contexts) its errors are instances of neither.
+ */
+function sqliteCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || (error as { name?: unknown }).name !== Database.SqliteError.name) return undefined;
+  const code: unknown = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+}
+
 export function sqliteUnavailable(error: unknown): StoreUnavailableError | undefined {
-  if (!(error instanceof Database.SqliteError)) return undefined;
-  const family = FAMILIES.find((f) => error.code.startsWith(f.prefix));
+  const code = sqliteCode(error);
+  if (code === undefined) return undefined;
+  const family = FAMILIES.find((f) => code.startsWith(f.prefix));
   return family && new StoreUnavailableError(family.kind, family.message, family.retryAfterSeconds, { cause: error });
 }
 
