@@ -5,6 +5,7 @@ import { jobRouting, type EngineJob, type JobOfferRecord } from '../domain/routi
 import { isTerminal } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
+import { refuseWhileClosing } from './closeJob';
 import { modifyResource } from './modifyResource';
 import { revokeFromWorkers } from './offerEnds';
 import { jobs, readJob } from './routingDocuments';
@@ -23,10 +24,12 @@ export async function releaseJobHoldings(ports: RouterPorts, job: EngineJob, off
   for (const ref of assignments) await settleAssignment(ports, ref);
 }
 
-/** `:cancel`: any job that is not closed or cancelled ends as `cancelled` (docs/behaviour.md#cancel). */
+/** `:cancel`: any job that is not closed, cancelled or being closed (a close at a future `closeAt`) ends as `cancelled` (docs/behaviour.md#cancel). */
 export async function cancelJob(ports: RouterPorts, jobId: string, options: CancelJobOptions): Promise<void> {
   const existing = await readJob(ports, jobId);
   if (!existing) throw new AppError('notFound', `The job '${jobId}' was not found.`);
+  // Before the settle timer below would replace the one of the pending close.
+  refuseWhileClosing(existing.body, jobId, 'cancelled');
   const assignments = openAssignments(existing.body);
   for (const ref of assignments) await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
   let offers: JobOfferRecord[] = [];
@@ -35,12 +38,14 @@ export async function cancelJob(ports: RouterPorts, jobId: string, options: Canc
     if (isTerminal(job.status)) {
       throw new AppError('conflict', `The job '${jobId}' is ${job.status}; only a job that is not closed or cancelled can be cancelled.`);
     }
+    // A close accepted since the first read wins; its settle timer, moved to now above, finds the close
+    // not due and puts itself back at closeAt.
+    refuseWhileClosing(job, jobId, 'cancelled');
     // An accept may have landed since the first read: release what the job holds as written.
     held = openAssignments(job);
     const routing = jobRouting(job);
     offers = routing.offers;
     routing.offers = [];
-    delete routing.pendingClose;
     job.status = 'cancelled';
     job.dispositionCode = options.dispositionCode ?? 'Cancelled';
     addNote(job, options.note, now);

@@ -10,9 +10,18 @@ import { modifyResource } from './modifyResource';
 import { jobs, readJob } from './routingDocuments';
 import { rearmOnRefusal, settleAssignment, settleTimer } from './settleAssignment';
 
-function refuseClose(job: EngineJob, jobId: string): void {
+/**
+ * An accepted close with a future `closeAt` settles the job's fate: it will be `closed`, with
+ * RouterJobClosed and the capacity released at closeAt. Nothing may take that back in the meantime
+ * (a second close, cancel, unassign): each is a 409 that changes nothing.
+ */
+export function refuseWhileClosing(job: EngineJob, jobId: string, action: string): void {
   const pending = jobRouting(job).pendingClose;
-  if (pending) throw new AppError('conflict', `The job '${jobId}' is already being closed at ${pending.closeAt}.`);
+  if (pending) throw new AppError('conflict', `The job '${jobId}' is already being closed at ${pending.closeAt} (that close was accepted); it cannot be ${action} now.`);
+}
+
+function refuseClose(job: EngineJob, jobId: string): void {
+  refuseWhileClosing(job, jobId, 'closed again');
   const problem = requireStatus(job, ['assigned', 'completed'], 'closing');
   if (problem) throw new AppError('conflict', problem);
 }

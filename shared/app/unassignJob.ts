@@ -5,6 +5,7 @@ import { jobEvents } from '../domain/routing/routerEvents';
 import { jobRouting, type EngineJob } from '../domain/routing/routingState';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
+import { refuseWhileClosing } from './closeJob';
 import { noAssignment } from './completeJob';
 import { modifyResource } from './modifyResource';
 import { jobs, readJob } from './routingDocuments';
@@ -16,6 +17,7 @@ export const unassignJobResultSchema = z.object({ jobId: z.string(), unassignmen
 export type UnassignJobResult = z.infer<typeof unassignJobResultSchema>;
 
 function refuseUnassign(job: EngineJob, jobId: string): void {
+  refuseWhileClosing(job, jobId, 'unassigned');
   const problem = requireStatus(job, ['assigned', 'completed'], 'unassigning');
   if (problem) throw new AppError('conflict', problem);
   if (jobRouting(job).unassignmentCount >= MAX_UNASSIGNMENTS) {
@@ -48,7 +50,6 @@ export async function unassignJob(ports: RouterPorts, jobId: string, assignmentI
     delete job.assignments[assignmentId];
     routing.unassignmentCount += 1;
     delete routing.acceptedOfferId;
-    delete routing.pendingClose;
     delete routing.assignedAt;
     if (options.suspendMatching) {
       job.status = 'waitingForActivation';

@@ -6,6 +6,7 @@ import type { HttpRequestMessage, ResponseStream } from '../http/HttpMessage';
 import type { Logger } from '../ports/Logger';
 import { SETTINGS } from './config';
 import { StartupError } from './startupError';
+import { answerOutsideRequests } from './clientErrorResponse';
 
 /**
  * Reads the body but keeps at most `limit + 1` bytes: enough for the pipeline to see it is too
@@ -22,6 +23,10 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer>
     });
     request.on('end', () => resolve(Buffer.concat(chunks).subarray(0, limit + 1)));
     request.on('error', reject);
+    // A connection closed mid-body (client gone, framing error) must not leave this promise pending.
+    request.on('close', () => {
+      if (!request.complete) reject(new Error('the connection closed before the request body ended'));
+    });
   });
 }
 
@@ -101,18 +106,26 @@ export async function listen(options: RouterHttpOptions, host: string, port: num
         if (response.stream) writeStream(res, response.stream, options.logger);
         else res.end(response.body);
       } catch (error) {
+        // The client left mid-body (or its framing broke, answered by answerClientError): no one to answer.
+        if (req.destroyed || res.destroyed) return;
         options.logger.error({ err: error }, 'could not answer request');
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
+        if (res.headersSent) {
+          res.end();
+          return;
+        }
+        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ communicationError: { code: 'InternalServerError', message: 'The router failed to answer the request; see its log.', target: '' } }));
       }
     })();
   };
   let server: http.Server;
   try {
-    server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, onRequest) : http.createServer(onRequest);
+    // Without a Host header node would answer an empty 400 itself; the signature check refuses it in JSON.
+    server = tls ? https.createServer({ cert: tls.cert, key: tls.key, requireHostHeader: false }, onRequest) : http.createServer({ requireHostHeader: false }, onRequest);
   } catch (error) {
     throw new StartupError(`The TLS certificate and key cannot be used together (${(error as Error).message}). Check ${SETTINGS.tlsCert} and ${SETTINGS.tlsKey}.`);
   }
+  answerOutsideRequests(server, options.logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(listenError(error, host, port)));
     server.listen(port, host, () => resolve());

@@ -1,13 +1,14 @@
-import { AppError } from '../app/AppError';
+import { AppError, unavailable } from '../app/AppError';
 import { idProblem } from '../domain/model';
 import { wireBody } from '../domain/routing/routingState';
 import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
-import { API_SUPPORTED_VERSIONS_HEADER, checkApiVersion } from './apiVersion';
+import { StoreUnavailableError } from '../ports/Store';
+import { API_SUPPORTED_VERSIONS_HEADER, SUPPORTED_API_VERSIONS, checkApiVersion, refuseRepeatedParameters } from './apiVersion';
 import { HttpError, badRequest, payloadTooLarge, type ErrorDetail } from './errors';
 import type { HttpRequestMessage, HttpResponseMessage } from './HttpMessage';
-import { createRouteMatcher } from './matchRoute';
+import { createRouteMatcher, type RouteMatch } from './matchRoute';
 import type { OperationHost, OperationResult } from './Operation';
 import { parseBody } from './parseBody';
 import { answerPublicRoute, findPublicRoute } from './publicRoutes';
@@ -48,6 +49,7 @@ const STATUS_OF_REASON: Record<AppError['reason'], number> = {
   conflict: 409,
   preconditionFailed: 412,
   notImplemented: 501,
+  unavailable: 503,
 };
 
 const CODE_OF_STATUS: Record<number, string> = {
@@ -56,12 +58,40 @@ const CODE_OF_STATUS: Record<number, string> = {
   409: 'Conflict',
   412: 'PreconditionFailed',
   501: 'NotImplemented',
+  503: 'ServiceUnavailable',
 };
+
+/** Retry-After of a 503 whose cause gave no better hint. */
+const DEFAULT_RETRY_AFTER_SECONDS = 10;
 
 const match = createRouteMatcher(routeTable);
 
 /** The 413 of a body over the limit; a host that sees the size before reading the body refuses with it too. */
 export const bodyTooLarge = (maxBodyBytes: number) => payloadTooLarge(`The request body is larger than the limit of ${maxBodyBytes} bytes.`);
+
+/** Longest request target quoted back in an error body. */
+const MAX_QUOTED_TARGET = 200;
+
+/**
+ * The request target as a URL. node:http passes on anything without spaces, including targets that
+ * `new URL` refuses (`//[`, `http://x:99999/`): those are the client's mistake, a 400.
+ */
+function parseTarget(raw: string): URL {
+  try {
+    return new URL(raw, 'http://router.invalid');
+  } catch {
+    const shown = raw.length > MAX_QUOTED_TARGET ? `${raw.slice(0, MAX_QUOTED_TARGET)}…` : raw;
+    throw badRequest(`The request target "${shown}" is not a valid URL path; send a path such as /routing/queues?api-version=${SUPPORTED_API_VERSIONS[0]}.`);
+  }
+}
+
+/** What the request is for, and which api-version it speaks: authentication first, then the route table, so a client without the key cannot tell which paths and methods exist. */
+function resolve(request: HttpRequestMessage, url: URL, options: RouterHttpOptions): RouteMatch & { apiVersion: string } {
+  verifyHmac(request, options.accessKey, options.ports.clock.now());
+  const route = match(request.method, url.pathname);
+  refuseRepeatedParameters(url.searchParams);
+  return { ...route, apiVersion: checkApiVersion(url.searchParams) };
+}
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseMessage {
   return {
@@ -74,6 +104,13 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 /** The `communicationError` answer every refusal has, whichever host sends it. */
 export function errorResponse(status: number, code: string, message: string, target: string, details?: ErrorDetail[]): HttpResponseMessage {
   return json(status, { communicationError: { code, message, target, ...(details?.length ? { details } : {}) } });
+}
+
+function appErrorResponse(error: AppError, target: string): HttpResponseMessage {
+  const status = STATUS_OF_REASON[error.reason];
+  const response = errorResponse(status, CODE_OF_STATUS[status] ?? 'Error', error.message, target, error.details);
+  if (status === 503) response.headers['retry-after'] = String(error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
+  return response;
 }
 
 function toResponse(result: OperationResult): HttpResponseMessage {
@@ -104,35 +141,37 @@ function operationHost(options: RouterHttpOptions): OperationHost {
 }
 
 /**
- * The whole HTTP behaviour of the router, transport-neutral: route, authenticate, check the
- * api-version and ids, parse the body, run the operation, and shape the answer (or the error body).
+ * The whole HTTP behaviour of the router, transport-neutral: parse the target, authenticate (unless the
+ * route is public), route, check the api-version and ids, parse the body, run the operation, and shape
+ * the answer (or the error body).
  */
 export async function handleRequest(request: HttpRequestMessage, options: RouterHttpOptions): Promise<HttpResponseMessage> {
-  const url = new URL(request.url, 'http://router.invalid');
-  // The unsigned routes (probes, the OpenAPI document) are answered before anything else looks at the request.
-  const publicRoute = findPublicRoute(url.pathname);
-  if (publicRoute) return answerPublicRoute(publicRoute, request, options);
-  const target = url.pathname;
   const started = Date.now();
+  let target = request.url.length > MAX_QUOTED_TARGET ? `${request.url.slice(0, MAX_QUOTED_TARGET)}…` : request.url;
   let response: HttpResponseMessage;
   let operationId: string | undefined;
   try {
-    const route = match(request.method, url.pathname);
-    operationId = route.operation.operationId;
+    const url = parseTarget(request.url);
+    target = url.pathname;
+    // The unsigned routes (probes, the OpenAPI document; see publicRoutes.ts) need no key, api-version or body.
+    const publicRoute = findPublicRoute(url.pathname);
+    if (publicRoute) return await answerPublicRoute(publicRoute, request, options);
     // Size first: an oversized body is refused before anything hashes or parses it.
     if (request.body.length > options.maxBodyBytes) throw bodyTooLarge(options.maxBodyBytes);
-    verifyHmac(request, options.accessKey, options.ports.clock.now());
-    const apiVersion = checkApiVersion(url.searchParams);
+    const route = resolve(request, url, options);
+    operationId = route.operation.operationId;
     checkIds(route.params);
     const body = parseBody(route.operation, request.body, request.headers['content-type']);
-    const result = await route.operation.run({ params: route.params, query: url.searchParams, headers: request.headers, body, apiVersion, target }, options.ports, operationHost(options));
-    response = toResponse(result);
+    const operationRequest = { params: route.params, query: url.searchParams, headers: request.headers, body, apiVersion: route.apiVersion, target };
+    response = toResponse(await route.operation.run(operationRequest, options.ports, operationHost(options)));
   } catch (error) {
     if (error instanceof HttpError) {
       response = errorResponse(error.status, error.code, error.message, target, error.details);
     } else if (error instanceof AppError) {
-      const status = STATUS_OF_REASON[error.reason];
-      response = errorResponse(status, CODE_OF_STATUS[status] ?? 'Error', error.message, target, error.details);
+      response = appErrorResponse(error, target);
+    } else if (error instanceof StoreUnavailableError) {
+      options.logger.warn({ kind: error.kind, cause: String(error.cause), method: request.method, target, operationId }, `store unavailable: ${error.message}`);
+      response = appErrorResponse(unavailable(error), target);
     } else {
       options.logger.error({ err: error, method: request.method, target, operationId }, 'request failed');
       response = errorResponse(500, 'InternalServerError', 'The router failed to process the request; see its log.', target);

@@ -100,6 +100,24 @@ export class StoreConflictError extends Error {
   }
 }
 
+/**
+ * The store cannot do the work now for a reason that is ours, not the caller's: the disk is full, the
+ * data folder turned read-only, an I/O error, a lock held too long, or the database throttles or is down.
+ * Nothing was written. Answered as 503 with Retry-After; the store recovers on its own once the cause goes.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(
+    readonly kind: 'diskFull' | 'readOnly' | 'ioError' | 'busy' | 'throttled' | 'unavailable',
+    message: string,
+    /** When a retry makes sense: the database's own hint where it gives one. */
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export interface Store {
   get<B = Record<string, unknown>>(collection: Collection, id: string): Promise<StoredDocument<B> | undefined>;
   /** Creates a document that must not exist yet; throws StoreConflictError('exists') otherwise. */

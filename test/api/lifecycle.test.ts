@@ -291,6 +291,33 @@ describe('close', () => {
     expect(await ofType('RouterJobClosed')).toHaveLength(1);
   });
 
+  it.each(['cancel', 'unassign'] as const)('after a close at a future closeAt was accepted, %s is a 409 that changes nothing; the job closes at closeAt with RouterJobClosed', async (verb) => {
+    const a = await assigned();
+    expect((await action('j', a, 'complete')).status).toBe('200');
+    const closeAt = at(60_000);
+    expect((await action('j', a, 'close', { closeAt, dispositionCode: 'Resolved' })).status).toBe('200');
+    await ctx.router.engine.idle();
+    const before = await getJob('j');
+
+    const refused = verb === 'cancel' ? await post('/routing/jobs/j:cancel', { note: 'caller hung up' }) : await action('j', a, 'unassign');
+    expect(refused.status).toBe('409');
+    expect(refused.body.communicationError.message).toContain(`already being closed at ${wire(closeAt)}`);
+    await ctx.router.engine.idle();
+    expect(await getJob('j')).toEqual(before);
+    expect(await types()).not.toContain('RouterJobCancelled');
+    expect(await types()).not.toContain('RouterJobUnassigned');
+
+    ctx.clock.advance(61_000);
+    expect(await ctx.router.engine.scheduler.runDue()).toBeGreaterThanOrEqual(1);
+    await ctx.router.engine.idle();
+    const job = await getJob('j');
+    expect(job).toMatchObject({ status: 'closed', dispositionCode: 'Resolved' });
+    expect(await ofType('RouterJobClosed')).toEqual([expect.objectContaining({ data: expect.objectContaining({ jobId: 'j', assignmentId: a, dispositionCode: 'Resolved' }) })]);
+    expect(await getWorker('w')).toMatchObject({ assignedJobs: [], loadRatio: 0 });
+    // Closed now, the job is terminal: a cancel is the ordinary 409 of a closed job.
+    expect((await post('/routing/jobs/j:cancel')).status).toBe('409');
+  });
+
   it('a closeAt in the past closes now', async () => {
     const a = await assigned();
     ctx.clock.advance(10_000);

@@ -421,11 +421,12 @@ class Simulation {
     return out;
   }
 
-  /** Cancels every job that is not over; afterwards no worker may hold anything. */
+  /** Cancels every job that is not over or being closed, then lets every timer fire; afterwards no worker may hold anything. */
   async drain(): Promise<string[]> {
     const s = await readSnapshot(this.raw);
     for (const { body: job } of s.jobs.values()) {
-      if (isTerminal(job.status)) continue;
+      // A job being closed at a future closeAt cannot be cancelled (409); settling below closes it.
+      if (isTerminal(job.status) || job._routing?.pendingClose) continue;
       try {
         await cancelJob(this.ports, job.id, { note: 'drain' });
       } catch (error) {

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'node:https';
 import createCosmosServer from '@vercel/cosmosdb-server';
@@ -22,6 +23,12 @@ export interface CosmosTestServer {
   createTestCosmosStore(name?: string): Promise<CosmosStore>;
   /** Another store, with its own client, on an existing container: a second instance, or a restart. */
   openTestCosmosStore(container: string): Promise<CosmosStore>;
+  /**
+   * While set, every request for documents gets this answer instead, shaped as Cosmos DB sends it
+   * (`x-ms-retry-after-ms`, a JSON `{code, message}` body); `undefined` serves normally again. The
+   * in-process server cannot throttle or fail on its own, so this gate in front of it does.
+   */
+  refuseDocuments(answer: { status: 429 | 503; retryAfterMs: number } | undefined): void;
   /** Closes every store the helpers opened, the connections and the server. */
   close(): Promise<void>;
 }
@@ -33,6 +40,18 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
+  });
+  let refusal: { status: 429 | 503; retryAfterMs: number } | undefined;
+  const serve = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (refusal && /\/docs(\/|$)/.test(request.url ?? '')) {
+      const code = refusal.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable';
+      response.writeHead(refusal.status, { 'content-type': 'application/json', 'x-ms-retry-after-ms': String(refusal.retryAfterMs), 'x-ms-request-charge': '0' });
+      response.end(JSON.stringify({ code, message: `${code} (test gate)` }));
+      return;
+    }
+    for (const listener of serve) listener.call(server, request, response);
   });
   const endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // rejectUnauthorized: false only because this is the local test server with its self-signed certificate.
@@ -55,6 +74,9 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
     database,
     createTestCosmosStore: (name = 'store') => open(`${name}-${++containers}`, true),
     openTestCosmosStore: (container) => open(container, false),
+    refuseDocuments: (answer) => {
+      refusal = answer;
+    },
     async close() {
       await Promise.all([...stores].map((store) => store.close()));
       agent.destroy();

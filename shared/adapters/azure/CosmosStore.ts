@@ -1,6 +1,7 @@
 import { ErrorResponse, type Container, type SqlQuerySpec } from '@azure/cosmos';
 import {
   StoreConflictError,
+  StoreUnavailableError,
   type Collection,
   type Condition,
   type IndexKeys,
@@ -211,9 +212,25 @@ export class CosmosStore implements Store {
       return response;
     } catch (error) {
       if (error instanceof ErrorResponse) this.requestCharge += Number(error.headers?.[REQUEST_CHARGE_HEADER]) || 0;
-      throw error;
+      throw cosmosUnavailable(error) ?? error;
     }
   }
+}
+
+/**
+ * Throttling (429, after the SDK's own retries) and an unavailable account (503) are ours, not the
+ * caller's: a StoreUnavailableError, answered 503 with the account's retry hint as Retry-After.
+ */
+export function cosmosUnavailable(error: unknown): StoreUnavailableError | undefined {
+  if (!(error instanceof ErrorResponse)) return undefined;
+  const retryAfterSeconds = Math.min(Math.max(Math.ceil((error.retryAfterInMs ?? 0) / 1000), 1), 60);
+  if (error.code === 429) {
+    return new StoreUnavailableError('throttled', 'The router database is throttling requests (Cosmos DB request rate too large); retry later.', retryAfterSeconds, { cause: error });
+  }
+  if (error.code === 503) {
+    return new StoreUnavailableError('unavailable', 'The router database is unavailable (Cosmos DB answered 503); retry later.', Math.max(retryAfterSeconds, 5), { cause: error });
+  }
+  return undefined;
 }
 
 function toItem(doc: NewDocument<unknown>): CosmosItem {

@@ -17,6 +17,7 @@ import {
   type Store,
   type StoredDocument,
 } from '../../ports/Store';
+import { guarded } from './sqliteUnavailable';
 
 /**
  * Embedded Store on one SQLite file (see docs/adr/0003-embedded-store-sqlite.md).
@@ -218,26 +219,26 @@ export class SqliteStore implements Store {
   }
 
   async get<B = Record<string, unknown>>(collection: Collection, id: string): Promise<StoredDocument<B> | undefined> {
-    const row = this.selectDocument.get(collection, id);
+    const row = guarded(() => this.selectDocument.get(collection, id));
     return row ? toDocument<B>(collection, row) : undefined;
   }
 
   async create<B>(doc: NewDocument<B>): Promise<StoredDocument<B>> {
     const row = toWriteRow(doc);
-    const etag = this.createTx.immediate(row);
+    const etag = guarded(() => this.createTx.immediate(row));
     this.groupCommit?.noteCommit();
     return fromWriteRow<B>(row, etag);
   }
 
   async replace<B>(doc: NewDocument<B>, ifMatch: string): Promise<StoredDocument<B>> {
     const row = toWriteRow(doc);
-    const etag = this.replaceTx.immediate(row, ifMatch);
+    const etag = guarded(() => this.replaceTx.immediate(row, ifMatch));
     this.groupCommit?.noteCommit();
     return fromWriteRow<B>(row, etag);
   }
 
   async delete(collection: Collection, id: string, ifMatch?: string): Promise<boolean> {
-    const deleted = this.deleteTx.immediate(collection, id, ifMatch);
+    const deleted = guarded(() => this.deleteTx.immediate(collection, id, ifMatch));
     if (deleted) this.groupCommit?.noteCommit();
     return deleted;
   }
@@ -248,24 +249,24 @@ export class SqliteStore implements Store {
       throw new RangeError(`pageSize must be an integer of at least 1, got ${String(pageSize)}`);
     }
     const { sql, params } = listSql(collection, query.where ?? [], query.afterId, pageSize + 1);
-    const rows = this.statement(sql).all(...params) as DocumentRow[];
+    const rows = guarded(() => this.statement(sql).all(...params) as DocumentRow[]);
     const hasMore = rows.length > pageSize;
     return { items: rows.slice(0, pageSize).map((row) => toDocument<B>(collection, row)), hasMore };
   }
 
   async exists(collection: Collection, where: readonly Condition[]): Promise<boolean> {
     const { sql, params } = existsSql(collection, where);
-    return this.statement(sql).get(...params) !== undefined;
+    return guarded(() => this.statement(sql).get(...params)) !== undefined;
   }
 
   async range<B = Record<string, unknown>>(collection: Collection, query: RangeQuery): Promise<StoredDocument<B>[]> {
     if (!Number.isSafeInteger(query.limit) || query.limit < 1) throw new RangeError(`limit must be an integer of at least 1, got ${String(query.limit)}`);
-    const rows = this.selectRange.all(collection, query.key, query.from, query.to, collection, query.limit);
+    const rows = guarded(() => this.selectRange.all(collection, query.key, query.from, query.to, collection, query.limit));
     return rows.map((row) => toDocument<B>(collection, row));
   }
 
   async count(collection: Collection, query: Omit<RangeQuery, 'limit'>): Promise<number> {
-    return this.countRange.get(collection, query.key, query.from, query.to)?.n ?? 0;
+    return guarded(() => this.countRange.get(collection, query.key, query.from, query.to))?.n ?? 0;
   }
 
   /** `EXPLAIN QUERY PLAN` details of the statement `range` runs. */
