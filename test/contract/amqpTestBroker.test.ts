@@ -113,6 +113,24 @@ describe('AMQP test broker with the real Service Bus client', () => {
     await receiver.close();
   });
 
+  it('answers a drain whose credit the message just sent used up, so a short receive keeps its lock', async () => {
+    // With a wait this short the SDK asks to drain before the transfer reaches it. Without an answer it
+    // would close the link after 200 ms, losing the session lock: the message would go to another receiver
+    // while this one handles it. Several rounds, as the race is not certain to happen in each.
+    const sender = client.createSender('sessions');
+    const receiver = await client.acceptSession('sessions', 's');
+    for (let round = 0; round < 10; round++) {
+      await sender.sendMessages({ body: round, sessionId: 's' });
+      let received = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1 });
+      if (received.length === 0) received = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1_000 });
+      expect(received.map((m) => m.body)).toEqual([round]);
+      expect(broker.messages('sessions')).toEqual([expect.objectContaining({ body: round, locked: true, deliveryCount: 0 })]);
+      await receiver.completeMessage(received[0]!);
+    }
+    expect(broker.messages('sessions')).toEqual([]);
+    await receiver.close();
+  });
+
   it('completes: the message is gone', async () => {
     await client.createSender('sessions').sendMessages({ body: 'done', sessionId: 's' });
     const receiver = await client.acceptNextSession('sessions');

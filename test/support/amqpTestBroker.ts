@@ -133,6 +133,7 @@ interface LinkInternals {
   local: { attach: { properties?: unknown; max_message_size?: number; snd_settle_mode?: number; rcv_settle_mode?: number } };
   state: { local_open: boolean; open_requests: number };
   connection: { _register(): void };
+  session: { _write_flow(link: unknown): void };
   credit: number;
   _draining: boolean;
 }
@@ -184,6 +185,8 @@ export class AmqpTestBroker {
   private readonly locks = new Map<Delivery, { entity: Entity; stored: StoredMessage; token: Buffer }>();
   /** Receivers whose last sends rhea has not written yet (see pump). */
   private readonly pumping = new Set<Sender>();
+  /** Receivers that asked to drain and have not been answered yet. */
+  private readonly drainRequests = new Set<Sender>();
   private sequence = 0;
 
   private constructor(
@@ -303,7 +306,10 @@ export class AmqpTestBroker {
     container.on('receiver_open', (context: EventContext) => this.onSenderAttach(context.receiver as Receiver));
     container.on('message', (context: EventContext) => this.onTransfer(context));
     container.on('sendable', (context: EventContext) => this.pump(context.sender as Sender));
-    container.on('sender_draining', (context: EventContext) => this.pump(context.sender as Sender));
+    container.on('sender_draining', (context: EventContext) => {
+      this.drainRequests.add(context.sender as Sender);
+      this.pump(context.sender as Sender);
+    });
     container.on('accepted', (context: EventContext) => this.settle(context.delivery as Delivery, 'accepted', (stored, entity) => this.remove(entity, stored)));
     container.on('released', (context: EventContext) => this.settle(context.delivery as Delivery, 'released', (stored, entity) => this.unlock(entity, stored, false)));
     container.on('modified', (context: EventContext) => this.onModified(context.delivery as Delivery));
@@ -443,6 +449,7 @@ export class AmqpTestBroker {
 
   /** A receiver went away: what it held locked is abandoned, its session freed. */
   private dropLink(link: Sender): void {
+    this.drainRequests.delete(link);
     const waiting = this.waiters.findIndex((w) => w.link === link);
     if (waiting >= 0) {
       clearTimeout(this.waiters[waiting]?.timer);
@@ -540,11 +547,24 @@ export class AmqpTestBroker {
         this.pumping.delete(link);
         this.pump(link);
       });
-    } else if (state._draining && state.credit > 0) {
-      // A draining receiver is told there is nothing more, which ends its receiveMessages call.
-      link.set_drained(true);
-      state.connection._register();
+    } else if (state._draining && this.drainRequests.has(link)) {
+      this.answerDrain(link);
     }
+  }
+
+  /**
+   * Tells a receiver that asked to drain that its credit is used up, which ends its receiveMessages
+   * call. rhea does so only while credit is left (it uses up the rest); when the transfers just sent used
+   * it up, rhea sends nothing, but the service still answers, and the SDK waits for that answer: after
+   * 200 ms without one it closes the link, and with it the lock of the message it just received, which
+   * is then delivered again while the first delivery is still being handled.
+   */
+  private answerDrain(link: Sender): void {
+    this.drainRequests.delete(link);
+    const state = internals(link);
+    if (state.credit > 0) link.set_drained(true);
+    else state.session._write_flow(Object.assign(Object.create(link) as object, { _get_drain: () => true }));
+    state.connection._register();
   }
 
   private deliver(link: Sender, entity: Entity, stored: StoredMessage): void {
