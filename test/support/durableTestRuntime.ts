@@ -418,7 +418,7 @@ export class DurableTestRuntime {
     try {
       const activity = this.activities[work.name];
       if (!activity) throw new Error(`The activity function '${work.name}' does not exist.`);
-      const context = new InvocationContext({ functionName: work.name, invocationId: `activity-${++this.invocations}` });
+      const context = new InvocationContext({ functionName: work.name, invocationId: `activity-${++this.invocations}`, logHandler: () => undefined });
       message = { kind: 'taskCompleted', executionId, taskId, result: json(await activity(json(work.input), context)) };
     } catch (error) {
       message = { kind: 'taskFailed', executionId, taskId, error };

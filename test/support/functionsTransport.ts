@@ -5,7 +5,7 @@ import { routerHttp } from '../../functions/routerHttp';
 /**
  * An HttpClient for the SDK pipeline that, instead of a socket, invokes the Functions HTTP handler
  * the way the Functions host would: a `new HttpRequest(...)` and an InvocationContext (by default a
- * `new InvocationContext()`; `newContext` lets a test read what the invocation logged). The request
+ * quiet one; `newContext` lets a test read what the invocation logged). The request
  * it gets is the one the real signing pipeline produced.
  */
 export function functionsTransportWith(newContext: () => InvocationContext): HttpClient {
@@ -22,4 +22,4 @@ export function functionsTransportWith(newContext: () => InvocationContext): Htt
   };
 }
 
-export const functionsTransport: HttpClient = functionsTransportWith(() => new InvocationContext({ functionName: 'routerHttp' }));
+export const functionsTransport: HttpClient = functionsTransportWith(() => new InvocationContext({ functionName: 'routerHttp', logHandler: () => undefined }));
