@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { RecordedEventBody } from '../domain/routing/eventHistory';
 import type { Condition, Store } from '../ports/Store';
-import { badRequest, notFound, notImplemented } from './errors';
+import { notFound, notImplemented } from './errors';
 import { deadLetterItemSchema, eventSubscriptionsSchema, historyItemSchema, redeliveredSchema } from './eventAnswers';
 import { eventHistoryFilters, eventSelection, eventSelectionParameters } from './eventFilters';
 import { deadLetterItem, happened, historyItem } from './eventHistoryItem';
 import { eventStream } from './eventStream';
 import type { Operation, OperationHost, OperationRequest } from './Operation';
 import { noFilters } from './listFilters';
+import { refuseOptions } from './refuseOptions';
 import { PAGING_PARAMETERS, cursorOf, pageAnswer } from './pagingToken';
 import { redeliverDeadLetters } from './redeliverDeadLetters';
 
@@ -106,10 +107,7 @@ export const eventOperations: Operation[] = [
     requestSchema: z.strictObject({}),
     answers: { kind: 'json', schema: redeliveredSchema },
     run: async (request, ports, host) => {
-      const { body } = request;
-      if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length > 0)) {
-        throw badRequest('Redelivering dead letters takes no options; send no body (or {}).');
-      }
+      refuseOptions(request.body, 'Redelivering dead letters takes no options; send no body (or {}).');
       const channel = channelOf(request, host);
       const redelivered = await redeliverDeadLetters(ports.store, channel, ports.clock.now());
       if (redelivered > 0 && host.onRedeliver) {

@@ -1,8 +1,8 @@
 import { countDeadLetters, isDeadLetter, redriveDeadLetters, type DeadLetterDocument, type DeadLetteredTimer } from '../app/timerDeadLetters';
 import { z } from 'zod';
-import { badRequest } from './errors';
 import { noFilters } from './listFilters';
 import type { Operation } from './Operation';
+import { refuseOptions } from './refuseOptions';
 import { PAGING_PARAMETERS, cursorOf, pageAnswer } from './pagingToken';
 import { redrivenSchema, timerDeadLetterSchema, timerSummarySchema } from './timerAnswers';
 
@@ -50,10 +50,7 @@ export const timerOperations: Operation[] = [
     requestSchema: z.strictObject({}),
     answers: { kind: 'json', schema: redrivenSchema },
     run: async (request, ports) => {
-      const { body } = request;
-      if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length > 0)) {
-        throw badRequest('Re-driving timer dead letters takes no options; send no body (or {}).');
-      }
+      refuseOptions(request.body, 'Re-driving timer dead letters takes no options; send no body (or {}).');
       return { status: 200, json: { redriven: await redriveDeadLetters(ports.store, ports.scheduler, ports.clock) } };
     },
   },
