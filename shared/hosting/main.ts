@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     '  API version:       2023-11-01',
     `  Event webhooks:    ${webhooks.length === 0 ? `none (set ${WEBHOOK_SETTINGS.webhooks})` : webhooks.map((w) => `${w.name} → ${w.url}`).join(', ')}`,
     `  Event history:     GET ${host.url}routing/events   live: GET ${host.url}routing/events:stream`,
+    `  Probes, API doc:   GET ${host.url}health   ${host.url}ready   ${host.url}openapi.json (no key needed)`,
     '  Stop with Ctrl+C.',
     '',
   ];
