@@ -51,7 +51,9 @@ function trustedCertificates() {
     if (process.env.JOBROUTER_CA_FILE) fail(`JOBROUTER_CA_FILE=${file} does not exist.`);
     return undefined; // node's own roots plus NODE_EXTRA_CA_CERTS
   }
-  return [...tls.rootCertificates, fs.readFileSync(file, 'utf8')];
+  // Giving `ca` replaces node's trust list, NODE_EXTRA_CA_CERTS included: keep that file's CAs too.
+  const extra = process.env.NODE_EXTRA_CA_CERTS && fs.existsSync(process.env.NODE_EXTRA_CA_CERTS) ? [fs.readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8')] : [];
+  return [...tls.rootCertificates, ...extra, fs.readFileSync(file, 'utf8')];
 }
 
 /** The headers the router checks; the string to sign is the one every Job Router SDK builds. */

@@ -70,6 +70,20 @@ describe('jobrouter-call', () => {
     expect(untrusted.stderr).toContain("the router's CA is not trusted");
   });
 
+  it('trusts NODE_EXTRA_CA_CERTS next to a CA it finds in the data folder (a router started earlier from this folder)', async () => {
+    const otherDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobrouter-call-other-'));
+    try {
+      fs.mkdirSync(path.join(otherDataDir, 'tls'));
+      // Any other CA will do: the one a different router generated, as ./data/tls/ca.pem holds after `npm start`.
+      const otherRouterCa = fs.readFileSync(path.join(root, 'test/fixtures/tls/other-ca.pem'), 'utf8');
+      fs.writeFileSync(path.join(otherDataDir, 'tls', 'ca.pem'), otherRouterCa);
+      const result = await cli(['GET', '/routing/queues'], { JOBROUTER_DATA_DIR: otherDataDir, NODE_EXTRA_CA_CERTS: router.caFile });
+      expect(result).toMatchObject({ code: 0, stderr: 'HTTP 200\n' });
+    } finally {
+      fs.rmSync(otherDataDir, { recursive: true, force: true });
+    }
+  });
+
   it('runs as `npx jobrouter-call` from the project folder (package.json bin)', async () => {
     const result = await run('npx', ['--no', 'jobrouter-call', 'GET', '/routing/queues'], { JOBROUTER_CONNECTION_STRING: router.connectionString, NODE_EXTRA_CA_CERTS: router.caFile });
     expect(result).toMatchObject({ code: 0, stderr: expect.stringContaining('HTTP 200') });
