@@ -127,9 +127,9 @@ describe('the repository stands alone', () => {
 
 describe('how references are found', () => {
   it('finds document names in comments and links in markdown, with their anchors, but not URLs', () => {
-    const comment = '/** As the service did (ELSEWHERE.md §0); see docs/behaviour.md#errors and https://example.org/x/README.md. */';
+    const comment = '/** As the service did (nowhere.md §0); see docs/behaviour.md#errors and https://example.org/x/README.md. */';
     expect(referencesIn('shared/http/errors.ts', comment).map((r) => [r.target, r.anchor])).toEqual([
-      ['ELSEWHERE.md', undefined],
+      ['nowhere.md', undefined],
       ['docs/behaviour.md', 'errors'],
     ]);
     const markdown = 'See [ADR 12](adr/0012-power-fx-rules.md), [glossary.md](#job-statuses) and [the site](https://example.org/a.md).';
@@ -142,7 +142,7 @@ describe('how references are found', () => {
   it('resolves against the citing file, then the repository root, and reports what exists in neither', () => {
     expect(resolveReference({ from: 'docs/glossary.md', line: 1, target: 'behaviour.md' })).toBe(path.join(ROOT, 'docs/behaviour.md'));
     expect(resolveReference({ from: 'shared/http/errors.ts', line: 1, target: 'docs/behaviour.md' })).toBe(path.join(ROOT, 'docs/behaviour.md'));
-    expect(resolveReference({ from: 'shared/http/errors.ts', line: 1, target: 'ELSEWHERE.md' })).toBeUndefined();
+    expect(resolveReference({ from: 'shared/http/errors.ts', line: 1, target: 'nowhere.md' })).toBeUndefined();
     expect(resolveReference({ from: 'docs/glossary.md', line: 1, target: '../../outside.md' })).toBeUndefined();
   });
 
