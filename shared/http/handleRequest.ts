@@ -181,7 +181,8 @@ export async function handleRequest(request: HttpRequestMessage, options: Router
   // request's, another's, the matcher's) that a power loss could still take back.
   await options.ports.store.durable().catch((error: unknown) => {
     options.logger.error({ err: error, method: request.method, target, operationId }, 'writes could not be made durable');
-    response = errorResponse(500, 'InternalServerError', 'The router failed to process the request; see its log.', target);
+    // Not the client's doing, and not something a retry fixes: after a failed sync the router must restart.
+    response = errorResponse(503, 'ServiceUnavailable', 'The router could not make its writes durable (the disk failed to sync); it needs a restart. See its log.', target);
   });
   const clientRequestId = request.headers['x-ms-client-request-id'];
   if (clientRequestId) response.headers['x-ms-client-request-id'] = clientRequestId;
