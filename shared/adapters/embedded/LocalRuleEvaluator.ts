@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RouterRule } from '../../domain/model';
 import { runExpressionRule } from '../../domain/rules/expressionRule';
 import { compile, MAX_COST, type Compilation } from '../../domain/rules/powerFx';
@@ -15,8 +16,6 @@ const CACHE_SIZE = 256;
  * with it, a request waits at most for about one costly evaluation.
  */
 export const YIELD_EVERY = MAX_COST / 2;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Evaluates the rules that run in-process: `static` returns its value, `directMap` the job labels of the
