@@ -7,6 +7,7 @@ import type { Logger } from '../ports/Logger';
 import { StoreConflictError, type StoredDocument, type Store } from '../ports/Store';
 import { OUTBOX_KEY, outboxOf } from './outbox';
 import { pagesOf } from './pagesOf';
+import { backoffMs } from '../domain/backoff';
 
 export interface RelayOptions {
   store: Store;
@@ -405,7 +406,7 @@ export class EventRelay implements EventPublisher, LiveEvents {
     state.failures += 1;
     this.worked = true;
     // Dead letters free the way for the events behind them at once; otherwise the channel waits, doubling.
-    const waitMs = dead.size === ids.length ? 0 : Math.min(this.maxRetryMs, this.firstRetryMs * 2 ** (state.failures - 1));
+    const waitMs = dead.size === ids.length ? 0 : backoffMs(state.failures, this.firstRetryMs, this.maxRetryMs);
     this.logger.warn({ channel: channel.name, events: ids.length, deadLettered: dead.size, retryInMs: waitMs, err: failure.message }, dead.size > 0 ? 'router events dead-lettered' : 'router event delivery failed; retrying');
     if (this.stopped) return;
     state.retryTimer = setTimeout(() => {

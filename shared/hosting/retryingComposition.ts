@@ -1,5 +1,6 @@
 import type { Clock } from '../ports/Clock';
 import { ConfigError } from './config';
+import { backoffMs } from '../domain/backoff';
 
 /** The host cannot serve yet: what went wrong and, unless the settings themselves are wrong, when it tries again. */
 export class HostUnavailableError extends Error {
@@ -61,7 +62,7 @@ export class RetryingComposition<T> {
         this.current = undefined;
         this.failures += 1;
         const final = error instanceof ConfigError;
-        const retryInMs = final ? undefined : Math.min(this.maxRetryMs, this.firstRetryMs * 2 ** (this.failures - 1));
+        const retryInMs = final ? undefined : backoffMs(this.failures, this.firstRetryMs, this.maxRetryMs);
         const reason = final ? error.message : `the router could not reach its services: ${error instanceof Error ? error.message : String(error)}`;
         const refused = new HostUnavailableError(reason, retryInMs === undefined ? undefined : Math.ceil(retryInMs / 1000));
         this.refusal = { error: refused, until: retryInMs === undefined ? Infinity : this.options.clock.now().getTime() + retryInMs };

@@ -5,6 +5,7 @@ import type { Clock } from '../../ports/Clock';
 import type { Logger } from '../../ports/Logger';
 import type { Scheduler, Timer } from '../../ports/Scheduler';
 import { StoreConflictError, type Store, type StoredDocument } from '../../ports/Store';
+import { backoffMs } from '../../domain/backoff';
 
 const DUE = 'due';
 const SEP = '\u001f';
@@ -35,7 +36,7 @@ type TimerDocument = StoredDocument<Timer>;
 
 /** How long to wait before the `attempt`-th retry (1-based). */
 export function retryDelayMs(attempt: number): number {
-  return Math.min(FIRST_RETRY_MS * 2 ** Math.min(attempt - 1, 30), MAX_RETRY_MS);
+  return backoffMs(attempt, FIRST_RETRY_MS, MAX_RETRY_MS);
 }
 
 /**

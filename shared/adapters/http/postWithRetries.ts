@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { RuleInvocationError, type RuleHttpRequest, type RuleHttpResponse, type RuleInvoker } from '../../ports/RuleInvoker';
+import { backoffMs } from '../../domain/backoff';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -44,6 +45,6 @@ export async function postWithRetries(invoker: RuleInvoker, request: RuleHttpReq
       if (!retryable) throw error;
       if (last) throw new RuleInvocationError('unreachable', `${error.message}, ${attempt} attempts`);
     }
-    await sleep(Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (attempt - 1)));
+    await sleep(backoffMs(attempt, retry.firstDelayMs, retry.maxDelayMs));
   }
 }
