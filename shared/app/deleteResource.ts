@@ -1,9 +1,7 @@
 import type { ResourceDefinition } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
-import { StoreConflictError } from '../ports/Store';
+import { conditionalWrite } from './conditionalWrite';
 import { AppError } from './AppError';
-
-const MAX_ATTEMPTS = 5;
 
 /**
  * Deletes a resource unless something still refers to it, answering as the service did: 400 with
@@ -15,28 +13,28 @@ export async function deleteResource<Body extends { id: string }>(
   definition: Pick<ResourceDefinition<unknown, Body>, 'collection' | 'noun' | 'deleteBlockers' | 'deleteBlockedStatus'>,
   id: string,
 ): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await ports.store.get(definition.collection, id);
-    if (!current) return;
-    const blocking = [];
-    for (const blocker of definition.deleteBlockers) {
-      if (await ports.store.exists(blocker.collection, blocker.where(id))) blocking.push(blocker);
-    }
-    if (blocking.length > 0) {
-      if (definition.deleteBlockedStatus === 409) {
-        throw new AppError('conflict', `Validation failed: \r\n${blocking.map((b) => ` -- : ${b.message}`).join('\r\n')}`);
+  await conditionalWrite(
+    ports.store,
+    definition.collection,
+    id,
+    async (current) => {
+      if (!current) return { done: undefined };
+      const blocking = [];
+      for (const blocker of definition.deleteBlockers) {
+        if (await ports.store.exists(blocker.collection, blocker.where(id))) blocking.push(blocker);
       }
-      throw new AppError(
-        'invalid',
-        'One or more validation errors occurred.',
-        blocking.map((b) => ({ code: b.code, message: b.message })),
-      );
-    }
-    try {
-      await ports.store.delete(definition.collection, id, current.etag);
-      return;
-    } catch (error) {
-      if (!(error instanceof StoreConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+      if (blocking.length > 0) {
+        if (definition.deleteBlockedStatus === 409) {
+          throw new AppError('conflict', `Validation failed: \r\n${blocking.map((b) => ` -- : ${b.message}`).join('\r\n')}`);
+        }
+        throw new AppError(
+          'invalid',
+          'One or more validation errors occurred.',
+          blocking.map((b) => ({ code: b.code, message: b.message })),
+        );
+      }
+      return { remove: true, answer: () => undefined };
+    },
+    { what: `The ${definition.noun} '${id}'` },
+  );
 }

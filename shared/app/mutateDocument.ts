@@ -1,12 +1,10 @@
 import { ordered, type ResourceDefinition } from '../domain/resources';
 import type { EventContext } from '../domain/routing/routerEvents';
-import type { RouterEvent } from '../ports/EventPublisher';
+import type { OutboxEntry, RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
-import { StoreConflictError, type StoredDocument } from '../ports/Store';
+import type { StoredDocument } from '../ports/Store';
+import { conditionalWrite } from './conditionalWrite';
 import { fillOutbox, nextHistoryPosition, outboxOf, relayCommitted, withOutboxKey, writeContext } from './outbox';
-
-const MAX_ATTEMPTS = 16;
-const MAX_DELETE_ATTEMPTS = 8;
 
 export type Definition<Body extends { id: string }> = Pick<ResourceDefinition<unknown, Body>, 'collection' | 'noun' | 'indexKeys' | 'wireOrder'>;
 
@@ -38,29 +36,26 @@ export async function mutateDocument<Body extends { id: string }>(
   change: (body: Body, now: Date) => boolean,
   events?: EventsOf<Body>,
 ): Promise<Mutation<Body> | undefined> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await ports.store.get<Body>(definition.collection, id);
-    if (!current) return undefined;
-    const now = ports.clock.now();
-    const draft = structuredClone(current.body);
-    if (!change(draft, now)) return { before: current.body, document: current, changed: false };
-    const body = ordered<Body>(draft, definition.wireOrder);
-    const caused = events ? await events(body, writeContext(ports, now)) : [];
-    const added = await fillOutbox(ports, body, outboxOf(current.body), caused, now);
-    try {
-      const document = await ports.store.replace(
-        { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: withOutboxKey(definition.indexKeys(body, now), body) },
-        current.etag,
-      );
-      await relayCommitted(ports, added);
-      return { before: current.body, document, changed: true };
-    } catch (error) {
-      if (!(error instanceof StoreConflictError) || error.reason === 'missing' || attempt >= MAX_ATTEMPTS) {
-        if (error instanceof StoreConflictError && error.reason === 'missing') return undefined;
-        throw error;
-      }
-    }
-  }
+  let added: OutboxEntry[] = [];
+  const mutation = await conditionalWrite<Body, Mutation<Body> | undefined>(
+    ports.store,
+    definition.collection,
+    id,
+    async (current) => {
+      if (!current) return { done: undefined };
+      const now = ports.clock.now();
+      const draft = structuredClone(current.body);
+      if (!change(draft, now)) return { done: { before: current.body, document: current, changed: false } };
+      const body = ordered<Body>(draft, definition.wireOrder);
+      const caused = events ? await events(body, writeContext(ports, now)) : [];
+      added = await fillOutbox(ports, body, outboxOf(current.body), caused, now);
+      const put = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
+      return { put, answer: (document) => ({ before: current.body, document, changed: true }) };
+    },
+    { what: `The ${definition.noun} '${id}'` },
+  );
+  if (mutation?.changed) await relayCommitted(ports, added);
+  return mutation;
 }
 
 /**
@@ -77,26 +72,26 @@ export async function deleteDocument<Body extends object>(
   events: (body: Body, context: EventContext) => RouterEvent[],
   beforeDelete: (body: Body) => Promise<void> = async () => {},
 ): Promise<Body | undefined> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await ports.store.get<Body>(collection, id);
-    if (!current) return undefined;
-    await beforeDelete(current.body);
-    const carried = outboxOf(current.body);
-    await ports.events.record(carried?.pending ?? []);
-    const entries = events(current.body, writeContext(ports, ports.clock.now())).map((event) => ({ position: nextHistoryPosition(event.time), event }));
-    await ports.events.prepare(entries, { collection, id, etag: current.etag });
-    try {
-      await ports.store.delete(collection, id, current.etag);
-    } catch (error) {
-      await ports.events.abandon(entries);
-      if (!(error instanceof StoreConflictError) || attempt >= MAX_DELETE_ATTEMPTS) throw error;
-      continue;
-    }
-    try {
-      await ports.events.confirm(entries);
-    } catch (error) {
-      ports.logger.error({ err: error, eventIds: entries.map((e) => e.event.id) }, 'the delete happened but its events were not confirmed yet; the relay sweep will confirm them');
-    }
-    return current.body;
+  let entries: OutboxEntry[] = [];
+  const deleted = await conditionalWrite<Body, Body | undefined>(
+    ports.store,
+    collection,
+    id,
+    async (current) => {
+      if (!current) return { done: undefined };
+      await beforeDelete(current.body);
+      await ports.events.record(outboxOf(current.body)?.pending ?? []);
+      entries = events(current.body, writeContext(ports, ports.clock.now())).map((event) => ({ position: nextHistoryPosition(event.time), event }));
+      await ports.events.prepare(entries, { collection, id, etag: current.etag });
+      return { remove: true, answer: () => current.body };
+    },
+    { onLost: () => ports.events.abandon(entries), what: `The ${collection === 'jobs' ? 'job' : 'worker'} '${id}'` },
+  );
+  if (deleted === undefined) return undefined;
+  try {
+    await ports.events.confirm(entries);
+  } catch (error) {
+    ports.logger.error({ err: error, eventIds: entries.map((e) => e.event.id) }, 'the delete happened but its events were not confirmed yet; the relay sweep will confirm them');
   }
+  return deleted;
 }

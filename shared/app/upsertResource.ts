@@ -1,13 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceDefinition } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
-import { StoreConflictError, type StoredDocument } from '../ports/Store';
+import type { StoredDocument } from '../ports/Store';
+import { conditionalWrite } from './conditionalWrite';
 import { AppError, invalidFields } from './AppError';
 import { applyMergePatch } from './applyMergePatch';
 import { checkPreconditions, type Preconditions } from './checkPreconditions';
 import { checkReferences } from './checkReferences';
 import type { EventContext } from '../domain/routing/routerEvents';
-import type { RouterEvent } from '../ports/EventPublisher';
+import type { OutboxEntry, RouterEvent } from '../ports/EventPublisher';
 import { fillOutbox, outboxOf, relayCommitted, withOutboxKey, writeContext } from './outbox';
 
 export interface UpsertResult<Body> {
@@ -16,9 +17,6 @@ export interface UpsertResult<Body> {
   /** The body before this write (undefined on create); equal to document.body when nothing changed. */
   previous?: Body;
 }
-
-/** Optimistic retries when another writer changes the same document between our read and write. */
-const MAX_ATTEMPTS = 5;
 
 /**
  * PATCH upsert with JSON merge patch (RFC 7386): the patch is applied to the client-writable view
@@ -37,39 +35,35 @@ export async function upsertResource<Input, Body extends { id: string }>(
   /** The events of the change, written with it (see mutateDocument); `previous` is undefined on create. */
   events?: (body: Body, previous: Body | undefined, context: EventContext) => RouterEvent[] | Promise<RouterEvent[]>,
 ): Promise<UpsertResult<Body>> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await ports.store.get<Body>(definition.collection, id);
-    checkPreconditions(definition.noun, id, current, preconditions);
+  let added: OutboxEntry[] = [];
+  const result = await conditionalWrite<Body, UpsertResult<Body>>(
+    ports.store,
+    definition.collection,
+    id,
+    async (current) => {
+      // After a lost race this sees the other writer's etag: a client precondition then fails, as it should.
+      checkPreconditions(definition.noun, id, current, preconditions);
+      const merged = applyMergePatch(current ? definition.writable(current.body) : {}, patch);
+      const validation = definition.validate(merged);
+      if (!validation.ok) throw invalidFields(`The ${definition.noun}`, validation.errors);
+      const now = ports.clock.now();
+      const context = { id, existing: current?.body, now, newId: ports.newId };
+      const body = definition.build(validation.value, context);
+      const problem = definition.check?.(body, context);
+      if (problem) throw new AppError('invalid', problem);
+      const carried = current ? outboxOf(current.body) : undefined;
+      if (carried) (body as { _outbox?: unknown })._outbox = carried;
+      if (current && isDeepStrictEqual(body, current.body)) return { done: { created: false, document: current, previous: current.body } };
 
-    const merged = applyMergePatch(current ? definition.writable(current.body) : {}, patch);
-    const validation = definition.validate(merged);
-    if (!validation.ok) throw invalidFields(`The ${definition.noun}`, validation.errors);
-    const now = ports.clock.now();
-    const context = { id, existing: current?.body, now, newId: ports.newId };
-    const body = definition.build(validation.value, context);
-    const problem = definition.check?.(body, context);
-    if (problem) throw new AppError('invalid', problem);
-    const carried = current ? outboxOf(current.body) : undefined;
-    if (carried) (body as { _outbox?: unknown })._outbox = carried;
-    if (current && isDeepStrictEqual(body, current.body)) return { created: false, document: current, previous: current.body };
-
-    await checkReferences(ports.store, definition.references(body));
-    await beforeWrite?.(body, current?.body);
-    const caused = events ? await events(body, current?.body, writeContext(ports, now)) : [];
-    const added = await fillOutbox(ports, body, carried, caused, now);
-    const document = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
-    try {
-      const saved = current ? await ports.store.replace(document, current.etag) : await ports.store.create(document);
-      await relayCommitted(ports, added);
-      return { created: !current, document: saved, previous: current?.body };
-    } catch (error) {
-      if (!(error instanceof StoreConflictError)) throw error;
-      // The client's own precondition is checked against the state we read; a lost race with it
-      // set means that precondition no longer holds.
-      if (preconditions.ifMatch !== undefined || attempt >= MAX_ATTEMPTS) {
-        if (preconditions.ifMatch !== undefined) throw new AppError('preconditionFailed', `The ${definition.noun} '${id}' was changed by another request; read it again and retry with its new etag.`);
-        throw new AppError('conflict', `The ${definition.noun} '${id}' is being changed by other requests; retry.`);
-      }
-    }
-  }
+      await checkReferences(ports.store, definition.references(body));
+      await beforeWrite?.(body, current?.body);
+      const caused = events ? await events(body, current?.body, writeContext(ports, now)) : [];
+      added = await fillOutbox(ports, body, carried, caused, now);
+      const put = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
+      return { put, answer: (saved) => ({ created: !current, document: saved, previous: current?.body }) };
+    },
+    { what: `The ${definition.noun} '${id}'` },
+  );
+  await relayCommitted(ports, added);
+  return result;
 }

@@ -1,6 +1,28 @@
-/** Time is injected so that domain and app code can be driven by a test clock. */
+/**
+ * Time is injected so that domain, app and adapter code can run on a test or simulated clock: every
+ * reading of the time and every wait goes through the Clock. The system clock is the real one; the
+ * virtual clock (adapters/VirtualClock.ts) only moves when told and fires its timers as it passes them.
+ */
 export interface Clock {
   now(): Date;
+  /**
+   * Calls `fire` once `ms` milliseconds have passed on this clock (at once for 0 or less) and answers a
+   * function that cancels it. A pending timer never keeps the process alive.
+   */
+  setTimer(ms: number, fire: () => void): () => void;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+/** setTimeout's own limit: a longer wait would fire at once. Callers that wait longer look again when it fires. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  setTimer(ms, fire) {
+    const timer = setTimeout(fire, Math.min(Math.max(0, ms), MAX_TIMER_MS));
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
+
+/** Resolves once `ms` have passed on the clock. */
+export const sleep = (clock: Clock, ms: number): Promise<void> => new Promise((resolve) => clock.setTimer(ms, resolve));

@@ -1,3 +1,4 @@
+import { VirtualClock } from '../../shared/adapters/VirtualClock';
 import { DEFAULT_EVENT_TOPIC } from '../../shared/hosting/webhookConfig';
 import { getClient, type Client } from '@azure-rest/core-client';
 import { createCommunicationAuthPolicy, parseClientArguments } from '@azure/communication-common';
@@ -12,7 +13,7 @@ import { functionsTransport } from '../support/functionsTransport';
 /** Deterministic parts so that two independent hosts produce byte-identical answers (but etags). */
 function deterministicParts(now: Date) {
   let next = 0;
-  return { store: openSqliteStore({ path: ':memory:' }), clock: { now: () => now }, newId: () => `id-${++next}`, logger: silentLogger };
+  return { store: openSqliteStore({ path: ':memory:' }), clock: new VirtualClock(now), newId: () => `id-${++next}`, logger: silentLogger };
 }
 
 function client(connectionString: string, viaFunctions: boolean): Client {

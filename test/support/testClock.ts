@@ -1,18 +1,4 @@
-import type { Clock } from '../../shared/ports/Clock';
+import { VirtualClock } from '../../shared/adapters/VirtualClock';
 
-/** A clock that only moves when the test says so. */
-export class TestClock implements Clock {
-  private ms: number;
-
-  constructor(start: Date | string = '2026-01-05T09:00:00.000Z') {
-    this.ms = new Date(start).getTime();
-  }
-
-  now(): Date {
-    return new Date(this.ms);
-  }
-
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
+/** A clock that only moves when the test says so (and fires the timers it passes: see VirtualClock). */
+export class TestClock extends VirtualClock {}
