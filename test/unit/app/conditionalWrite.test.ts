@@ -69,7 +69,7 @@ describe('conditionalWrite: one read–decide–write with one retry policy', ()
   });
 
   it('lets an error thrown while deciding reach the caller, writing nothing', async () => {
-    await expect(conditionalWrite(store, 'routingState', 'c', () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    await expect(conditionalWrite<Counter, string>(store, 'routingState', 'c', () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
     expect(await store.get('routingState', 'c')).toBeUndefined();
   });
 });
