@@ -57,7 +57,7 @@ export const eventOperations: Operation[] = [
     answers: { kind: 'page', item: historyItemSchema },
     run: async (request, ports, host) => {
       const cursor = cursorOf(request.query, eventHistoryFilters);
-      const page = await eventsAfter(ports.store, { after: cursor.afterId, where: cursor.where, limit: cursor.pageSize });
+      const page = await eventsAfter(ports.store, { afterId: cursor.afterId, where: cursor.where, limit: cursor.pageSize });
       const value = page.events.map((doc) => historyItem(doc, host.eventTopic));
       return { status: 200, json: historyAnswer(EVENTS, cursor, page, value) };
     },
@@ -102,7 +102,7 @@ export const eventOperations: Operation[] = [
       const channel = channelOf(request, host);
       // The path names the channel: a continuation token only carries where to go on from.
       const cursor = { ...cursorOf(request.query, noFilters), where: [deadFor(channel)] };
-      const page = await eventsAfter(ports.store, { after: cursor.afterId, where: cursor.where, limit: cursor.pageSize });
+      const page = await eventsAfter(ports.store, { afterId: cursor.afterId, where: cursor.where, limit: cursor.pageSize });
       const value = page.events.map((doc) => deadLetterItem(doc, channel, host.eventTopic));
       return { status: 200, json: historyAnswer(`${SUBSCRIPTIONS}/${encodeURIComponent(channel)}/deadLetters`, cursor, page, value) };
     },
