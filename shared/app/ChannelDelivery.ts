@@ -101,6 +101,8 @@ export class ChannelDelivery {
       this.failures = 0;
       const now = clock.now();
       const at = now.toISOString();
+      // Whatever is recorded from here on kicks this channel (`again`): a last page needs no list after it.
+      const more = page.hasMore;
       for (const doc of page.items) {
         await rewriteRecordedEvent(
           store,
@@ -116,6 +118,7 @@ export class ChannelDelivery {
           doc,
         );
       }
+      if (!more && !this.again) return;
     }
   }
 
