@@ -58,8 +58,11 @@ export class EventHistoryRecorder {
     const recorded: RouterEvent[] = [];
     try {
       for (const entry of entries) {
+        const id = historyId(entry.position, entry.event.id);
+        // A document about to be deleted, and every sweep, hand over entries recorded long before: no need to try again.
+        if (this.recorded.has(id)) continue;
         if (await this.create(entry, undefined)) recorded.push(entry.event);
-        this.recorded.set(historyId(entry.position, entry.event.id), true);
+        this.recorded.set(id, true);
       }
     } finally {
       this.onRecorded(recorded);

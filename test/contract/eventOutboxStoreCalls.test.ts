@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
+import { deleteWorker } from '../../shared/app/deleteWorker';
+import { EventHistoryRecorder } from '../../shared/app/EventHistoryRecorder';
 import { EventRelay } from '../../shared/app/EventRelay';
 import { eventsAfter } from '../../shared/app/eventsAfter';
 import { nextHistoryPosition } from '../../shared/app/outbox';
@@ -100,6 +102,39 @@ describe.each(stores)('store calls of the event path on %s', (_, open) => {
     expect(onEvents(taken(calls))).toEqual(['get events', 'create events']);
     expect(await pending()).toEqual(['RouterWorkerUpdated']);
     expect((await inner.list<RecordedEventBody>('events', { pageSize: 10 })).items.map((d) => d.body.type)).toEqual(['RouterWorkerRegistered', 'RouterWorkerUpdated', 'RouterWorkerUpdated']);
+  });
+
+  it('a delete or a sweep does not record again what the relay recorded, and a delete confirms its events without reading them', async () => {
+    const { store, calls } = recordingCalls(inner);
+    const engine = engineOn(store, []);
+    await upsertWorker(engine.ports, 'w1', { capacity: 1, availableForOffers: true }, {});
+    await upsertWorker(engine.ports, 'w2', { capacity: 1, availableForOffers: true }, {});
+    taken(calls);
+    await engine.relay.sweep();
+    expect(onEvents(taken(calls)).filter((call) => call !== 'list events')).toEqual([]);
+    await deleteWorker(engine.ports, 'w1');
+    // The delete's own event: created awaiting the delete, then confirmed on the etag it was created with.
+    expect(onEvents(taken(calls))).toEqual(['create events', 'replace events']);
+    const history = (await inner.list<RecordedEventBody>('events', { pageSize: 10 })).items;
+    expect(history.map((d) => [d.body.type, d.keys['awaiting'] ?? false])).toEqual([
+      ['RouterWorkerRegistered', false],
+      ['RouterWorkerRegistered', false],
+      ['RouterWorkerDeleted', false],
+    ]);
+  });
+
+  it('forgets the oldest recorded entries past its bound: those cost a read again, never a wrong answer', async () => {
+    const recorder = new EventHistoryRecorder({ store: inner, clock: new TestClock(), channels: [], onRecorded: () => {}, remember: 2 });
+    const entries = ['a', 'b', 'c'].map((id) => {
+      const event = routerEvent(id, 'RouterWorkerUpdated', '2026-01-05T09:00:00.000Z', { workerId: 'w1' });
+      return { position: nextHistoryPosition(event.time), event };
+    });
+    expect(await recorder.record(entries)).toBe(3);
+    expect(entries.map((entry) => recorder.holds(entry))).toEqual([false, true, true]);
+    // Recording the forgotten one again meets it in the history: nothing changes, and it is known again.
+    expect(await recorder.record(entries.slice(0, 1))).toBe(0);
+    expect(entries.map((entry) => recorder.holds(entry))).toEqual([true, false, true]);
+    expect((await inner.list('events', { pageSize: 10 })).items).toHaveLength(3);
   });
 
   it('marks each delivered event with one write and no read', async () => {
