@@ -38,11 +38,16 @@ export const writeContext = (ports: Pick<RouterPorts, 'newId'>, now: Date): Even
  */
 export const OUTBOX_ENTRY_MAX_AGE_MS = 24 * 60 * 60_000;
 
-/** Drops the entries the history already holds (they were relayed) and those past their age. */
-async function unrecorded(ports: Pick<RouterPorts, 'store'>, entries: readonly OutboxEntry[], now: Date): Promise<OutboxEntry[]> {
+/**
+ * Drops the entries the history already holds (they were relayed) and those past their age. The relay
+ * remembers what it recorded, so usually no read is needed; an entry it does not know (recorded before a
+ * restart, by another instance, or long ago) costs one point read.
+ */
+async function unrecorded(ports: Pick<RouterPorts, 'store' | 'events'>, entries: readonly OutboxEntry[], now: Date): Promise<OutboxEntry[]> {
   const left: OutboxEntry[] = [];
   for (const entry of entries) {
     if (now.getTime() - Date.parse(entry.event.time) > OUTBOX_ENTRY_MAX_AGE_MS) continue;
+    if (ports.events.holds(entry)) continue;
     if (!(await ports.store.get('events', historyId(entry.position, entry.event.id)))) left.push(entry);
   }
   return left;
@@ -52,7 +57,7 @@ async function unrecorded(ports: Pick<RouterPorts, 'store'>, entries: readonly O
  * Sets the outbox of a body about to be written: the carried-over entries that are still unrecorded,
  * plus `events`. Answers the new entries (to relay once the write committed).
  */
-export async function fillOutbox(ports: Pick<RouterPorts, 'store'>, body: object, carried: Outbox | undefined, events: readonly RouterEvent[], now: Date): Promise<OutboxEntry[]> {
+export async function fillOutbox(ports: Pick<RouterPorts, 'store' | 'events'>, body: object, carried: Outbox | undefined, events: readonly RouterEvent[], now: Date): Promise<OutboxEntry[]> {
   const pending = carried && carried.pending.length > 0 ? await unrecorded(ports, carried.pending, now) : [];
   const added = events.map((event) => ({ position: nextHistoryPosition(event.time), event }));
   const target = body as WithOutbox;

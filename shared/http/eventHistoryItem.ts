@@ -1,6 +1,6 @@
 import { toEventGridEnvelope, type EventGridEnvelope } from '../domain/routing/eventEnvelope';
-import { recordedEvent, type DeliveryState, type RecordedEventBody } from '../domain/routing/eventHistory';
-import type { IndexKeys, StoredDocument } from '../ports/Store';
+import { recordedEvent, type DeliveryState, type RecordedEventDocument } from '../domain/routing/eventHistory';
+import type { IndexKeys } from '../ports/Store';
 
 /** How far one channel got with one event, as the operator endpoints show it. */
 export interface DeliveryStatus {
@@ -11,7 +11,7 @@ export interface DeliveryStatus {
   deadLetteredAt?: string;
 }
 
-export type RecordedEventDocument = StoredDocument<RecordedEventBody>;
+export type { RecordedEventDocument };
 
 /** The channel names of an array index key such as `pendingFor` (absent when empty). */
 export function channelsIn(keys: IndexKeys, key: 'pendingFor' | 'deadFor'): string[] {
@@ -19,9 +19,6 @@ export function channelsIn(keys: IndexKeys, key: 'pendingFor' | 'deadFor'): stri
   if (Array.isArray(value)) return value.map(String);
   return typeof value === 'string' ? [value] : [];
 }
-
-/** Events of a delete wait in the history until the delete is known to have happened; until then they did not. */
-export const happened = (doc: RecordedEventDocument): boolean => doc.body._awaiting === undefined && doc.keys['awaiting'] !== true;
 
 const status = (state: DeliveryState | undefined, status: DeliveryStatus['status']): DeliveryStatus => ({
   status,

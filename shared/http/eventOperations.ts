@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import type { RecordedEventBody } from '../domain/routing/eventHistory';
 import type { Condition, Store } from '../ports/Store';
 import { notFound, notImplemented } from './errors';
 import { deadLetterItemSchema, eventSubscriptionsSchema, historyItemSchema, redeliveredSchema } from './eventAnswers';
 import { eventHistoryFilters, eventSelection, eventSelectionParameters } from './eventFilters';
-import { deadLetterItem, happened, historyItem } from './eventHistoryItem';
+import { eventsAfter, type HistoryPage } from '../app/eventsAfter';
+import { deadLetterItem, historyItem } from './eventHistoryItem';
 import { eventStream } from './eventStream';
 import type { Operation, OperationHost, OperationRequest } from './Operation';
 import { noFilters } from './listFilters';
 import { refuseOptions } from './refuseOptions';
-import { PAGING_PARAMETERS, cursorOf, pageAnswer } from './pagingToken';
+import { PAGING_PARAMETERS, cursorOf, nextLink, type PageCursor } from './pagingToken';
 import { redeliverDeadLetters } from './redeliverDeadLetters';
 
 const EVENTS = '/routing/events';
@@ -25,6 +25,14 @@ function channelOf(request: OperationRequest, host: OperationHost): string {
       ? `There is no event subscription "${name}"; the configured ones are ${host.eventChannels.map((channel) => `"${channel}"`).join(', ')}.`
       : `There is no event subscription "${name}": this router delivers events to no channel.`,
   );
+}
+
+/**
+ * A list of history items: `value`, and `nextLink` while the history has more, going on after the last
+ * document read (also when `value` left it out), as the resource lists do.
+ */
+function historyAnswer<T>(path: string, cursor: PageCursor, page: HistoryPage, value: T[]): { value: T[]; nextLink?: string } {
+  return page.hasMore && page.next ? { value, nextLink: nextLink(path, { ...cursor, afterId: page.next }) } : { value };
 }
 
 const deadFor = (channel: string): Condition => ({ key: 'deadFor', op: 'eq', value: channel });
@@ -49,9 +57,9 @@ export const eventOperations: Operation[] = [
     answers: { kind: 'page', item: historyItemSchema },
     run: async (request, ports, host) => {
       const cursor = cursorOf(request.query, eventHistoryFilters);
-      const page = await ports.store.list<RecordedEventBody>('events', { where: cursor.where, pageSize: cursor.pageSize, afterId: cursor.afterId || undefined });
-      const value = page.items.filter(happened).map((doc) => historyItem(doc, host.eventTopic));
-      return { status: 200, json: pageAnswer(EVENTS, cursor, page, value) };
+      const page = await eventsAfter(ports.store, { afterId: cursor.afterId, where: cursor.where, limit: cursor.pageSize });
+      const value = page.events.map((doc) => historyItem(doc, host.eventTopic));
+      return { status: 200, json: historyAnswer(EVENTS, cursor, page, value) };
     },
   },
   {
@@ -94,9 +102,9 @@ export const eventOperations: Operation[] = [
       const channel = channelOf(request, host);
       // The path names the channel: a continuation token only carries where to go on from.
       const cursor = { ...cursorOf(request.query, noFilters), where: [deadFor(channel)] };
-      const page = await ports.store.list<RecordedEventBody>('events', { where: cursor.where, pageSize: cursor.pageSize, afterId: cursor.afterId || undefined });
-      const value = page.items.filter(happened).map((doc) => deadLetterItem(doc, channel, host.eventTopic));
-      return { status: 200, json: pageAnswer(`${SUBSCRIPTIONS}/${encodeURIComponent(channel)}/deadLetters`, cursor, page, value) };
+      const page = await eventsAfter(ports.store, { afterId: cursor.afterId, where: cursor.where, limit: cursor.pageSize });
+      const value = page.events.map((doc) => deadLetterItem(doc, channel, host.eventTopic));
+      return { status: 200, json: historyAnswer(`${SUBSCRIPTIONS}/${encodeURIComponent(channel)}/deadLetters`, cursor, page, value) };
     },
   },
   {

@@ -49,6 +49,11 @@ export interface OutboxEntry {
 export interface EventPublisher {
   record(entries: readonly OutboxEntry[]): Promise<void>;
   /**
+   * True when the publisher knows the history holds the entry (it recorded it lately), so a write may
+   * drop it from its document's outbox without looking; false only says it does not know.
+   */
+  holds(entry: OutboxEntry): boolean;
+  /**
    * Events of a delete (the document and its outbox are about to disappear): kept in the history as
    * awaiting the delete of `document` at `etag`, and delivered once `confirm` says it happened (or the
    * relay sees the document gone). Awaiting events of a delete that never happened are dropped.

@@ -98,7 +98,8 @@ describe.each(stores)('the event outbox on %s', (_, open) => {
     refusing.down = 'permanent';
     const flaky = new CollectingChannel('flaky');
     flaky.down = 'transient';
-    const engine = engineOn(store, [up, refusing, flaky]);
+    const clock = new TestClock();
+    const engine = engineOn(store, [up, refusing, flaky], clock);
     await engine.start();
     try {
       await upsertWorker(engine.ports, 'w1', { capacity: 1, availableForOffers: true }, {});
@@ -109,7 +110,8 @@ describe.each(stores)('the event outbox on %s', (_, open) => {
       expect(await byKey('pendingFor', 'flaky')).toBe(1);
       expect(await byKey('pendingFor', 'up')).toBe(0);
       flaky.down = 'no';
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The first retry is due 5 ms (firstRetryMs) after the failure, on the relay's clock.
+      clock.advance(5);
       await engine.relay.idle();
       expect(flaky.received.map((e) => e.id)).toEqual(up.received.map((e) => e.id));
       expect(await byKey('pendingFor', 'flaky')).toBe(0);
@@ -144,9 +146,9 @@ describe.each(stores)('the event outbox on %s', (_, open) => {
       refusing.down = 'no';
       clock.advance(DAY);
       await upsertWorker(engine.ports, 'w1', { labels: { tier: 'gold' } }, {});
-      // The refusing channel goes on after its dead letter on a timer of its own: wait for it to take Updated.
-      for (let turn = 0; refusing.received.length === 0 && turn < 500; turn++) await new Promise((resolve) => setTimeout(resolve, 2));
+      // Its dead letter left the refusing channel free at once: it takes Updated with the other.
       await engine.relay.idle();
+      expect(refusing.received.map((e) => e.type)).toEqual(['RouterWorkerUpdated']);
       const types = async () => (await store.list<RecordedEventBody>('events', { pageSize: 10 })).items.map((d) => d.body.type);
       expect(await types()).toEqual(['RouterWorkerRegistered', 'RouterWorkerUpdated']);
 

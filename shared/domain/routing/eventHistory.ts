@@ -1,4 +1,5 @@
 import type { RouterEvent } from '../../ports/EventPublisher';
+import type { StoredDocument } from '../../ports/Store';
 
 /**
  * How recorded events are kept in the store's `events` collection (the event history, and the
@@ -27,6 +28,8 @@ export type RecordedEventBody = RouterEvent & {
   /** The delete this event reports, while it is not known to have happened. */
   _awaiting?: { collection: 'jobs' | 'workers'; id: string; etag: string };
 };
+
+export type RecordedEventDocument = StoredDocument<RecordedEventBody>;
 
 /** `<time>-<sequence>`: where an event sits in the history; the document id adds the event id. */
 export const historyPosition = (time: string, sequence: number) => `${time}-${String(sequence).padStart(16, '0')}`;
