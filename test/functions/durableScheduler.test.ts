@@ -5,6 +5,7 @@ import * as df from 'durable-functions';
 import { durableClientInput } from '../../functions/durableClientInput';
 import { MAX_ROUNDS, NEXT_ROUND_AFTER_MS, routerTimerNames, type DeadLetterRequest, type RouterTimerOutcome } from '../../functions/orchestrators/routerTimer';
 import { DurableScheduler, timerIdOfInstance, timerInstanceId } from '../../shared/adapters/azure/DurableScheduler';
+import { timerFor } from '../../shared/app/timers/timerKinds';
 import type { Timer } from '../../shared/ports/Scheduler';
 import { DurableTestRuntime } from '../support/durableTestRuntime';
 import { TestClock } from '../support/testClock';
@@ -49,12 +50,7 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
   });
 
   const after = (ms: number) => new Date(clock.now().getTime() + ms);
-  const offerTimer = (offerId: string, dueInMs: number): Timer => ({
-    id: `offerExpiry:${offerId}`,
-    kind: 'offerExpiry',
-    dueAt: after(dueInMs).toISOString(),
-    payload: { offerId, jobId: 'job-1', workerId: 'worker-1' },
-  });
+  const offerTimer = (offerId: string, dueInMs: number): Timer => timerFor('offerExpiry', { offerId, jobId: 'job-1', workerId: 'worker-1' }, after(dueInMs));
   const statusOf = async (timerId: string) => (await runtime.client.getStatus(timerInstanceId(timerId))) as { runtimeStatus: string; output: RouterTimerOutcome | null; input: Timer };
 
   it('fires a timer once, after its due time, with the timer as the activity input', async () => {
@@ -208,7 +204,7 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
   });
 
   it('a handler that re-arms its own timer while it fires gets it: the instance continues and fires again', async () => {
-    const timer: Timer = { id: 'settle:job-1:a-1', kind: 'settleAssignment', dueAt: after(MINUTE).toISOString(), payload: { jobId: 'job-1', assignmentId: 'a-1', workerId: 'w' } };
+    const timer = timerFor('settleAssignment', { jobId: 'job-1', assignmentId: 'a-1', workerId: 'w' }, after(MINUTE));
     const rearmed = { ...timer, dueAt: after(2 * MINUTE).toISOString() };
     onFire = async (firing) => {
       // As settleAssignment does for a close that is not due yet; a settled one cancels its own timer.
@@ -305,7 +301,7 @@ describe('timer instance ids', () => {
       const scheduler = new DurableScheduler(df.getClient(context));
 
       const timerId = 'offerExpiry:a/b#c?d e%2F';
-      await scheduler.schedule({ id: timerId, kind: 'offerExpiry', dueAt: '2026-01-05T09:00:00.000Z', payload: {} });
+      await scheduler.schedule(timerFor('offerExpiry', { offerId: 'a/b#c?d e%2F', jobId: 'j', workerId: 'w' }, '2026-01-05T09:00:00.000Z'));
       await scheduler.cancel(timerId);
 
       const instanceId = timerInstanceId(timerId);
