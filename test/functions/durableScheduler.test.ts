@@ -5,6 +5,7 @@ import * as df from 'durable-functions';
 import { durableClientInput } from '../../functions/durableClientInput';
 import { MAX_ROUNDS, NEXT_ROUND_AFTER_MS, routerTimerNames, type DeadLetterRequest, type RouterTimerOutcome } from '../../functions/orchestrators/routerTimer';
 import { DurableScheduler, timerIdOfInstance, timerInstanceId } from '../../shared/adapters/azure/DurableScheduler';
+import type { FireOutcome } from '../../shared/adapters/azure/routerTimerNames';
 import { timerFor } from '../../shared/app/timers/timerKinds';
 import type { Timer } from '../../shared/ports/Scheduler';
 import { DurableTestRuntime } from '../support/durableTestRuntime';
@@ -28,7 +29,7 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
   let fired: { id: string; dueAt: string; at: string }[];
   let deadLetters: DeadLetterRequest[];
   /** What the activity does besides recording (throw to fail the attempt). */
-  let onFire: (timer: Timer) => Promise<void>;
+  let onFire: (timer: Timer) => Promise<FireOutcome | void>;
 
   beforeEach(() => {
     clock = new TestClock('2026-01-05T09:00:00.000Z');
@@ -41,7 +42,7 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
         fireRouterTimer: async (input) => {
           const timer = input as Timer;
           fired.push({ id: timer.id, dueAt: timer.dueAt, at: clock.now().toISOString() });
-          await onFire(timer);
+          return await onFire(timer);
         },
         [routerTimerNames.deadLetter]: (input) => void deadLetters.push(input as DeadLetterRequest),
       },
@@ -201,6 +202,18 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
     await scheduler.schedule({ ...timer, dueAt: clock.now().toISOString() });
     await runtime.runDue();
     expect(fired).toHaveLength(8 * MAX_ROUNDS + 1);
+  });
+
+  it('a timer the activity answers as unfireable is dead-lettered at once, without retries, and the instance ends', async () => {
+    const why = 'timer offerExpiry:o1 has a payload that does not fit kind offerExpiry (workerId: required)';
+    onFire = () => Promise.resolve({ unfireable: why });
+    const timer = offerTimer('o1', 0);
+    await scheduler.schedule(timer);
+    await runtime.advance(after(DAY));
+    expect(fired).toHaveLength(1);
+    expect(deadLetters).toEqual([{ timer, reason: why, attempts: 1, at: fired[0]!.at }]);
+    expect(await statusOf(timer.id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'deadLettered' } });
+    expect(runtime.logs.map((l) => l.message)).toEqual([`timer offerExpiry:o1 (offerExpiry) is dead-lettered after 1 attempts in all (GET /routing/timers/deadLetters): ${why}`]);
   });
 
   it('a handler that re-arms its own timer while it fires gets it: the instance continues and fires again', async () => {
