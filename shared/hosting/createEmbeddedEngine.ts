@@ -43,7 +43,7 @@ export interface EmbeddedEngine {
   start(): Promise<void>;
   /** Stops taking work and waits for what is running; the store stays open. */
   stop(): Promise<void>;
-  /** Resolves when matching has nothing left to do (tests). */
+  /** Resolves when matching has nothing left to do and the relay's periodic look, if one runs, has ended (tests). */
   idle(): Promise<void>;
 }
 
@@ -57,6 +57,7 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
   let looking: object | undefined;
   let stopLooking: (() => void) | undefined;
   let lastPrune = 0;
+  let lastLook: Promise<void> = Promise.resolve();
   const now = () => clock.now().getTime();
   const look = async () => {
     if (relay.sweepNeeded) {
@@ -69,7 +70,7 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
     await relay.prune();
     lastPrune = now();
   };
-  const lookAfterRelay = () => look().catch((error: unknown) => parts.logger.error({ err: error }, 'event relay sweep failed; it runs again shortly'));
+  const lookAfterRelay = () => (lastLook = look().catch((error: unknown) => parts.logger.error({ err: error }, 'event relay sweep failed; it runs again shortly')));
   // On the engine's clock, the next look armed once this one is done: looks never overlap, and a
   // simulation on a virtual clock runs them as its time passes.
   const lookEvery = (chain: object) => {
@@ -111,6 +112,9 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
       await matchQueue.stop();
       await relay.stop();
     },
-    idle: () => matchQueue.idle(),
+    idle: async () => {
+      await matchQueue.idle();
+      await lastLook;
+    },
   };
 }

@@ -87,6 +87,13 @@ export class StoreScheduler implements Scheduler {
   private lastProgress = 0;
   /** Timers that re-armed themselves as due while they fired, and how many times in a row. */
   private readonly refires = new Map<string, number>();
+  /**
+   * The pass in progress: passes run one at a time, so a runDue() and a pass the clock started (moving
+   * a virtual clock wakes the loop at once) never fire the same timer side by side.
+   */
+  private passes: Promise<unknown> = Promise.resolve();
+  /** Fires this process ran (runDue answers the difference). */
+  private fires = 0;
   /** Timers this process dead-lettered (the store holds the dead letters themselves). */
   deadLettered = 0;
 
@@ -132,11 +139,21 @@ export class StoreScheduler implements Scheduler {
   }
 
   /**
-   * Fires every timer due now, each at most once, and returns how many fires ran (tests call this
-   * after moving a test clock). A timer its own handler left due is fired by the next call.
+   * Fires every timer due now, each at most once, and answers how many fires ran while it did: those of
+   * its own pass, and those of a pass of the loop in progress when it was called, which it waits for
+   * (moving a virtual clock starts one at once). A timer its own handler left due is fired by the next call.
    */
-  runDue(): Promise<number> {
-    return this.pass(false);
+  async runDue(): Promise<number> {
+    const before = this.fires;
+    await this.onePass(false);
+    return this.fires - before;
+  }
+
+  /** Runs a pass once the one in progress (if any) has ended. */
+  private onePass(endWhenStopped: boolean): Promise<number> {
+    const pass = this.passes.then(() => this.pass(endWhenStopped));
+    this.passes = pass.catch(() => undefined);
+    return pass;
   }
 
   /** One pass; the loop's own passes end early once the scheduler is stopped, so stopping waits for one fire at most. */
@@ -161,6 +178,7 @@ export class StoreScheduler implements Scheduler {
         seen.add(doc.id);
         await this.fire(doc);
         this.progress();
+        this.fires++;
         fired++;
         await nextTurn();
       }
@@ -290,7 +308,7 @@ export class StoreScheduler implements Scheduler {
   private async loop(): Promise<void> {
     this.progress();
     try {
-      await this.pass(true);
+      await this.onePass(true);
       const next = await this.nextDue();
       if (this.stopped) return;
       this.progress();
