@@ -144,14 +144,14 @@ export function* routerTimer(context: OrchestrationContext): Generator<Task, Rou
     logFailure(context, timer, failure, `trying again at ${nextRound.dueAt}`);
     return continueWith(context, timer, nextRound, 'retrying');
   }
-  return yield* giveUp(context, requests, timer, `the handler failed: ${reasonOf(failure).split('\n')[0] ?? ''}`, attempts);
+  return yield* giveUp(context, requests, timer, `the handler failed: ${reasonOf(failure).split('\n')[0] ?? ''}`, attempts, reasonOf(failure));
 }
 
 /**
  * Records the timer as a dead letter in the store, unless a reschedule arrives meanwhile. When the store
  * is unavailable too, the timer is kept rather than lost: the whole way is tried again a round later.
  */
-function* giveUp(context: OrchestrationContext, requests: Requests, timer: Timer, reason: string, attempts: number): Generator<Task, RouterTimerOutcome, unknown> {
+function* giveUp(context: OrchestrationContext, requests: Requests, timer: Timer, reason: string, attempts: number, lastError = reason): Generator<Task, RouterTimerOutcome, unknown> {
   const df = context.df;
   const deadLetter: DeadLetterRequest = { timer, reason, attempts, at: df.currentUtcDateTime.toISOString() };
   let recorded = true;
@@ -164,10 +164,10 @@ function* giveUp(context: OrchestrationContext, requests: Requests, timer: Timer
   if (later?.kind === 'reschedule') return continueWith(context, timer, later.timer, 'rescheduled');
   if (!recorded) {
     const dueAt = new Date(df.currentUtcDateTime.getTime() + NEXT_ROUND_AFTER_MS).toISOString();
-    context.error(`timer ${timer.id} (${timer.kind}) could not be dead-lettered (${reason}); trying again at ${dueAt}`);
+    context.error(`timer ${timer.id} (${timer.kind}) could not be dead-lettered; trying again at ${dueAt}. Last error: ${lastError}`);
     return continueWith(context, timer, { ...timer, dueAt }, 'retrying');
   }
-  context.error(`timer ${timer.id} (${timer.kind}) is dead-lettered after ${attempts} attempts in all (GET /routing/timers/deadLetters): ${reason}`);
+  context.error(`timer ${timer.id} (${timer.kind}) is dead-lettered after ${attempts} attempts in all (GET /routing/timers/deadLetters). Last error: ${lastError}`);
   return { timerId: timer.id, outcome: 'deadLettered' };
 }
 

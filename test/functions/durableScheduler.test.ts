@@ -213,7 +213,7 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
     expect(fired).toHaveLength(1);
     expect(deadLetters).toEqual([{ timer, reason: why, attempts: 1, at: fired[0]!.at }]);
     expect(await statusOf(timer.id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'deadLettered' } });
-    expect(runtime.logs.map((l) => l.message)).toEqual([`timer offerExpiry:o1 (offerExpiry) is dead-lettered after 1 attempts in all (GET /routing/timers/deadLetters): ${why}`]);
+    expect(runtime.logs.map((l) => l.message)).toEqual([`timer offerExpiry:o1 (offerExpiry) is dead-lettered after 1 attempts in all (GET /routing/timers/deadLetters). Last error: ${why}`]);
   });
 
   it('a handler that re-arms its own timer while it fires gets it: the instance continues and fires again', async () => {
