@@ -25,6 +25,15 @@ export default tseslint.config(
     },
   },
   {
+    // shared/ is everything that is not an Azure binding: it never reaches into functions/ (the Functions
+    // registrations import shared/, not the other way round). Relative paths only climb to the root's
+    // functions/ folder (shared/domain/rules/powerFx/functions.ts is a sibling import, `./functions`).
+    files: ['shared/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+functions(/|$)', message: 'shared/ must not import from functions/: move what both need into shared/.' }] }],
+    },
+  },
+  {
     // Durable orchestrators are replayed from their history on every step: no I/O, no clock, no randomness,
     // no promises (they yield durable tasks). Work with effects belongs in an activity; the current time is
     // context.df.currentUtcDateTime. See docs/adr/0011-durable-timers.md.
@@ -59,7 +68,10 @@ export default tseslint.config(
   },
 );
 
-/** What an orchestrator may import: durable-functions, sibling orchestrator modules and types from shared/ports. */
+/**
+ * What an orchestrator may import: durable-functions, sibling orchestrator modules, types from shared/ports
+ * and the names it shares with its client (shared/adapters/azure/routerTimerNames, constants only).
+ */
 function orchestratorImports() {
   const io = 'An orchestrator replays and must not do I/O: do it in an activity (functions/timers.ts).';
   const ioModules = [...builtinModules, 'better-sqlite3'];
@@ -70,7 +82,7 @@ function orchestratorImports() {
       { group: ['node:*'], message: io },
       { group: ['@azure/*'], allowTypeImports: true, message: 'Azure SDKs do I/O: call them from an activity.' },
       { regex: `^(?!\\.|durable-functions$|node:|@azure/|(?:${ioModules.map(escape).join('|')})$)`, allowTypeImports: true, message: 'An orchestrator imports only durable-functions (other packages may do I/O or keep state across replays).' },
-      { regex: '^\\.\\./(?!\\.\\./shared/ports/)', message: 'An orchestrator imports only durable-functions, its sibling orchestrator modules and types from shared/ports.' },
+      { regex: '^\\.\\./(?!\\.\\./shared/ports/|\\.\\./shared/adapters/azure/routerTimerNames$)', message: 'An orchestrator imports only durable-functions, its sibling orchestrator modules, types from shared/ports and routerTimerNames.' },
       { regex: '^\\.\\./\\.\\./shared/ports/', allowTypeImports: true, message: 'Import only types from shared/ports (`import type`): its values are not replay-safe.' },
     ],
   };

@@ -1,15 +1,27 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import { routerTimerNames, type FireOutcome } from '../shared/adapters/azure/routerTimerNames';
 import { fireTimer } from '../shared/app/fireTimer';
 import { deadLetterDocument, putDeadLetter } from '../shared/app/timerDeadLetters';
-import type { Timer } from '../shared/ports/Scheduler';
+import { UnfireableTimerError } from '../shared/app/timers/timerKinds';
+import type { StoredTimer } from '../shared/ports/Scheduler';
 import { durableClientInput } from './durableClientInput';
 import { invocationPorts } from './invocationPorts';
-import { routerTimer, routerTimerNames, type DeadLetterRequest } from './orchestrators/routerTimer';
+import { routerTimer, type DeadLetterRequest } from './orchestrators/routerTimer';
 
-/** The activity behind a due timer: the use case it names, with this invocation's ports. */
-export async function fireRouterTimer(timer: Timer, context: InvocationContext): Promise<void> {
-  await fireTimer(await invocationPorts(context), timer);
+/**
+ * The activity behind a due timer: the use case its kind names, with this invocation's ports. A timer
+ * that can never fire is answered as such (not thrown), so the orchestration dead-letters it at once
+ * instead of retrying it for an hour.
+ */
+export async function fireRouterTimer(timer: StoredTimer, context: InvocationContext): Promise<FireOutcome> {
+  try {
+    await fireTimer(await invocationPorts(context), timer);
+    return null;
+  } catch (error) {
+    if (error instanceof UnfireableTimerError) return { unfireable: error.message };
+    throw error;
+  }
 }
 
 /** The activity behind a timer that failed every round: its dead letter, kept in the store for operators. */

@@ -1,6 +1,7 @@
 import * as df from 'durable-functions';
 import type { DurableOrchestrationContext, OrchestrationContext, Task } from 'durable-functions';
-import type { Timer } from '../../shared/ports/Scheduler';
+import { routerTimerNames, type FireOutcome } from '../../shared/adapters/azure/routerTimerNames';
+import type { StoredTimer as Timer } from '../../shared/ports/Scheduler';
 
 /*
  * One durable timer of the router, as one orchestration instance (see docs/adr/0011-durable-timers.md).
@@ -9,16 +10,7 @@ import type { Timer } from '../../shared/ports/Scheduler';
  * enforces that; the work itself happens in the `fireRouterTimer` activity (functions/timers.ts).
  */
 
-/** The names the orchestration and its client (shared/adapters/azure/DurableScheduler) agree on. */
-export const routerTimerNames = {
-  orchestration: 'routerTimer',
-  activity: 'fireRouterTimer',
-  /** Records a timer that failed every round as a dead letter in the store. */
-  deadLetter: 'deadLetterRouterTimer',
-  /** Event carrying the Timer that replaces the pending one. */
-  reschedule: 'reschedule',
-  cancel: 'cancel',
-} as const;
+export { routerTimerNames };
 
 /** A failed fire is tried again 5 s later, then backing off (×2, at most 2 minutes apart): about 9 minutes in all. */
 const FIRST_RETRY_MS = 5_000;
@@ -131,11 +123,13 @@ export function* routerTimer(context: OrchestrationContext): Generator<Task, Rou
   }
 
   let failure: unknown;
+  let outcome: FireOutcome;
   try {
-    yield df.callActivityWithRetry(routerTimerNames.activity, fireRetryOptions(), timer);
+    outcome = (yield df.callActivityWithRetry(routerTimerNames.activity, fireRetryOptions(), timer)) as FireOutcome;
   } catch (error) {
     failure = error;
   }
+  if (outcome?.unfireable !== undefined) return yield* giveUp(context, requests, timer, outcome.unfireable, (timer.attempts ?? 0) + 1);
   // A handler may re-arm its own timer while it fires (a close that is not due yet): that one stands.
   const request = yield* drain(df, requests);
   if (request?.kind === 'reschedule') return continueWith(context, timer, request.timer, 'rescheduled');
@@ -150,7 +144,16 @@ export function* routerTimer(context: OrchestrationContext): Generator<Task, Rou
     logFailure(context, timer, failure, `trying again at ${nextRound.dueAt}`);
     return continueWith(context, timer, nextRound, 'retrying');
   }
-  const deadLetter: DeadLetterRequest = { timer, reason: `the handler failed: ${reasonOf(failure).split('\n')[0] ?? ''}`, attempts, at: df.currentUtcDateTime.toISOString() };
+  return yield* giveUp(context, requests, timer, `the handler failed: ${reasonOf(failure).split('\n')[0] ?? ''}`, attempts, reasonOf(failure));
+}
+
+/**
+ * Records the timer as a dead letter in the store, unless a reschedule arrives meanwhile. When the store
+ * is unavailable too, the timer is kept rather than lost: the whole way is tried again a round later.
+ */
+function* giveUp(context: OrchestrationContext, requests: Requests, timer: Timer, reason: string, attempts: number, lastError = reason): Generator<Task, RouterTimerOutcome, unknown> {
+  const df = context.df;
+  const deadLetter: DeadLetterRequest = { timer, reason, attempts, at: df.currentUtcDateTime.toISOString() };
   let recorded = true;
   try {
     yield df.callActivityWithRetry(routerTimerNames.deadLetter, fireRetryOptions(), deadLetter);
@@ -160,11 +163,11 @@ export function* routerTimer(context: OrchestrationContext): Generator<Task, Rou
   const later = yield* drain(df, requests);
   if (later?.kind === 'reschedule') return continueWith(context, timer, later.timer, 'rescheduled');
   if (!recorded) {
-    // The store is unavailable too: keep the timer rather than lose it, and try the whole way again.
-    logFailure(context, timer, failure, `could not be dead-lettered; trying again at ${nextRound.dueAt}`);
-    return continueWith(context, timer, { ...nextRound, attempts: timer.attempts ?? 0 }, 'retrying');
+    const dueAt = new Date(df.currentUtcDateTime.getTime() + NEXT_ROUND_AFTER_MS).toISOString();
+    context.error(`timer ${timer.id} (${timer.kind}) could not be dead-lettered; trying again at ${dueAt}. Last error: ${lastError}`);
+    return continueWith(context, timer, { ...timer, dueAt }, 'retrying');
   }
-  logFailure(context, timer, failure, `after ${attempts} attempts in all it is dead-lettered (GET /routing/timers/deadLetters)`);
+  context.error(`timer ${timer.id} (${timer.kind}) is dead-lettered after ${attempts} attempts in all (GET /routing/timers/deadLetters). Last error: ${lastError}`);
   return { timerId: timer.id, outcome: 'deadLettered' };
 }
 

@@ -1,12 +1,12 @@
 import { jobEvents } from '../domain/routing/routerEvents';
-import { sortableDueTime } from '../domain/dueTime';
 import type { EngineJob } from '../domain/routing/routingState';
 import { parseInstant, toWireTime } from '../domain/wireTime';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { mutateDocument } from './mutateDocument';
 import { jobs, readJob } from './routingDocuments';
+import { timerFor, timerId } from './timers/timerKinds';
 
-export const activationTimerId = (jobId: string) => `activate:${jobId}`;
+export const activationTimerId = (jobId: string) => timerId('activateScheduledJob', { jobId });
 
 const scheduleAtOf = (job: EngineJob) => (job.matchingMode.kind === 'scheduleAndSuspend' ? job.matchingMode.scheduleAt : undefined);
 
@@ -14,7 +14,7 @@ const scheduleAtOf = (job: EngineJob) => (job.matchingMode.kind === 'scheduleAnd
 export async function armActivation(ports: RouterPorts, job: EngineJob): Promise<void> {
   const scheduleAt = scheduleAtOf(job);
   if (scheduleAt === undefined) return;
-  await ports.scheduler.schedule({ id: activationTimerId(job.id), kind: 'activateScheduledJob', dueAt: sortableDueTime(parseInstant(scheduleAt)), payload: { jobId: job.id } });
+  await ports.scheduler.schedule(timerFor('activateScheduledJob', { jobId: job.id }, parseInstant(scheduleAt)));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { RouterPorts } from '../ports/RouterPorts';
+import { timerFor, timerId } from './timers/timerKinds';
 
 /**
  * Classification runs as a durable timer, so a job acknowledged as pendingClassification is classified
@@ -9,10 +10,10 @@ import type { RouterPorts } from '../ports/RouterPorts';
  */
 const SAFETY_NET_MS = 10_000;
 
-export const classifyTimerId = (jobId: string) => `classify:${jobId}`;
+export const classifyTimerId = (jobId: string) => timerId('classifyJob', { jobId });
 
 const schedule = (ports: RouterPorts, jobId: string, delayMs: number) =>
-  ports.scheduler.schedule({ id: classifyTimerId(jobId), kind: 'classifyJob', dueAt: new Date(ports.clock.now().getTime() + delayMs).toISOString(), payload: { jobId } });
+  ports.scheduler.schedule(timerFor('classifyJob', { jobId }, ports.clock.now().getTime() + delayMs));
 
 /** Before the write that puts the job in pendingClassification. */
 export const armClassification = (ports: RouterPorts, jobId: string) => schedule(ports, jobId, SAFETY_NET_MS);

@@ -9,8 +9,9 @@ import { mutateDocument } from './mutateDocument';
 import { endWorkerOffer, offerTimerId } from './offerEnds';
 import { writeContext } from './outbox';
 import { jobs, matchWorker, readWorker, recordLoose } from './routingDocuments';
+import { timerFor, timerId } from './timers/timerKinds';
 
-export const retryTimerId = (jobId: string, workerId: string) => `retryOffer:${jobId}:${workerId}`;
+export const retryTimerId = (jobId: string, workerId: string) => timerId('retryOffer', { jobId, workerId });
 
 /**
  * `:decline`. The worker first: removing the offer there settles it against a concurrent accept or
@@ -46,7 +47,7 @@ export async function declineOffer(ports: RouterPorts, workerId: string, offerId
   if (!job) await recordLoose(ports, [declinedEvent(writeContext(ports, ports.clock.now()), { id: offer.jobId })]);
   if (!job?.queueId) return;
   if (retryAt) {
-    await ports.scheduler.schedule({ id: retryTimerId(job.id, workerId), kind: 'retryOffer', dueAt: toSortableTime(retryAt), payload: { jobId: job.id, workerId } });
+    await ports.scheduler.schedule(timerFor('retryOffer', { jobId: job.id, workerId }, toSortableTime(retryAt)));
   }
   await ports.matchQueue.enqueue([{ queueId: job.queueId, jobId: job.id }]);
   await matchWorker(ports, freed);

@@ -1,5 +1,5 @@
 import { isTerminal } from '../domain/resources';
-import { instantAfter, sortableDueTime } from '../domain/dueTime';
+import { instantAfter } from '../domain/dueTime';
 import { parseInstant } from '../domain/wireTime';
 import { jobEvents } from '../domain/routing/routerEvents';
 import { isMatchable } from '../domain/routing/routingKeys';
@@ -8,8 +8,9 @@ import type { StoredWorkerSelector } from '../domain/resources/job';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { mutateDocument } from './mutateDocument';
 import { jobs, readJob } from './routingDocuments';
+import { timerFor, timerId } from './timers/timerKinds';
 
-export const selectorExpiryTimerId = (jobId: string) => `selectorExpiry:${jobId}`;
+export const selectorExpiryTimerId = (jobId: string) => timerId('expireWorkerSelectors', { jobId });
 
 /** A selector as stored, or one about to be stored (only `expiresAfterSeconds` known yet). */
 type ExpiringSelector = Partial<Pick<StoredWorkerSelector, 'status' | 'expiresAt' | 'expiresAfterSeconds'>>;
@@ -27,7 +28,7 @@ export async function armSelectorExpiry(ports: RouterPorts, jobId: string, selec
   if (times.length === 0) return;
   // Documents written before durations were bounded can hold an expiry past year 9999: the timer is
   // then kept at the latest representable instant, where it sorts after every other one.
-  await ports.scheduler.schedule({ id: selectorExpiryTimerId(jobId), kind: 'expireWorkerSelectors', dueAt: sortableDueTime(Math.min(...times)), payload: { jobId } });
+  await ports.scheduler.schedule(timerFor('expireWorkerSelectors', { jobId }, Math.min(...times)));
 }
 
 /**

@@ -12,6 +12,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import { mutateDocument } from './mutateDocument';
 import { endJobOffer, endWorkerOffer, offerTimerId, revokedEvent } from './offerEnds';
 import { jobs, readWorker, workers } from './routingDocuments';
+import { timerFor } from './timers/timerKinds';
 
 /** When a policy does not say (the service's documented example uses 60 s). */
 export const DEFAULT_OFFER_EXPIRES_AFTER_SECONDS = 60;
@@ -33,7 +34,7 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
   const offerId = ports.newId();
   const expires = instantAfter(start, policy.offerExpiresAfterSeconds ?? DEFAULT_OFFER_EXPIRES_AFTER_SECONDS);
   const timerId = offerTimerId(offerId);
-  await ports.scheduler.schedule({ id: timerId, kind: 'offerExpiry', dueAt: expires.toISOString(), payload: { offerId, jobId: job.id, workerId } });
+  await ports.scheduler.schedule(timerFor('offerExpiry', { offerId, jobId: job.id, workerId }, expires));
 
   let offer: RouterJobOffer | undefined;
   const reserved = await mutateDocument(ports, workers, workerId, (worker, now) => {

@@ -6,6 +6,7 @@ import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { mutateDocument } from './mutateDocument';
 import { jobs, matchWorker, workers } from './routingDocuments';
+import { timerId } from './timers/timerKinds';
 
 /** The event an offer's end is reported with, written with the end (undefined: none). */
 export type EndEvent = ((context: EventContext) => RouterEvent) | undefined;
@@ -16,7 +17,7 @@ export type EndEvent = ((context: EventContext) => RouterEvent) | undefined;
  * before the offer existed) finishes whatever half a crash left undone.
  */
 
-export const offerTimerId = (offerId: string) => `offerExpiry:${offerId}`;
+export const offerTimerId = (offerId: string) => timerId('offerExpiry', { offerId });
 
 /** Removes the offer from the worker (capacity released): the worker as written, undefined when it no longer held it. */
 export async function endWorkerOffer(ports: RouterPorts, workerId: string, offerId: string, how: OfferEnd, event?: EndEvent): Promise<EngineWorker | undefined> {

@@ -1,5 +1,4 @@
 import { applyClose, assignmentHoldsCapacity } from '../domain/routing/jobLifecycle';
-import { sortableDueTime } from '../domain/dueTime';
 import { jobEvents } from '../domain/routing/routerEvents';
 import { jobRouting, type EngineJob } from '../domain/routing/routingState';
 import { releaseAssignment } from '../domain/routing/workerHoldings';
@@ -8,6 +7,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import type { Timer } from '../ports/Scheduler';
 import { mutateDocument } from './mutateDocument';
 import { jobs, matchWorker, workers } from './routingDocuments';
+import { timerFor, timerId } from './timers/timerKinds';
 
 export interface AssignmentRef {
   jobId: string;
@@ -15,11 +15,11 @@ export interface AssignmentRef {
   workerId: string;
 }
 
-export const settleTimerId = (jobId: string, assignmentId: string) => `settle:${jobId}:${assignmentId}`;
+export const settleTimerId = (jobId: string, assignmentId: string) => timerId('settleAssignment', { jobId, assignmentId });
 
 /** The durable reminder, written before the job changes, that the worker's side must follow. */
 export function settleTimer(ref: AssignmentRef, dueAt: Date): Timer {
-  return { id: settleTimerId(ref.jobId, ref.assignmentId), kind: 'settleAssignment', dueAt: sortableDueTime(dueAt), payload: { ...ref } };
+  return timerFor('settleAssignment', ref, dueAt);
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { Clock } from '../ports/Clock';
-import type { Scheduler, Timer } from '../ports/Scheduler';
+import type { Scheduler, StoredTimer } from '../ports/Scheduler';
 import { StoreConflictError, type NewDocument, type Store, type StoredDocument } from '../ports/Store';
+import { putDocument } from './conditionalWrite';
 import { pagesOf } from './pagesOf';
+import { storedTimerAgain } from './timers/timerKinds';
 
 /**
  * A timer that failed every attempt is not dropped: it is kept as a dead letter, a document of the
@@ -19,28 +21,19 @@ export interface DeadLetter {
   at: string;
 }
 
-export type DeadLetteredTimer = Timer & { deadLetter: DeadLetter };
+export type DeadLetteredTimer = StoredTimer & { deadLetter: DeadLetter };
 export type DeadLetterDocument = StoredDocument<DeadLetteredTimer>;
 
-export function deadLetterDocument(timer: Timer, reason: string, attempts: number, now: Date): NewDocument<DeadLetteredTimer> {
+export function deadLetterDocument(timer: StoredTimer, reason: string, attempts: number, now: Date): NewDocument<DeadLetteredTimer> {
   const { attempts: _attempts, ...rest } = timer;
   const at = now.toISOString();
   const body: DeadLetteredTimer = { ...rest, deadLetter: { reason, attempts, at } };
   return { collection: 'timers', id: timer.id, lastModified: at, body, keys: { [DEAD_LETTERED_AT]: `${at}\u001f${timer.id}` } };
 }
 
-/** Records a dead letter where no live timer document shares its id (the Azure host). */
+/** Records a dead letter where no live timer document shares its id (the Azure host): the latest one is kept. */
 export async function putDeadLetter(store: Store, doc: NewDocument<DeadLetteredTimer>): Promise<void> {
-  for (;;) {
-    const current = await store.get('timers', doc.id);
-    try {
-      if (current) await store.replace(doc, current.etag);
-      else await store.create(doc);
-      return;
-    } catch (error) {
-      if (!(error instanceof StoreConflictError)) throw error;
-    }
-  }
+  await putDocument(store, doc);
 }
 
 /** The condition that selects dead letters (every one has the key; live timers do not). */
@@ -56,7 +49,9 @@ const REDRIVE_PAGE = 100;
  * Schedules every dead-lettered timer again, due now and with its attempts counted afresh, then
  * removes the dead letter unless the schedule replaced it already (the embedded scheduler keeps the
  * timer in the same document). Answers how many were re-driven. Handlers are idempotent, so a timer
- * re-driven twice (a crash between the two writes) does no harm.
+ * re-driven twice (a crash between the two writes) does no harm. A dead letter that can never fire (an
+ * unknown kind, a payload that does not fit) is re-driven too, and comes back at its first fire with
+ * the same reason: the operator asked for all of them, and nothing is dropped unseen.
  */
 export async function redriveDeadLetters(store: Store, scheduler: Scheduler, clock: Clock): Promise<number> {
   let redriven = 0;
@@ -64,7 +59,7 @@ export async function redriveDeadLetters(store: Store, scheduler: Scheduler, clo
   for await (const docs of pagesOf<DeadLetteredTimer>(store, 'timers', { where: [isDeadLetter], pageSize: REDRIVE_PAGE })) {
     for (const doc of docs) {
       const { deadLetter: _deadLetter, attempts: _attempts, ...timer } = doc.body;
-      await scheduler.schedule({ ...timer, dueAt: clock.now().toISOString() });
+      await scheduler.schedule(storedTimerAgain({ ...timer, dueAt: clock.now().toISOString() }));
       try {
         await store.delete('timers', doc.id, doc.etag);
       } catch (error) {

@@ -13,6 +13,7 @@ import { armClassification, startClassification } from './classificationTimer';
 import { mutateDocument } from './mutateDocument';
 import { revokeFromWorkers } from './offerEnds';
 import { jobs, readJob } from './routingDocuments';
+import { timerFor, timerId } from './timers/timerKinds';
 
 /** How long the safety-net timer of a queue-length check waits if the request that queued the job stopped before checking. */
 const QUEUE_LENGTH_SAFETY_NET_MS = 10_000;
@@ -24,7 +25,7 @@ export interface ExceptionRef {
   ruleId: string;
 }
 
-export const exceptionTimerId = (ref: ExceptionRef) => `exception:${ref.jobId}:${ref.exceptionPolicyId}:${ref.ruleId}`;
+export const exceptionTimerId = (ref: ExceptionRef) => timerId('exceptionTrigger', ref);
 
 async function readPolicyOf(ports: RouterPorts, queueId: string): Promise<ExceptionPolicy | undefined> {
   const queue = await ports.store.get<RouterQueue>('queues', queueId);
@@ -45,7 +46,7 @@ export async function armExceptionTimers(ports: RouterPorts, jobId: string, queu
   for (const rule of policy.exceptionRules) {
     const ref = { jobId, queueId, exceptionPolicyId: policy.id, ruleId: rule.id };
     const due = rule.trigger.kind === 'waitTime' ? instantAfter(now, rule.trigger.thresholdSeconds) : new Date(now + QUEUE_LENGTH_SAFETY_NET_MS);
-    const timer: Timer = { id: exceptionTimerId(ref), kind: 'exceptionTrigger', dueAt: due.toISOString(), payload: { ...ref } };
+    const timer = timerFor('exceptionTrigger', ref, due);
     await ports.scheduler.schedule(timer);
     if (rule.trigger.kind === 'queueLength') queueLength.push(timer);
   }
@@ -89,7 +90,7 @@ export async function triggerException(ports: RouterPorts, ref: ExceptionRef): P
   const state = await triggered(ports, job, rule);
   if (state instanceof Date) {
     // Armed before the job's enqueue time was known, or the job was re-queued since: wait until it is due.
-    await ports.scheduler.schedule({ id: exceptionTimerId(ref), kind: 'exceptionTrigger', dueAt: state.toISOString(), payload: { ...ref } });
+    await ports.scheduler.schedule(timerFor('exceptionTrigger', ref, state));
     return;
   }
   if (!state) return;

@@ -43,7 +43,7 @@ export interface EmbeddedEngine {
   start(): Promise<void>;
   /** Stops taking work and waits for what is running; the store stays open. */
   stop(): Promise<void>;
-  /** Resolves when matching has nothing left to do (tests). */
+  /** Resolves when matching has nothing left to do and the relay's periodic look, if one runs, has ended (tests). */
   idle(): Promise<void>;
 }
 
@@ -53,20 +53,33 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
   const scheduler = new StoreScheduler(parts.store, clock, parts.logger);
   const matchQueue = new InProcessMatchQueue(parts.logger);
   const relay = new EventRelay({ store: parts.store, clock, logger: parts.logger, channels: parts.channels ?? [], ...parts.delivery });
-  let sweeping: NodeJS.Timeout | undefined;
+  /** The running chain of looks (a new one per start), and how to cancel its armed timer. */
+  let looking: object | undefined;
+  let stopLooking: (() => void) | undefined;
   let lastPrune = 0;
+  let lastLook: Promise<void> = Promise.resolve();
+  const now = () => clock.now().getTime();
   const look = async () => {
     if (relay.sweepNeeded) {
       await relay.sweep();
-      lastPrune = Date.now();
+      lastPrune = now();
       return;
     }
     await relay.markCaughtUp();
-    if (Date.now() - lastPrune < PRUNE_EVERY_MS) return;
+    if (now() - lastPrune < PRUNE_EVERY_MS) return;
     await relay.prune();
-    lastPrune = Date.now();
+    lastPrune = now();
   };
-  const lookAfterRelay = () => look().catch((error: unknown) => parts.logger.error({ err: error }, 'event relay sweep failed; it runs again shortly'));
+  const lookAfterRelay = () => (lastLook = look().catch((error: unknown) => parts.logger.error({ err: error }, 'event relay sweep failed; it runs again shortly')));
+  // On the engine's clock, the next look armed once this one is done: looks never overlap, and a
+  // simulation on a virtual clock runs them as its time passes.
+  const lookEvery = (chain: object) => {
+    stopLooking = clock.setTimer(CHECK_EVERY_MS, () => {
+      void lookAfterRelay().finally(() => {
+        if (looking === chain) lookEvery(chain);
+      });
+    });
+  };
   const ports: RouterPorts = {
     store: parts.store,
     clock,
@@ -85,19 +98,23 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
     relay,
     start: async () => {
       await relay.sweep();
-      lastPrune = Date.now();
-      sweeping = setInterval(() => void lookAfterRelay(), CHECK_EVERY_MS);
-      sweeping.unref();
+      lastPrune = now();
+      looking = {};
+      lookEvery(looking);
       matchQueue.start((request) => runMatching(ports, request));
       scheduler.start((timer) => fireTimer(ports, timer));
       await recoverMatching(ports);
     },
     stop: async () => {
-      clearInterval(sweeping);
+      looking = undefined;
+      stopLooking?.();
       await scheduler.stop();
       await matchQueue.stop();
       await relay.stop();
     },
-    idle: () => matchQueue.idle(),
+    idle: async () => {
+      await matchQueue.idle();
+      await lastLook;
+    },
   };
 }

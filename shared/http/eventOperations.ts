@@ -71,11 +71,11 @@ export const eventOperations: Operation[] = [
     answers: { kind: 'eventStream' },
     // Nothing to wait for: the stream subscribes once the host opens it.
     // eslint-disable-next-line @typescript-eslint/require-await -- run answers a promise, and a throw here must reject it
-    run: async (request, _ports, host) => {
+    run: async (request, ports, host) => {
       if (!host.liveEvents) {
         throw notImplemented('This host cannot stream events. Subscribe to the router\'s Event Grid topic instead, or read GET /routing/events.');
       }
-      return { status: 200, stream: eventStream(host.liveEvents, eventSelection(request.query), host.eventTopic, host.logger) };
+      return { status: 200, stream: eventStream(host.liveEvents, eventSelection(request.query), host.eventTopic, host.logger, ports.clock) };
     },
   },
   {

@@ -1,4 +1,5 @@
 import { toEventGridEnvelope } from '../domain/routing/eventEnvelope';
+import { systemClock, type Clock } from '../ports/Clock';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
@@ -16,10 +17,10 @@ export function serverSentEvent(event: RouterEvent, topic: string): string {
 
 /**
  * Every event recorded while the client listens that `selection` takes, as Server-Sent Events, with
- * a comment line every HEARTBEAT_MS. The first comment goes out as soon as the stream is open, so a
- * client knows it is subscribed.
+ * a comment line every HEARTBEAT_MS of `clock`. The first comment goes out as soon as the stream is open,
+ * so a client knows it is subscribed.
  */
-export function eventStream(live: LiveEvents, selection: EventSelection, topic: string, logger: Logger): ResponseStream {
+export function eventStream(live: LiveEvents, selection: EventSelection, topic: string, logger: Logger, clock: Clock = systemClock): ResponseStream {
   return {
     open: (write) => {
       const unsubscribe = live.subscribe((event) => {
@@ -32,9 +33,16 @@ export function eventStream(live: LiveEvents, selection: EventSelection, topic: 
         }
       });
       write(': subscribed to router events\n\n');
-      const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
+      let stopHeartbeat = () => {};
+      const beat = () => {
+        stopHeartbeat = clock.setTimer(HEARTBEAT_MS, () => {
+          write(': heartbeat\n\n');
+          beat();
+        });
+      };
+      beat();
       return () => {
-        clearInterval(heartbeat);
+        stopHeartbeat();
         unsubscribe();
       };
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Clock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';
 import type { HttpRequestMessage, HttpResponseMessage } from './HttpMessage';
 import { openApiDocument, type PublicRouteDescription } from './openApiDocument';
@@ -14,6 +15,8 @@ export interface PublicRouteHost {
    */
   readiness?: ReadinessChecks | (() => Promise<ReadinessChecks>);
   logger: Logger;
+  /** The router's clock, on which a readiness check times out; the system clock when absent. */
+  ports?: { clock: Clock };
 }
 
 export interface PublicRoute extends PublicRouteDescription {
@@ -51,8 +54,8 @@ export const publicRoutes: readonly PublicRoute[] = [
       200: { description: 'Ready to take requests.', schema: okSchema },
       503: { description: 'Not ready: the checks and their state.', schema: unavailableSchema },
     },
-    answer: async ({ readiness = {}, logger }) => {
-      const { ready, checks } = await checkReadiness(typeof readiness === 'function' ? await readiness() : readiness, logger);
+    answer: async ({ readiness = {}, logger, ports }) => {
+      const { ready, checks } = await checkReadiness(typeof readiness === 'function' ? await readiness() : readiness, logger, undefined, ports?.clock);
       return ready ? answer(200, { status: 'ok' }) : answer(503, { status: 'unavailable', checks });
     },
   },

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';
 
 /**
@@ -20,21 +21,20 @@ export interface Readiness {
   checks: Record<string, CheckState>;
 }
 
-function withinTimeout(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
+function withinTimeout(check: () => Promise<boolean>, timeoutMs: number, clock: Clock): Promise<boolean> {
+  let cancel: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    timer.unref();
+    cancel = clock.setTimer(timeoutMs, () => reject(new Error(`no answer within ${timeoutMs} ms`)));
   });
-  return Promise.race([Promise.resolve().then(check), timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([Promise.resolve().then(check), timeout]).finally(() => cancel?.());
 }
 
-/** Runs every check at once; ready when all passed. */
-export async function checkReadiness(checks: ReadinessChecks, logger: Logger, timeoutMs = READINESS_TIMEOUT_MS): Promise<Readiness> {
+/** Runs every check at once; ready when all passed. The timeout runs on `clock` (a test moves it past a hung check). */
+export async function checkReadiness(checks: ReadinessChecks, logger: Logger, timeoutMs = READINESS_TIMEOUT_MS, clock: Clock = systemClock): Promise<Readiness> {
   const states = await Promise.all(
     Object.entries(checks).map(async ([name, check]): Promise<[string, CheckState]> => {
       try {
-        if (await withinTimeout(check, timeoutMs)) return [name, 'ok'];
+        if (await withinTimeout(check, timeoutMs, clock)) return [name, 'ok'];
         logger.warn({ check: name }, 'readiness check failed');
       } catch (error) {
         logger.warn({ check: name, err: error instanceof Error ? error.message : String(error) }, 'readiness check failed');

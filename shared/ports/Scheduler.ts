@@ -3,30 +3,29 @@
  * same thing twice replaces it and cancelling needs no lookup. A timer fires at or after `dueAt`
  * (late after a restart, never lost); its handler must be idempotent, because a crash after the
  * handler ran but before the timer was removed fires it again.
+ *
+ * The kinds of timer, their ids, payloads and handlers are one registry (shared/app/timers/timerKinds.ts
+ * and fireTimer.ts). This port only carries them: schedulers store and hand back what they were given.
  */
-export type TimerKind =
-  | 'offerExpiry'
-  | 'settleAssignment'
-  | 'retryOffer'
-  /** Classify a job (`classify:<jobId>`): a safety net armed before the write that asks for it, moved to now after. */
-  | 'classifyJob'
-  /** Mark a job's worker selectors expired at their `expiresAt` (`selectorExpiry:<jobId>`, the earliest one). */
-  | 'expireWorkerSelectors'
-  /** Evaluate one exception rule for a job (`exception:<jobId>:<exceptionPolicyId>:<ruleId>`). */
-  | 'exceptionTrigger'
-  /** A scheduled job's `scheduleAt` (`activate:<jobId>`). */
-  | 'activateScheduledJob';
-
-export interface Timer {
+export interface StoredTimer {
   id: string;
-  kind: TimerKind;
+  /** A kind of the registry; a stored timer of an unknown kind (written by another version) is dead-lettered when it fires. */
+  kind: string;
   /** ISO-8601 instant. */
   dueAt: string;
-  /** Ids the handler needs (jobId, workerId, offerId, assignmentId). */
+  /** Ids the handler needs (jobId, workerId, offerId, assignmentId), checked against the kind's schema when it fires. */
   payload: Readonly<Record<string, string>>;
   /** Fires of this timer that failed in a row: the scheduler's own count, which callers leave out. */
   attempts?: number;
 }
+
+declare const builtByRegistry: unique symbol;
+
+/**
+ * A timer as the registry builds it (`timerFor(kind, payload, dueAt)`): the brand means a hand-made
+ * object with a payload that does not fit its kind cannot be scheduled, it does not compile.
+ */
+export type Timer = StoredTimer & { readonly [builtByRegistry]: true };
 
 export interface Scheduler {
   /** Creates or replaces the timer with this id. Durable when the promise resolves. */

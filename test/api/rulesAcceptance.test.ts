@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RouterEvent, RouterEventType } from '../../shared/ports/EventPublisher';
 import { recordedEvents } from '../support/recordedEvents';
 import { MINUTE, SECOND } from '../support/routingFixtures';
@@ -35,6 +36,23 @@ class Harness extends RoutingHarness {
     expect(response.status).toBe('201');
     await this.elapse(0);
     return response.body;
+  }
+
+  /**
+   * Waits for `work` while moving the clock to each timer that falls due within a second: the router's
+   * short waits (the backoff between attempts of a rule call) are on its clock, as a simulation's driver
+   * would move it. Between timers the real I/O (the rule endpoint on this machine) runs.
+   */
+  async whileClockRuns<T>(work: Promise<T>): Promise<T> {
+    let done = false;
+    const finished = work.finally(() => (done = true));
+    while (!done) {
+      const next = this.clock.nextDue();
+      const now = this.clock.now().getTime();
+      if (next !== undefined && next <= now + SECOND) await this.clock.tick(next - now);
+      else await nextTurn();
+    }
+    return finished;
   }
 
   /**
@@ -433,7 +451,8 @@ describe('function and webhook rules in classification, served by HTTP endpoints
     endpoints.reply('/api/down', { status: 503, text: 'host is restarting' });
     await h.upsert('/routing/classificationPolicies/down', { fallbackQueueId: 'general', prioritizationRule: { kind: 'function', functionUri: `${endpoints.url('/api/down')}?code=secret` } });
     await h.upsert('/routing/classificationPolicies/fine', { fallbackQueueId: 'general' });
-    await h.job('failed', { classificationPolicyId: 'down' });
+    // Three attempts, 200 ms and 400 ms apart on the router's clock.
+    await h.whileClockRuns(h.job('failed', { classificationPolicyId: 'down' }));
     await h.job('fine', { classificationPolicyId: 'fine' });
 
     const reason = `prioritizationRule: function rule: ${endpoints.host}/api/down answered 503: "host is restarting" (3 attempts); expected 200 with a JSON body`;

@@ -5,6 +5,8 @@ import * as df from 'durable-functions';
 import { durableClientInput } from '../../functions/durableClientInput';
 import { MAX_ROUNDS, NEXT_ROUND_AFTER_MS, routerTimerNames, type DeadLetterRequest, type RouterTimerOutcome } from '../../functions/orchestrators/routerTimer';
 import { DurableScheduler, timerIdOfInstance, timerInstanceId } from '../../shared/adapters/azure/DurableScheduler';
+import type { FireOutcome } from '../../shared/adapters/azure/routerTimerNames';
+import { timerFor } from '../../shared/app/timers/timerKinds';
 import type { Timer } from '../../shared/ports/Scheduler';
 import { DurableTestRuntime } from '../support/durableTestRuntime';
 import { TestClock } from '../support/testClock';
@@ -27,7 +29,7 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
   let fired: { id: string; dueAt: string; at: string }[];
   let deadLetters: DeadLetterRequest[];
   /** What the activity does besides recording (throw to fail the attempt). */
-  let onFire: (timer: Timer) => Promise<void>;
+  let onFire: (timer: Timer) => Promise<FireOutcome | void>;
 
   beforeEach(() => {
     clock = new TestClock('2026-01-05T09:00:00.000Z');
@@ -40,7 +42,7 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
         fireRouterTimer: async (input) => {
           const timer = input as Timer;
           fired.push({ id: timer.id, dueAt: timer.dueAt, at: clock.now().toISOString() });
-          await onFire(timer);
+          return await onFire(timer);
         },
         [routerTimerNames.deadLetter]: (input) => void deadLetters.push(input as DeadLetterRequest),
       },
@@ -49,12 +51,7 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
   });
 
   const after = (ms: number) => new Date(clock.now().getTime() + ms);
-  const offerTimer = (offerId: string, dueInMs: number): Timer => ({
-    id: `offerExpiry:${offerId}`,
-    kind: 'offerExpiry',
-    dueAt: after(dueInMs).toISOString(),
-    payload: { offerId, jobId: 'job-1', workerId: 'worker-1' },
-  });
+  const offerTimer = (offerId: string, dueInMs: number): Timer => timerFor('offerExpiry', { offerId, jobId: 'job-1', workerId: 'worker-1' }, after(dueInMs));
   const statusOf = async (timerId: string) => (await runtime.client.getStatus(timerInstanceId(timerId))) as { runtimeStatus: string; output: RouterTimerOutcome | null; input: Timer };
 
   it('fires a timer once, after its due time, with the timer as the activity input', async () => {
@@ -207,8 +204,20 @@ describe('DurableScheduler (one routerTimer orchestration per timer)', () => {
     expect(fired).toHaveLength(8 * MAX_ROUNDS + 1);
   });
 
+  it('a timer the activity answers as unfireable is dead-lettered at once, without retries, and the instance ends', async () => {
+    const why = 'timer offerExpiry:o1 has a payload that does not fit kind offerExpiry (workerId: required)';
+    onFire = () => Promise.resolve({ unfireable: why });
+    const timer = offerTimer('o1', 0);
+    await scheduler.schedule(timer);
+    await runtime.advance(after(DAY));
+    expect(fired).toHaveLength(1);
+    expect(deadLetters).toEqual([{ timer, reason: why, attempts: 1, at: fired[0]!.at }]);
+    expect(await statusOf(timer.id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'deadLettered' } });
+    expect(runtime.logs.map((l) => l.message)).toEqual([`timer offerExpiry:o1 (offerExpiry) is dead-lettered after 1 attempts in all (GET /routing/timers/deadLetters). Last error: ${why}`]);
+  });
+
   it('a handler that re-arms its own timer while it fires gets it: the instance continues and fires again', async () => {
-    const timer: Timer = { id: 'settle:job-1:a-1', kind: 'settleAssignment', dueAt: after(MINUTE).toISOString(), payload: { jobId: 'job-1', assignmentId: 'a-1', workerId: 'w' } };
+    const timer = timerFor('settleAssignment', { jobId: 'job-1', assignmentId: 'a-1', workerId: 'w' }, after(MINUTE));
     const rearmed = { ...timer, dueAt: after(2 * MINUTE).toISOString() };
     onFire = async (firing) => {
       // As settleAssignment does for a close that is not due yet; a settled one cancels its own timer.
@@ -305,7 +314,7 @@ describe('timer instance ids', () => {
       const scheduler = new DurableScheduler(df.getClient(context));
 
       const timerId = 'offerExpiry:a/b#c?d e%2F';
-      await scheduler.schedule({ id: timerId, kind: 'offerExpiry', dueAt: '2026-01-05T09:00:00.000Z', payload: {} });
+      await scheduler.schedule(timerFor('offerExpiry', { offerId: 'a/b#c?d e%2F', jobId: 'j', workerId: 'w' }, '2026-01-05T09:00:00.000Z'));
       await scheduler.cancel(timerId);
 
       const instanceId = timerInstanceId(timerId);

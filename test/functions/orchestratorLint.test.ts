@@ -60,6 +60,7 @@ const offending = [
   '  await Promise.resolve();',
   '}',
   'export type { EngineJob };',
+  "import { DurableScheduler } from '../../shared/adapters/azure/DurableScheduler';",
 ].join('\n');
 
 const allowed = [
@@ -68,12 +69,23 @@ const allowed = [
   "import type { OrchestrationContext } from 'durable-functions';",
   "import type { Timer } from '../../shared/ports/Scheduler';",
   "import { routerTimerNames } from './routerTimer';",
+  "import { routerTimerNames as names } from '../../shared/adapters/azure/routerTimerNames';",
   'export function* orchestrator(context: OrchestrationContext): Generator<unknown, string, unknown> {',
   '  const timer = context.df.getInput<Timer>();',
   '  yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 1000));',
   '  return `${timer.id} ${routerTimerNames.activity} ${String(df.OrchestrationRuntimeStatus.Running)}`;',
   '}',
   'export type Context = InvocationContext;',
+].join('\n');
+
+/** shared/ never imports functions/ (the rule for shared/**), and a sibling module named `functions` is no such import. */
+const sharedImports = [
+  "import { registerTimers } from '../../functions/timers';",
+  "import type { DeadLetterRequest } from '../../functions/orchestrators/routerTimer';",
+  "import { FUNCTIONS } from './functions';",
+  "import { routerTimerNames } from './azure/routerTimerNames';",
+  'export const used: unknown[] = [registerTimers, FUNCTIONS, routerTimerNames];',
+  'export type { DeadLetterRequest };',
 ].join('\n');
 
 describe('lint rules for Durable orchestrators (functions/orchestrators)', () => {
@@ -86,6 +98,7 @@ describe('lint rules for Durable orchestrators (functions/orchestrators)', () =>
       { code: offending, file: 'functions/offending.fake.ts' },
       { code: allowed, file: 'functions/orchestrators/allowed.fake.ts' },
       { code: fs.readFileSync(path.join(root, realFile), 'utf8'), file: realFile },
+      { code: sharedImports, file: 'shared/adapters/imports.fake.ts' },
     ]);
   });
 
@@ -108,6 +121,7 @@ describe('lint rules for Durable orchestrators (functions/orchestrators)', () =>
       '14 no-restricted-syntax', // setTimeout
       '15 no-restricted-globals', // process
       '18 no-restricted-syntax', // async function
+      '22 @typescript-eslint/no-restricted-imports', // a shared/ adapter (only routerTimerNames is allowed)
     ]);
     const messages = results[0]!.map((f) => f.message).join('\n');
     expect(messages).toContain('An orchestrator replays: use context.df.currentUtcDateTime.');
@@ -124,5 +138,10 @@ describe('lint rules for Durable orchestrators (functions/orchestrators)', () =>
 
   it('pass on the real orchestrator, with the full type-aware configuration', () => {
     expect(results[3]).toEqual([]);
+  });
+
+  it('keep shared/ from importing functions/, and only that', () => {
+    expect(ruled(results[4]!)).toEqual(['1 @typescript-eslint/no-restricted-imports', '2 @typescript-eslint/no-restricted-imports']);
+    expect(results[4]!.map((f) => f.message).join('\n')).toContain('shared/ must not import from functions/: move what both need into shared/.');
   });
 });

@@ -1,5 +1,5 @@
 import { NEXT_ROUND_AFTER_MS, routerTimer } from '../../functions/orchestrators/routerTimer';
-import type { Timer } from '../../shared/ports/Scheduler';
+import type { StoredTimer as Timer } from '../../shared/ports/Scheduler';
 import { ActionType, historyEvent as h, replayOrchestrator, type Action, type HistoryEvent } from '../support/durableTestRuntime';
 
 /*

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { OrchestrationRuntimeStatus } from 'durable-functions';
-import { routerTimerNames } from '../../../functions/orchestrators/routerTimer';
 import { sortableDueTime } from '../../domain/dueTime';
-import type { Scheduler, Timer } from '../../ports/Scheduler';
+import type { Scheduler, StoredTimer, Timer } from '../../ports/Scheduler';
+import { routerTimerNames } from './routerTimerNames';
 
 /**
  * What DurableScheduler needs of the Durable client. `df.getClient(context)` is one, and its
@@ -12,7 +12,7 @@ import type { Scheduler, Timer } from '../../ports/Scheduler';
  * (the event is then dropped), and rejects for an unknown id; `getStatus` rejects for an unknown id.
  */
 export interface DurableTimerClient {
-  startNew(orchestratorFunctionName: string, options: { instanceId: string; input: Timer }): Promise<string>;
+  startNew(orchestratorFunctionName: string, options: { instanceId: string; input: StoredTimer }): Promise<string>;
   raiseEvent(instanceId: string, eventName: string, eventData: unknown): Promise<void>;
   getStatus(instanceId: string): Promise<{ runtimeStatus: string }>;
 }
@@ -38,7 +38,7 @@ export class DurableScheduler implements Scheduler {
   async schedule(scheduled: Timer): Promise<void> {
     checkTimer(scheduled);
     // Durable timers take .NET DateTimes: a due time past year 9999 waits at the last representable instant.
-    const timer = { ...scheduled, dueAt: sortableDueTime(scheduled.dueAt) };
+    const timer: StoredTimer = { ...scheduled, dueAt: sortableDueTime(scheduled.dueAt) };
     const instanceId = timerInstanceId(timer.id);
     let startError: unknown;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -82,7 +82,7 @@ export class DurableScheduler implements Scheduler {
   }
 }
 
-function checkTimer(timer: Timer): void {
+function checkTimer(timer: StoredTimer): void {
   if (timer.id.length === 0) throw new Error(`A timer needs an id (kind ${timer.kind}, due ${timer.dueAt}).`);
   if (Number.isNaN(Date.parse(timer.dueAt))) throw new Error(`Timer ${timer.id} has dueAt "${timer.dueAt}", which is not an ISO-8601 instant.`);
 }

@@ -1,9 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { putDocument } from '../../app/conditionalWrite';
 import { deadLetterDocument } from '../../app/timerDeadLetters';
+import { UnfireableTimerError } from '../../app/timers/timerKinds';
 import { sortableDueTime } from '../../domain/dueTime';
 import type { Clock } from '../../ports/Clock';
 import type { Logger } from '../../ports/Logger';
-import type { Scheduler, Timer } from '../../ports/Scheduler';
+import type { Scheduler, StoredTimer, Timer } from '../../ports/Scheduler';
 import { StoreConflictError, type Store, type StoredDocument } from '../../ports/Store';
 import { backoffMs } from '../../domain/backoff';
 
@@ -20,19 +22,20 @@ export const MAX_FIRE_ATTEMPTS = 10;
  * that keeps doing it is dead-lettered: a handler can never keep the loop busy with itself.
  */
 const FREE_REFIRES = 3;
-/** The loop re-reads the table at least this often (setTimeout cannot wait longer than ~24.8 days anyway). */
+/** The loop re-reads the table at least this often (a timer of the clock cannot wait longer than ~24.8 days anyway). */
 const MAX_SLEEP_MS = 60_000;
 const BATCH = 100;
 /**
- * The loop is stuck when it has shown no progress (a pass begun, a timer fired) for this long: an idle
- * loop still begins a pass every MAX_SLEEP_MS, so this is that with room for a slow pass.
+ * The loop is stuck when it has shown no progress (a pass begun or finished, a timer fired) for this
+ * long on its clock: an idle loop still begins a pass every MAX_SLEEP_MS, so this is that with room for
+ * a slow pass.
  */
 export const STUCK_AFTER_MS = 3 * MAX_SLEEP_MS;
 
 /** For readiness: `stopped` before start and after stop; `stuck` when the loop has made no progress for too long. */
 export type LoopHealth = 'running' | 'stopped' | 'stuck';
 
-type TimerDocument = StoredDocument<Timer>;
+type TimerDocument = StoredDocument<StoredTimer>;
 
 /** How long to wait before the `attempt`-th retry (1-based). */
 export function retryDelayMs(attempt: number): number {
@@ -43,7 +46,7 @@ export function retryDelayMs(attempt: number): number {
  * The timer index key: the due time in its 24-character ISO form (always a four-digit year, so the
  * keys sort in time order for every time a Date can hold), then the id for a stable order.
  */
-export function dueKey(timer: Pick<Timer, 'dueAt' | 'id'>): string {
+export function dueKey(timer: Pick<StoredTimer, 'dueAt' | 'id'>): string {
   return `${sortableDueTime(timer.dueAt)}${SEP}${timer.id}`;
 }
 
@@ -56,12 +59,17 @@ const reasonOf = (error: unknown): string => (error instanceof Error ? error.mes
  * they protect), indexed by due time; one loop fires what is due, in due order. A timer is removed
  * only after its handler succeeded, with the etag it was read at, so a timer re-scheduled while it
  * fired is kept; a crash in between fires it again (handlers are idempotent). A failing timer is
- * retried with backoff and finally dead-lettered (see timerDeadLetters). The loop yields to the event
- * loop between fires, so requests are served however many timers are due.
+ * retried with backoff and finally dead-lettered (see timerDeadLetters); one that can never fire (an
+ * unknown kind, a payload that does not fit its kind) is dead-lettered at once. The loop yields to the
+ * event loop between fires, so requests are served however many timers are due.
+ *
+ * The loop sleeps on the injected Clock: on the system clock it wakes in real time, on a VirtualClock
+ * when the clock is moved past the next due timer (a simulation's `tick` fires timers with no runDue).
  */
 export class StoreScheduler implements Scheduler {
-  private handler: ((timer: Timer) => Promise<void>) | undefined;
-  private sleeper: NodeJS.Timeout | undefined;
+  private handler: ((timer: StoredTimer) => Promise<void>) | undefined;
+  /** Cancels the clock timer that wakes the loop next. */
+  private sleeper: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
@@ -69,12 +77,23 @@ export class StoreScheduler implements Scheduler {
   /** When the loop will next look (ms since epoch); a timer due later needs no wake-up. */
   private armedFor: number | undefined;
   /**
-   * Wall-clock time of the loop's last sign of progress. Wall clock, not the injected Clock: the loop
-   * sleeps with setTimeout, so whether it is overdue is a matter of real time.
+   * Clock time (ms) of the loop's last sign of progress: a pass begun or finished, a timer fired. The
+   * loop sleeps on the same clock, so "overdue" is measured in the time that wakes it. On a virtual
+   * clock that is simulated time: moving the clock past a pass that hangs (a handler that never
+   * answers) shows the loop stuck, as real time would; moving it past an idle loop does not, because
+   * the wake-ups the move fires begin passes at their own instants, and each pass, once the work the
+   * move started has settled, stamps the time it finished.
    */
   private lastProgress = 0;
   /** Timers that re-armed themselves as due while they fired, and how many times in a row. */
   private readonly refires = new Map<string, number>();
+  /**
+   * The pass in progress: passes run one at a time, so a runDue() and a pass the clock started (moving
+   * a virtual clock wakes the loop at once) never fire the same timer side by side.
+   */
+  private passes: Promise<unknown> = Promise.resolve();
+  /** Fires this process ran (runDue answers the difference). */
+  private fires = 0;
   /** Timers this process dead-lettered (the store holds the dead letters themselves). */
   deadLettered = 0;
 
@@ -85,18 +104,9 @@ export class StoreScheduler implements Scheduler {
   ) {}
 
   async schedule(timer: Timer): Promise<void> {
-    const body = { ...timer, dueAt: sortableDueTime(timer.dueAt) };
-    const doc = { collection: 'timers' as const, id: timer.id, lastModified: this.clock.now().toISOString(), body, keys: { [DUE]: dueKey(body) } };
-    for (;;) {
-      const current = await this.store.get<Timer>('timers', timer.id);
-      try {
-        if (current) await this.store.replace(doc, current.etag);
-        else await this.store.create(doc);
-        break;
-      } catch (error) {
-        if (!(error instanceof StoreConflictError)) throw error;
-      }
-    }
+    const body: StoredTimer = { ...timer, dueAt: sortableDueTime(timer.dueAt) };
+    // The last schedule of an id wins (a replace), whatever a concurrent one wrote.
+    await putDocument(this.store, { collection: 'timers', id: timer.id, lastModified: this.clock.now().toISOString(), body, keys: { [DUE]: dueKey(body) } });
     if (this.armedFor === undefined || Date.parse(body.dueAt) < this.armedFor) this.wake();
   }
 
@@ -108,32 +118,42 @@ export class StoreScheduler implements Scheduler {
    * Starts firing due timers through `handler` (the host's composition passes fireTimer). The first
    * pass starts on a later turn of the event loop: starting never waits on a timer.
    */
-  start(handler: (timer: Timer) => Promise<void>): void {
+  start(handler: (timer: StoredTimer) => Promise<void>): void {
     this.handler = handler;
     this.stopped = false;
-    this.lastProgress = Date.now();
+    this.progress();
     setImmediate(() => this.wake());
   }
 
-  /** Whether the loop runs and is not stuck; `now` is wall-clock milliseconds (tests look ahead with it). */
-  health(now = Date.now()): LoopHealth {
+  /** Whether the loop runs and is not stuck; `now` is in ms of the scheduler's clock (tests may look ahead with it). */
+  health(now = this.clock.now().getTime()): LoopHealth {
     if (this.stopped) return 'stopped';
     return now - this.lastProgress > STUCK_AFTER_MS ? 'stuck' : 'running';
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.sleeper) clearTimeout(this.sleeper);
+    this.sleeper?.();
     this.sleeper = undefined;
     await this.running;
   }
 
   /**
-   * Fires every timer due now, each at most once, and returns how many fires ran (tests call this
-   * after moving a test clock). A timer its own handler left due is fired by the next call.
+   * Fires every timer due now, each at most once, and answers how many fires ran while it did: those of
+   * its own pass, and those of a pass of the loop in progress when it was called, which it waits for
+   * (moving a virtual clock starts one at once). A timer its own handler left due is fired by the next call.
    */
-  runDue(): Promise<number> {
-    return this.pass(false);
+  async runDue(): Promise<number> {
+    const before = this.fires;
+    await this.onePass(false);
+    return this.fires - before;
+  }
+
+  /** Runs a pass once the one in progress (if any) has ended. */
+  private onePass(endWhenStopped: boolean): Promise<number> {
+    const pass = this.passes.then(() => this.pass(endWhenStopped));
+    this.passes = pass.catch(() => undefined);
+    return pass;
   }
 
   /** One pass; the loop's own passes end early once the scheduler is stopped, so stopping waits for one fire at most. */
@@ -145,7 +165,7 @@ export class StoreScheduler implements Scheduler {
     let from = '';
     let fired = 0;
     for (;;) {
-      const due = await this.store.range<Timer>('timers', { key: DUE, from, to, limit: BATCH });
+      const due = await this.store.range<StoredTimer>('timers', { key: DUE, from, to, limit: BATCH });
       const fresh = due.filter((doc) => !seen.has(doc.id));
       if (fresh.length === 0) {
         const last = due[due.length - 1];
@@ -157,7 +177,8 @@ export class StoreScheduler implements Scheduler {
         if (endWhenStopped && this.stopped) return fired;
         seen.add(doc.id);
         await this.fire(doc);
-        this.lastProgress = Date.now();
+        this.progress();
+        this.fires++;
         fired++;
         await nextTurn();
       }
@@ -166,7 +187,7 @@ export class StoreScheduler implements Scheduler {
 
   /** When the next timer is due, if any. */
   async nextDue(): Promise<Date | undefined> {
-    const [next] = await this.store.range<Timer>('timers', { key: DUE, from: '', to: '\uffff', limit: 1 });
+    const [next] = await this.store.range<StoredTimer>('timers', { key: DUE, from: '', to: '\uffff', limit: 1 });
     return next ? new Date(keyTime(next)) : undefined;
   }
 
@@ -178,7 +199,7 @@ export class StoreScheduler implements Scheduler {
   private async repairKeys(): Promise<void> {
     if (this.repaired) return;
     for (;;) {
-      const broken = await this.store.range<Timer>('timers', { key: DUE, from: '', to: '0', limit: BATCH });
+      const broken = await this.store.range<StoredTimer>('timers', { key: DUE, from: '', to: '0', limit: BATCH });
       for (const doc of broken) {
         this.logger.warn({ timerId: doc.id, dueAt: doc.body.dueAt }, 'timer due outside years 0001-9999; keeping it at the nearest representable time');
         await this.replaceIfUnchanged(doc, { ...doc.body, dueAt: sortableDueTime(doc.body.dueAt) });
@@ -195,6 +216,11 @@ export class StoreScheduler implements Scheduler {
     } catch (error) {
       failure = error ?? new Error('the handler failed');
     }
+    if (failure instanceof UnfireableTimerError) {
+      // Retrying cannot help a timer that does not fit any handler: keep it for the operator now.
+      if (await this.deadLetter(doc, (doc.body.attempts ?? 0) + 1, failure.message)) return;
+      return this.checkRefire(doc.id, failure);
+    }
     const settled =
       failure === undefined ? await this.deleteIfUnchanged(doc) : await this.retryOrDeadLetter(doc, (doc.body.attempts ?? 0) + 1, `the handler failed: ${reasonOf(failure)}`);
     if (settled) {
@@ -209,7 +235,7 @@ export class StoreScheduler implements Scheduler {
    * concurrent request's) decision and stands; a due one counts as a re-fire.
    */
   private async checkRefire(id: string, failure: unknown): Promise<void> {
-    const current = await this.store.get<Timer>('timers', id);
+    const current = await this.store.get<StoredTimer>('timers', id);
     if (!current || current.keys[DUE] === undefined || keyTime(current) > this.clock.now().getTime()) {
       this.refires.delete(id);
       return;
@@ -223,26 +249,29 @@ export class StoreScheduler implements Scheduler {
 
   /** True when this call decided the timer's fate; false when the timer changed meanwhile. */
   private async retryOrDeadLetter(doc: TimerDocument, attempts: number, reason: string): Promise<boolean> {
+    if (attempts >= MAX_FIRE_ATTEMPTS) return this.deadLetter(doc, attempts, reason);
     const fields = { timerId: doc.id, kind: doc.body.kind, attempts, reason };
-    if (attempts >= MAX_FIRE_ATTEMPTS) {
-      const written = await this.write(() => this.store.replace(deadLetterDocument(doc.body, reason, attempts, this.clock.now()), doc.etag));
-      if (written) {
-        this.deadLettered++;
-        this.refires.delete(doc.id);
-        this.logger.error(fields, 'timer dead-lettered: it is kept, and GET /routing/timers/deadLetters lists it; POST /routing/timers/deadLetters:redrive fires it again');
-      }
-      return written;
-    }
     const dueAt = new Date(this.clock.now().getTime() + retryDelayMs(attempts)).toISOString();
     this.logger.error({ ...fields, retryAt: dueAt }, 'timer failed; it will be retried');
     return this.replaceIfUnchanged(doc, { ...doc.body, attempts, dueAt });
+  }
+
+  /** Turns the timer's document into its dead letter, unless the timer changed meanwhile (false then). */
+  private async deadLetter(doc: TimerDocument, attempts: number, reason: string): Promise<boolean> {
+    const written = await this.write(() => this.store.replace(deadLetterDocument(doc.body, reason, attempts, this.clock.now()), doc.etag));
+    if (written) {
+      this.deadLettered++;
+      this.refires.delete(doc.id);
+      this.logger.error({ timerId: doc.id, kind: doc.body.kind, attempts, reason }, 'timer dead-lettered: it is kept, and GET /routing/timers/deadLetters lists it; POST /routing/timers/deadLetters:redrive fires it again');
+    }
+    return written;
   }
 
   private deleteIfUnchanged(doc: TimerDocument): Promise<boolean> {
     return this.write(() => this.store.delete('timers', doc.id, doc.etag));
   }
 
-  private replaceIfUnchanged(doc: TimerDocument, timer: Timer): Promise<boolean> {
+  private replaceIfUnchanged(doc: TimerDocument, timer: StoredTimer): Promise<boolean> {
     return this.write(() => this.store.replace({ collection: 'timers', id: doc.id, lastModified: this.clock.now().toISOString(), body: timer, keys: { [DUE]: dueKey(timer) } }, doc.etag));
   }
 
@@ -269,29 +298,36 @@ export class StoreScheduler implements Scheduler {
       this.running = undefined;
       if (this.again) {
         this.again = false;
-        // A later turn: a pass that scheduled timers must not start the next one on its own stack.
+        // A later turn: a pass that scheduled timers must not start the next one on its own stack. (A turn
+        // of the event loop, not time: it is no timer of the clock.)
         setImmediate(() => this.wake());
       }
     });
   }
 
   private async loop(): Promise<void> {
-    this.lastProgress = Date.now();
+    this.progress();
     try {
-      await this.pass(true);
+      await this.onePass(true);
       const next = await this.nextDue();
       if (this.stopped) return;
-      if (this.sleeper) clearTimeout(this.sleeper);
+      this.progress();
       const wait = Math.min(next ? Math.max(0, next.getTime() - this.clock.now().getTime()) : MAX_SLEEP_MS, MAX_SLEEP_MS);
       this.armedFor = this.clock.now().getTime() + wait;
-      this.sleeper = setTimeout(() => this.wake(), wait);
-      this.sleeper.unref();
+      this.sleepFor(wait);
     } catch (error) {
       this.logger.error({ err: reasonOf(error) }, 'timer loop failed; retrying');
-      if (!this.stopped) {
-        this.sleeper = setTimeout(() => this.wake(), FIRST_RETRY_MS);
-        this.sleeper.unref();
-      }
+      if (!this.stopped) this.sleepFor(FIRST_RETRY_MS);
     }
+  }
+
+  /** Wakes the loop after `ms` of the clock, replacing the wake-up armed before. */
+  private sleepFor(ms: number): void {
+    this.sleeper?.();
+    this.sleeper = this.clock.setTimer(ms, () => this.wake());
+  }
+
+  private progress(): void {
+    this.lastProgress = this.clock.now().getTime();
   }
 }

@@ -1,11 +1,11 @@
 import type { RouterRule } from '../../domain/model';
-import { systemClock, type Clock } from '../../ports/Clock';
+import { sleep as sleepOn, systemClock, type Clock } from '../../ports/Clock';
 import { RuleEvaluationError } from '../../ports/RuleEvaluator';
 import { RuleInvocationError, type RuleInvoker } from '../../ports/RuleInvoker';
 import { ClientCredentialsTokens, type ClientCredentials } from './ClientCredentialsTokens';
 import { endpointName } from './endpointName';
 import { FetchRuleInvoker } from './FetchRuleInvoker';
-import { DEFAULT_RETRY, postWithRetries, realSleep, type Attempted, type RetryPolicy, type Sleep } from './postWithRetries';
+import { DEFAULT_RETRY, postWithRetries, type Attempted, type RetryPolicy, type Sleep } from './postWithRetries';
 import { quote } from './quote';
 
 export type FunctionRule = Extract<RouterRule, { kind: 'function' }>;
@@ -17,11 +17,14 @@ export const DEFAULT_RULE_TIMEOUT_MS = 5000;
 
 export interface HttpRuleOptions {
   invoker?: RuleInvoker;
-  /** Decides when a cached OAuth token is due for renewal. */
+  /**
+   * Decides when a cached OAuth token is due for renewal, and times the waits between attempts. The
+   * per-request timeout stays on real time: it bounds a real network call, which no clock can speed up.
+   */
   clock?: Clock;
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
-  /** Waits between attempts (tests pass one that does not wait). */
+  /** Waits between attempts (tests pass one that records the waits); a wait on `clock` when absent. */
   sleep?: Sleep;
 }
 
@@ -42,8 +45,9 @@ export class HttpRuleEvaluator {
     this.invoker = options.invoker ?? new FetchRuleInvoker();
     this.timeoutMs = options.timeoutMs ?? DEFAULT_RULE_TIMEOUT_MS;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.sleep = options.sleep ?? realSleep;
-    this.tokens = new ClientCredentialsTokens({ invoker: this.invoker, clock: options.clock ?? systemClock, timeoutMs: this.timeoutMs, retry: this.retry, sleep: this.sleep });
+    const clock = options.clock ?? systemClock;
+    this.sleep = options.sleep ?? ((ms) => sleepOn(clock, ms));
+    this.tokens = new ClientCredentialsTokens({ invoker: this.invoker, clock, timeoutMs: this.timeoutMs, retry: this.retry, sleep: this.sleep });
   }
 
   evaluate(rule: HttpRule, input: Record<string, unknown>): Promise<unknown> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_DATA_VERSION, EVENT_METADATA_VERSION, CLOUD_EVENTS_SPEC_VERSION, toCloudEvent, toEventGridEnvelope } from '../../domain/routing/eventEnvelope';
+import { systemClock, type Clock } from '../../ports/Clock';
 import { DeliveryFailure, type EventChannel } from '../../ports/EventChannel';
 import type { RouterEvent, RouterEventType } from '../../ports/EventPublisher';
 import { isPermanentStatus } from './deliveryStatus';
@@ -19,8 +20,10 @@ export interface WebhookChannelOptions {
   schema?: WebhookSchema;
   /** Events per POST, 1 to 5000 (Event Grid's range); 1 by default, as Event Grid sends without batching. */
   maxEventsPerBatch?: number;
-  /** Per request, the handshake included. */
+  /** Per request, the handshake included: real time, as it bounds a real network call. */
   timeoutMs?: number;
+  /** Dates the validation handshake's event; the system clock when absent. */
+  clock?: Clock;
   /** The envelopes' `topic` (CloudEvents `source`). */
   topic: string;
 }
@@ -96,7 +99,7 @@ export class WebhookChannel implements EventChannel {
       subject: '',
       data: { validationCode },
       eventType: VALIDATION_EVENT_TYPE,
-      eventTime: new Date().toISOString(),
+      eventTime: (this.options.clock ?? systemClock).now().toISOString(),
       metadataVersion: EVENT_METADATA_VERSION,
       dataVersion: '2',
     };

@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { RuleInvocationError, type RuleHttpRequest, type RuleHttpResponse, type RuleInvoker } from '../../ports/RuleInvoker';
 import { backoffMs } from '../../domain/backoff';
 
@@ -13,9 +12,8 @@ export interface RetryPolicy {
 /** Short waits: a scoring rule runs while a matching pass holds the job, so a failing endpoint must fail fast. */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, firstDelayMs: 200, maxDelayMs: 2000 };
 
+/** Waits between attempts: the evaluator's Clock (`sleep(clock, ms)`), so a simulated clock runs the backoff too. */
 export type Sleep = (ms: number) => Promise<void>;
-
-export const realSleep: Sleep = (ms) => delay(ms);
 
 /** Statuses that say "try again later" rather than "this request is wrong". */
 export function isRetryableStatus(status: number): boolean {

@@ -4,7 +4,8 @@ import { openSqliteStore, type SqliteStore } from '../../../shared/adapters/embe
 import { countDeadLetters, isDeadLetter, redriveDeadLetters, type DeadLetteredTimer } from '../../../shared/app/timerDeadLetters';
 import { LATEST_INSTANT, LATEST_INSTANT_MS, representableMs } from '../../../shared/domain/dueTime';
 import type { Logger } from '../../../shared/ports/Logger';
-import type { Timer } from '../../../shared/ports/Scheduler';
+import { storedTimerAgain } from '../../../shared/app/timers/timerKinds';
+import type { StoredTimer, Timer } from '../../../shared/ports/Scheduler';
 import { TestClock } from '../../support/testClock';
 
 /*
@@ -49,7 +50,7 @@ describe('StoreScheduler', () => {
   let clock: TestClock;
   let scheduler: StoreScheduler;
   let logged: { level: string; message: string; fields: Record<string, unknown> }[];
-  let handler: (timer: Timer) => Promise<void>;
+  let handler: (timer: StoredTimer) => Promise<void>;
   const fires: string[] = [];
 
   const logger: Logger = {
@@ -74,7 +75,9 @@ describe('StoreScheduler', () => {
   });
   afterEach(() => store.close());
 
-  const timer = (id: string, dueInMs = 0): Timer => ({ id, kind: 'retryOffer', dueAt: new Date(clock.now().getTime() + dueInMs).toISOString(), payload: { jobId: 'j' } });
+  // The scheduler stores and hands back whatever it is given; these timers keep short ids for the tests.
+  const timer = (id: string, dueInMs = 0): Timer =>
+    storedTimerAgain({ id, kind: 'retryOffer', dueAt: new Date(clock.now().getTime() + dueInMs).toISOString(), payload: { jobId: 'j', workerId: 'w' } });
 
   it('retries a failing timer with backoff and dead-letters it after the last attempt, keeping it for a re-drive', async () => {
     handler = () => Promise.reject(new Error('store unavailable'));
@@ -111,7 +114,7 @@ describe('StoreScheduler', () => {
   });
 
   it('fires a handler that keeps re-arming its own timer as due at most once per pass, then backs it off and dead-letters it', async () => {
-    handler = (t) => (t.id === 'loop' ? scheduler.schedule({ ...t, dueAt: clock.now().toISOString() }) : Promise.resolve());
+    handler = (t) => (t.id === 'loop' ? scheduler.schedule(storedTimerAgain({ ...t, dueAt: clock.now().toISOString() })) : Promise.resolve());
     await scheduler.schedule(timer('loop'));
     await scheduler.schedule(timer('other'));
     let passes = 0;
@@ -129,7 +132,7 @@ describe('StoreScheduler', () => {
   });
 
   it('keeps a timer its handler re-armed for later, and removes one that succeeded', async () => {
-    handler = (t) => (t.id === 'later' && !t.payload['again'] ? scheduler.schedule({ ...t, payload: { again: 'yes' }, dueAt: new Date(clock.now().getTime() + 60_000).toISOString() }) : Promise.resolve());
+    handler = (t) => (t.id === 'later' && !t.payload['again'] ? scheduler.schedule(storedTimerAgain({ ...t, payload: { again: 'yes' }, dueAt: new Date(clock.now().getTime() + 60_000).toISOString() })) : Promise.resolve());
     await scheduler.schedule(timer('later'));
     await scheduler.schedule(timer('once'));
     expect(await scheduler.runDue()).toBe(2);
