@@ -50,6 +50,7 @@ export async function routerHttp(request: HttpRequest, context: InvocationContex
   const options = {
     ports: await invocationPorts(context, host),
     accessKey: host.accessKey,
+    readOnlyKey: host.readOnlyKey,
     maxBodyBytes: host.maxBodyBytes,
     logger,
     eventTopic: host.eventTopic,

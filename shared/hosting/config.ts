@@ -13,6 +13,8 @@ export interface RouterConfig {
   dataDir: string;
   /** Access key (base64) that requests are signed with; generated into the data folder when absent. */
   accessKey?: string;
+  /** Second key (base64) that signs requests allowed only to read; generated into the data folder when absent. */
+  readOnlyKey?: string;
   maxBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Serve HTTPS (the default of `npm start`): with `tlsCert`/`tlsKey` when given, else a certificate from a local CA generated into the data folder. */
@@ -30,6 +32,7 @@ export const SETTINGS = {
   port: 'JOBROUTER_PORT',
   dataDir: 'JOBROUTER_DATA_DIR',
   accessKey: 'JOBROUTER_ACCESS_KEY',
+  readOnlyKey: 'JOBROUTER_READONLY_KEY',
   maxBodyBytes: 'JOBROUTER_MAX_BODY_BYTES',
   logLevel: 'JOBROUTER_LOG_LEVEL',
   tls: 'JOBROUTER_TLS',
@@ -62,6 +65,13 @@ function integer(name: string, raw: string, min: number, max: number): number {
   return value;
 }
 
+function checkedKey(name: 'accessKey' | 'readOnlyKey', key: string | undefined): string | undefined {
+  if (key !== undefined && (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, 'base64').length < MIN_ACCESS_KEY_BYTES)) {
+    throw new ConfigError(`${SETTINGS[name]} must be a base64 key of at least ${MIN_ACCESS_KEY_BYTES} bytes (e.g. the output of: openssl rand -base64 32).`);
+  }
+  return key;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   const get = (key: keyof typeof SETTINGS) => {
     const value = env[SETTINGS[key]];
@@ -71,9 +81,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`${SETTINGS.logLevel}="${logLevel}" must be one of debug, info, warn, error, silent.`);
   }
-  const accessKey = get('accessKey');
-  if (accessKey !== undefined && (!/^[A-Za-z0-9+/]+={0,2}$/.test(accessKey) || Buffer.from(accessKey, 'base64').length < MIN_ACCESS_KEY_BYTES)) {
-    throw new ConfigError(`${SETTINGS.accessKey} must be a base64 key of at least ${MIN_ACCESS_KEY_BYTES} bytes (e.g. the output of: openssl rand -base64 32).`);
+  const accessKey = checkedKey('accessKey', get('accessKey'));
+  const readOnlyKey = checkedKey('readOnlyKey', get('readOnlyKey'));
+  if (readOnlyKey !== undefined && readOnlyKey === accessKey) {
+    throw new ConfigError(`${SETTINGS.readOnlyKey} is the same as ${SETTINGS.accessKey}: the read-only key must be a key of its own (e.g. the output of: openssl rand -base64 32).`);
   }
   const dataDir = get('dataDir') ?? DEFAULTS.dataDir;
   const tlsRaw = (get('tls') ?? 'on').toLowerCase();
@@ -89,6 +100,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
     port: get('port') === undefined ? DEFAULTS.port : integer(SETTINGS.port, get('port') ?? '', 0, 65535),
     dataDir: dataDir === ':memory:' ? dataDir : path.resolve(dataDir),
     accessKey,
+    readOnlyKey,
     maxBodyBytes: get('maxBodyBytes') === undefined ? DEFAULTS.maxBodyBytes : integer(SETTINGS.maxBodyBytes, get('maxBodyBytes') ?? '', 1024, 64 * 1024 * 1024),
     logLevel: logLevel as RouterConfig['logLevel'],
     tls: tlsRaw === 'on',

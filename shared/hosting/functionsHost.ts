@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Scheduler } from '../ports/Scheduler';
-import { loadOrCreateAccessKey } from './accessKey';
+import { loadOrCreateAccessKey, READONLY_KEY_FILE } from './accessKey';
 import { AZURE_SETTINGS } from './azureConfig';
 import { DEFAULTS, LOG_LEVELS, SETTINGS, type RouterConfig } from './config';
 import { createAzureEngine } from './createAzureEngine';
@@ -33,6 +33,8 @@ export interface InvocationParts {
 export interface FunctionsHost {
   mode: FunctionsMode;
   accessKey: string;
+  /** Signs reads only; absent when JOBROUTER_READONLY_KEY is not set on Azure. */
+  readOnlyKey?: string;
   maxBodyBytes: number;
   /** The host's own log, for work outside any invocation (event deliveries, composition). */
   logger: Logger;
@@ -110,12 +112,14 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
   if (settings.mode === 'embedded') {
     // The key first: nothing is started yet if it cannot be read or written.
     const accessKey = loadOrCreateAccessKey(config.dataDir, config.accessKey);
+    const readOnlyKey = loadOrCreateAccessKey(config.dataDir, config.readOnlyKey, READONLY_KEY_FILE);
     const engine = createEmbeddedEngine({ store: openEmbeddedStore(config.dataDir), logger, delivery: { retentionDays: readEventRetentionDays(env) } });
     engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
     logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
     return {
       mode: 'embedded',
       accessKey,
+      readOnlyKey,
       maxBodyBytes: config.maxBodyBytes,
       logger,
       logLevel: config.logLevel,
@@ -144,6 +148,7 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
   return {
     mode: 'azure',
     accessKey: settings.config.accessKey,
+    readOnlyKey: settings.config.readOnlyKey,
     maxBodyBytes: config.maxBodyBytes,
     logger,
     logLevel: config.logLevel,

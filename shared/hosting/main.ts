@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     'Job Router is running (embedded host).',
     `  URL:               ${host.url}`,
     `  Connection string: ${host.connectionString}`,
+    `  Read-only (GET):   ${host.readOnlyConnectionString}`,
     `  Data:              ${host.database === ':memory:' ? 'in memory (lost on exit)' : host.database}`,
     ...tlsLines(host),
     '  API version:       2023-11-01',

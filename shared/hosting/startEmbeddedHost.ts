@@ -5,8 +5,9 @@ import type { EventChannel } from '../ports/EventChannel';
 import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
 import type { Store } from '../ports/Store';
-import { connectionString, loadOrCreateAccessKey } from './accessKey';
-import { DEFAULTS, type RouterConfig } from './config';
+import { connectionString, loadOrCreateAccessKey, READONLY_KEY_FILE } from './accessKey';
+import { DEFAULTS, SETTINGS, type RouterConfig } from './config';
+import { StartupError } from './startupError';
 import { listen } from './embeddedServer';
 import { createEmbeddedEngine, type EmbeddedEngine, type EmbeddedEngineParts } from './createEmbeddedEngine';
 import { lockDataFolder } from './dataFolderLock';
@@ -20,6 +21,10 @@ export interface EmbeddedHost {
   accessKey: string;
   /** `endpoint=https://127.0.0.1:PORT;accesskey=…`: the form every SDK signs correctly (see connectionString). */
   connectionString: string;
+  /** The key that signs reads only (GET): for wallboards and monitoring. */
+  readOnlyKey: string;
+  /** The connection string with the read-only key. */
+  readOnlyConnectionString: string;
   /** How HTTPS is served: off, a certificate from the generated local CA, or the operator's. */
   tls: { mode: 'off' } | { mode: 'generated'; caFile: string; caCertificate: string } | { mode: 'configured'; certFile: string };
   /** The SQLite file (or `:memory:`). */
@@ -82,9 +87,12 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
     lock?.release();
   };
   let accessKey: string;
+  let readOnlyKey: string;
   let store: Store;
   try {
     accessKey = loadOrCreateAccessKey(dataDir, options.accessKey);
+    readOnlyKey = loadOrCreateAccessKey(dataDir, options.readOnlyKey, READONLY_KEY_FILE);
+    if (readOnlyKey === accessKey) throw new StartupError(`The read-only key is the same as the access key: set ${SETTINGS.readOnlyKey} to a key of its own, or remove it (and the file ${READONLY_KEY_FILE} in the data folder) to have one generated.`);
     store = options.store ?? openEmbeddedStore(dataDir);
   } catch (error) {
     releaseFolder();
@@ -98,6 +106,7 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
       {
         ports,
         accessKey,
+        readOnlyKey,
         maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
         logger,
         liveEvents: options.liveEvents ?? engine.relay,
@@ -114,6 +123,8 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
       url: listening.url,
       accessKey,
       connectionString: connectionString(listening.url, accessKey),
+      readOnlyKey,
+      readOnlyConnectionString: connectionString(listening.url, readOnlyKey),
       tls: tlsSummary(options, tls),
       database: databasePath(dataDir),
       engine,

@@ -5,6 +5,7 @@ import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { StoreUnavailableError } from '../ports/Store';
+import { authenticate, authorize, type RouterKeys } from './authenticate';
 import { API_SUPPORTED_VERSIONS_HEADER, SUPPORTED_API_VERSIONS, checkApiVersion, refuseRepeatedParameters } from './apiVersion';
 import { HttpError, badRequest, payloadTooLarge, type ErrorDetail } from './errors';
 import type { HttpRequestMessage, HttpResponseMessage } from './HttpMessage';
@@ -14,11 +15,9 @@ import { parseBody } from './parseBody';
 import { answerPublicRoute, findPublicRoute } from './publicRoutes';
 import type { ReadinessChecks } from './readiness';
 import { routeTable } from './routeTable';
-import { verifyHmac } from './verifyHmac';
 
-export interface RouterHttpOptions {
+export interface RouterHttpOptions extends RouterKeys {
   ports: RouterPorts;
-  accessKey: string;
   /** Larger bodies are refused with 413 before parsing. */
   maxBodyBytes: number;
   logger: Logger;
@@ -87,8 +86,9 @@ function parseTarget(raw: string): URL {
 
 /** What the request is for, and which api-version it speaks: authentication first, then the route table, so a client without the key cannot tell which paths and methods exist. */
 function resolve(request: HttpRequestMessage, url: URL, options: RouterHttpOptions): RouteMatch & { apiVersion: string } {
-  verifyHmac(request, options.accessKey, options.ports.clock.now());
+  const access = authenticate(request, options, options.ports.clock.now());
   const route = match(request.method, url.pathname);
+  authorize(access, route.operation, url.pathname);
   refuseRepeatedParameters(url.searchParams);
   return { ...route, apiVersion: checkApiVersion(url.searchParams) };
 }
