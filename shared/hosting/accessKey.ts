@@ -5,6 +5,8 @@ import path from 'node:path';
 export const ACCESS_KEY_FILE = 'access-key';
 /** The read-only key's file, next to the access key's. */
 export const READONLY_KEY_FILE = 'read-only-key';
+/** The bearer token of GET /metrics (a scraper reads it from this file: Prometheus' `credentials_file`). */
+export const METRICS_TOKEN_FILE = 'metrics-token';
 
 /**
  * The key from configuration, else the one generated on first start and kept with the data (so the

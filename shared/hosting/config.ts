@@ -23,6 +23,10 @@ export interface RouterConfig {
   tlsCert?: string;
   /** PEM file of that certificate's private key. */
   tlsKey?: string;
+  /** Keep the metrics and serve them at /metrics (embedded host). */
+  metrics: boolean;
+  /** Bearer token of /metrics; generated into the data folder when absent. */
+  metricsToken?: string;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const satisfies readonly RouterConfig['logLevel'][];
@@ -38,6 +42,8 @@ export const SETTINGS = {
   tls: 'JOBROUTER_TLS',
   tlsCert: 'JOBROUTER_TLS_CERT',
   tlsKey: 'JOBROUTER_TLS_KEY',
+  metrics: 'JOBROUTER_METRICS',
+  metricsToken: 'JOBROUTER_METRICS_TOKEN',
 } as const satisfies Record<keyof RouterConfig, string>;
 
 export const DEFAULTS = {
@@ -47,7 +53,11 @@ export const DEFAULTS = {
   maxBodyBytes: 256 * 1024,
   logLevel: 'info',
   tls: true,
+  metrics: true,
 } as const;
+
+/** The shortest metrics token taken: as hard to guess as the shortest key. */
+export const MIN_METRICS_TOKEN_LENGTH = 24;
 
 /**
  * The shortest access key either host takes (and infra/main.bicep's `@minLength`, in base64
@@ -94,6 +104,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   if ((tlsCert === undefined) !== (tlsKey === undefined)) {
     throw new ConfigError(`${SETTINGS.tlsCert} and ${SETTINGS.tlsKey} go together: set both (PEM files of the certificate and its key) or neither (a certificate is generated).`);
   }
+  const metricsRaw = (get('metrics') ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(metricsRaw)) throw new ConfigError(`${SETTINGS.metrics}="${get('metrics')}" must be on or off.`);
+  const metricsToken = get('metricsToken');
+  if (metricsToken !== undefined && !new RegExp(`^[A-Za-z0-9._~+/=-]{${MIN_METRICS_TOKEN_LENGTH},}$`).test(metricsToken)) {
+    throw new ConfigError(`${SETTINGS.metricsToken} must be at least ${MIN_METRICS_TOKEN_LENGTH} characters of A-Z a-z 0-9 . _ ~ + / = - (e.g. the output of: openssl rand -base64 32).`);
+  }
   if (tlsRaw === 'off' && tlsCert !== undefined) throw new ConfigError(`${SETTINGS.tlsCert} is set but ${SETTINGS.tls}=off: remove one of them.`);
   return {
     host: get('host') ?? DEFAULTS.host,
@@ -106,5 +122,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
     tls: tlsRaw === 'on',
     tlsCert: tlsCert === undefined ? undefined : path.resolve(tlsCert),
     tlsKey: tlsKey === undefined ? undefined : path.resolve(tlsKey),
+    metrics: metricsRaw === 'on',
+    metricsToken,
   };
 }

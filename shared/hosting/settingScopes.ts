@@ -26,4 +26,6 @@ export const SETTING_SCOPES = {
   tls: { functionsHost: false, deployed: false, reason: 'Only the embedded server terminates TLS; Azure Functions serves HTTPS itself.' },
   tlsCert: { functionsHost: false, deployed: false, reason: 'Only the embedded server terminates TLS; Azure Functions serves HTTPS itself.' },
   tlsKey: { functionsHost: false, deployed: false, reason: 'Only the embedded server terminates TLS; Azure Functions serves HTTPS itself.' },
+  metrics: { functionsHost: false, deployed: false, reason: 'The Azure host sends its metrics to Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set.' },
+  metricsToken: { functionsHost: false, deployed: false, reason: 'Only the embedded host serves /metrics; the Azure host sends its metrics to Application Insights.' },
 } as const satisfies Record<keyof typeof SETTINGS, SettingScope>;

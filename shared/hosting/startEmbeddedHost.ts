@@ -1,11 +1,14 @@
 import pino from 'pino';
 import { DEFAULT_MAX_BODY_BYTES } from '../http/handleRequest';
-import type { Clock } from '../ports/Clock';
+import { measuredChannel } from '../observability/measuredChannel';
+import { prometheusPipeline } from '../observability/metricsPipelines';
+import { observeRouter } from '../observability/observeRouter';
+import { systemClock, type Clock } from '../ports/Clock';
 import type { EventChannel } from '../ports/EventChannel';
 import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
 import type { Store } from '../ports/Store';
-import { connectionString, loadOrCreateAccessKey, READONLY_KEY_FILE } from './accessKey';
+import { connectionString, loadOrCreateAccessKey, METRICS_TOKEN_FILE, READONLY_KEY_FILE } from './accessKey';
 import { DEFAULTS, SETTINGS, type RouterConfig } from './config';
 import { StartupError } from './startupError';
 import { listen } from './embeddedServer';
@@ -25,6 +28,8 @@ export interface EmbeddedHost {
   readOnlyKey: string;
   /** The connection string with the read-only key. */
   readOnlyConnectionString: string;
+  /** Bearer token of GET /metrics; absent when metrics are off. */
+  metricsToken?: string;
   /** How HTTPS is served: off, a certificate from the generated local CA, or the operator's. */
   tls: { mode: 'off' } | { mode: 'generated'; caFile: string; caCertificate: string } | { mode: 'configured'; certFile: string };
   /** The SQLite file (or `:memory:`). */
@@ -86,20 +91,27 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
     tls?.dispose();
     lock?.release();
   };
+  // Metrics are on unless turned off: the instruments exist before the store, whose commits they time.
+  const metrics = options.metrics === false ? undefined : prometheusPipeline();
+  const clock = options.clock ?? systemClock;
   let accessKey: string;
   let readOnlyKey: string;
+  let metricsToken: string | undefined;
   let store: Store;
   try {
     accessKey = loadOrCreateAccessKey(dataDir, options.accessKey);
     readOnlyKey = loadOrCreateAccessKey(dataDir, options.readOnlyKey, READONLY_KEY_FILE);
     if (readOnlyKey === accessKey) throw new StartupError(`The read-only key is the same as the access key: set ${SETTINGS.readOnlyKey} to a key of its own, or remove it (and the file ${READONLY_KEY_FILE} in the data folder) to have one generated.`);
-    store = options.store ?? openEmbeddedStore(dataDir);
+    metricsToken = metrics ? loadOrCreateAccessKey(dataDir, options.metricsToken, METRICS_TOKEN_FILE) : undefined;
+    store = options.store ?? openEmbeddedStore(dataDir, undefined, metrics && ((seconds) => metrics.metrics.commitSynced(seconds)));
   } catch (error) {
     releaseFolder();
     throw error;
   }
-  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId, random: options.random, channels: options.channels, delivery: options.delivery });
+  const channels = metrics ? options.channels?.map((channel) => measuredChannel(channel, metrics.metrics, clock)) : options.channels;
+  const engine = createEmbeddedEngine({ store, logger, clock, newId: options.newId, random: options.random, channels, delivery: options.delivery });
   const ports = engine.ports;
+  if (metrics) observeRouter(metrics.metrics, { liveEvents: engine.relay, store, clock, logger, channels: engine.relay.channelNames, timersInStore: true });
   try {
     await engine.start();
     const listening = await listen(
@@ -114,10 +126,12 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
         eventChannels: engine.relay.channelNames,
         onRedeliver: () => engine.relay.kick(),
         readiness: embeddedReadiness(engine),
+        metrics: metrics?.metrics,
       },
       options.host ?? DEFAULTS.host,
       options.port ?? DEFAULTS.port,
       tls,
+      metrics && metricsToken ? { scrape: () => metrics.scrape(), token: metricsToken, keys: { accessKey, readOnlyKey }, now: () => clock.now(), logger } : undefined,
     );
     return {
       url: listening.url,
@@ -125,6 +139,7 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
       connectionString: connectionString(listening.url, accessKey),
       readOnlyKey,
       readOnlyConnectionString: connectionString(listening.url, readOnlyKey),
+      metricsToken,
       tls: tlsSummary(options, tls),
       database: databasePath(dataDir),
       engine,
@@ -132,6 +147,7 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
         await listening.close();
         await engine.stop();
         await store.close();
+        await metrics?.shutdown();
         releaseFolder();
       },
     };

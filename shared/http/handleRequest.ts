@@ -5,6 +5,8 @@ import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { StoreUnavailableError } from '../ports/Store';
+import { openRequestScope } from '../observability/requestScope';
+import type { RouterMetrics } from '../observability/RouterMetrics';
 import { authenticate, authorize, type RouterKeys } from './authenticate';
 import { API_SUPPORTED_VERSIONS_HEADER, SUPPORTED_API_VERSIONS, checkApiVersion, refuseRepeatedParameters } from './apiVersion';
 import { HttpError, badRequest, payloadTooLarge, type ErrorDetail } from './errors';
@@ -31,6 +33,8 @@ export interface RouterHttpOptions extends RouterKeys {
   onRedeliver?: () => void;
   /** What GET /ready checks; none when absent. */
   readiness?: ReadinessChecks;
+  /** Where request durations are recorded; none when absent. */
+  metrics?: RouterMetrics;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -145,8 +149,10 @@ function operationHost(options: RouterHttpOptions): OperationHost {
  * route is public), route, check the api-version and ids, parse the body, run the operation, and shape
  * the answer (or the error body).
  */
-export async function handleRequest(request: HttpRequestMessage, options: RouterHttpOptions): Promise<HttpResponseMessage> {
-  const started = Date.now();
+export async function handleRequest(request: HttpRequestMessage, given: RouterHttpOptions): Promise<HttpResponseMessage> {
+  // The request's id, and loggers that carry it (see requestScope.ts); the answer gets it too.
+  const scope = openRequestScope(request, given);
+  const { options } = scope;
   let target = request.url.length > MAX_QUOTED_TARGET ? `${request.url.slice(0, MAX_QUOTED_TARGET)}…` : request.url;
   let response: HttpResponseMessage;
   let operationId: string | undefined;
@@ -155,7 +161,7 @@ export async function handleRequest(request: HttpRequestMessage, options: Router
     target = url.pathname;
     // The unsigned routes (probes, the OpenAPI document; see publicRoutes.ts) need no key, api-version or body.
     const publicRoute = findPublicRoute(url.pathname);
-    if (publicRoute) return await answerPublicRoute(publicRoute, request, options);
+    if (publicRoute) return scope.identify(await answerPublicRoute(publicRoute, request, options));
     // Size first: an oversized body is refused before anything hashes or parses it.
     if (request.body.length > options.maxBodyBytes) throw bodyTooLarge(options.maxBodyBytes);
     const route = resolve(request, url, options);
@@ -184,8 +190,5 @@ export async function handleRequest(request: HttpRequestMessage, options: Router
     // Not the client's doing, and not something a retry fixes: after a failed sync the router must restart.
     response = errorResponse(503, 'ServiceUnavailable', 'The router could not make its writes durable (the disk failed to sync); it needs a restart. See its log.', target);
   });
-  const clientRequestId = request.headers['x-ms-client-request-id'];
-  if (clientRequestId) response.headers['x-ms-client-request-id'] = clientRequestId;
-  options.logger.info({ method: request.method, target, operationId, status: response.status, ms: Date.now() - started }, 'request');
-  return response;
+  return scope.finish(response, { target, operationId });
 }
