@@ -56,6 +56,7 @@ export async function routerHttp(request: HttpRequest, context: InvocationContex
     eventTopic: host.eventTopic,
     eventChannels: host.relay.channelNames,
     onRedeliver: () => host.relay.kick(),
+    metrics: host.metrics,
   };
   return asInit(await handleRequest(await toMessage(request, host.maxBodyBytes), options));
 }
