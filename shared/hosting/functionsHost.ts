@@ -22,6 +22,7 @@ import { embeddedReadiness, storeAnswers } from './readinessChecks';
 import type { ReadinessChecks } from '../http/readiness';
 import { measuredChannel } from '../observability/measuredChannel';
 import { observeRouter } from '../observability/observeRouter';
+import type { ExporterClientOptions } from '../observability/metricsPipelines';
 import type { RouterMetrics } from '../observability/RouterMetrics';
 import { azureMonitorMetrics } from './azureMonitorMetrics';
 
@@ -70,14 +71,14 @@ export interface CompositionOptions {
   logger?: Logger;
   /** HTTP agent of the Cosmos DB client, e.g. one that trusts a local test server's certificate. */
   cosmosAgent?: Agent;
-  /** How often metrics are sent to Application Insights (tests shorten it). */
-  metricsExportMs?: number;
+  /** How often metrics are sent to Application Insights, and the exporter's TLS (a local ingestion endpoint's CA). */
+  metricsExport?: { intervalMs?: number; client?: ExporterClientOptions };
 }
 
 function retryingHost(env: NodeJS.ProcessEnv, options: CompositionOptions = {}): RetryingComposition<FunctionsHost> {
   const logger = options.logger ?? hostLogger(env);
   return new RetryingComposition({
-    compose: () => composeFunctionsHost(env, { logger, cosmosAgent: options.cosmosAgent, metricsExportMs: options.metricsExportMs }),
+    compose: () => composeFunctionsHost(env, { logger, cosmosAgent: options.cosmosAgent, metricsExport: options.metricsExport }),
     clock: options.clock ?? systemClock,
     onFailure: ({ error, attempt, retryInMs }) =>
       logger.error(
@@ -121,7 +122,7 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
     // The key first: nothing is started yet if it cannot be read or written.
     const accessKey = loadOrCreateAccessKey(config.dataDir, config.accessKey);
     const readOnlyKey = loadOrCreateAccessKey(config.dataDir, config.readOnlyKey, READONLY_KEY_FILE);
-    const metrics = azureMonitorMetrics(env, options.metricsExportMs);
+    const metrics = azureMonitorMetrics(env, options.metricsExport?.intervalMs, options.metricsExport?.client);
     const store = openEmbeddedStore(config.dataDir, undefined, metrics && ((seconds) => metrics.metrics.commitSynced(seconds)));
     const engine = createEmbeddedEngine({ store, logger, delivery: { retentionDays: readEventRetentionDays(env) } });
     if (metrics) observeRouter(metrics.metrics, { liveEvents: engine.relay, store, clock: systemClock, logger, channels: [], timersInStore: true });
@@ -146,7 +147,7 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
     };
   }
   const { azure } = settings;
-  const metrics = azureMonitorMetrics(env, options.metricsExportMs);
+  const metrics = azureMonitorMetrics(env, options.metricsExport?.intervalMs, options.metricsExport?.client);
   // Clients that connect on first use come first, so that a failure leaves no open store behind.
   const eventGrid = azure.eventGrid ? openEventGridChannel(azure.eventGrid) : undefined;
   const channels = eventGrid ? [metrics ? measuredChannel(eventGrid, metrics.metrics, systemClock) : eventGrid] : [];

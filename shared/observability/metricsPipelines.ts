@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
-import { AzureMonitorMetricExporter } from '@azure/monitor-opentelemetry-exporter';
+import { AzureMonitorMetricExporter, type AzureMonitorExporterOptions } from '@azure/monitor-opentelemetry-exporter';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
@@ -45,12 +45,15 @@ export function prometheusPipeline(): ScrapedMetrics {
 /** How often the Azure host sends its instruments to Application Insights. */
 export const AZURE_MONITOR_EXPORT_MS = 60_000;
 
+/** What a test may set on the exporter's client, such as the CA of a local ingestion endpoint. */
+export type ExporterClientOptions = Pick<AzureMonitorExporterOptions, 'tlsOptions'>;
+
 /**
  * The Azure host's: the same instruments sent to Application Insights (Azure Monitor) every minute.
  * `credential`: the managed identity when the resource takes Entra ID authentication only.
  */
-export function azureMonitorPipeline(connectionString: string, credential?: TokenCredential, exportIntervalMillis = AZURE_MONITOR_EXPORT_MS): MetricsPipeline {
-  const exporter = new AzureMonitorMetricExporter({ connectionString, credential });
+export function azureMonitorPipeline(connectionString: string, credential?: TokenCredential, exportIntervalMillis = AZURE_MONITOR_EXPORT_MS, client: ExporterClientOptions = {}): MetricsPipeline {
+  const exporter = new AzureMonitorMetricExporter({ ...client, connectionString, credential });
   const { provider, metrics } = pipelineWith(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis }));
   return { metrics, shutdown: () => provider.shutdown() };
 }
