@@ -1,4 +1,6 @@
+import path from 'node:path';
 import pino from 'pino';
+import { METRICS_TOKEN_FILE } from './accessKey';
 import { WebhookChannel } from '../adapters/http/WebhookChannel';
 import { ConfigError, readConfig, SETTINGS } from './config';
 import { startEmbeddedHost, type EmbeddedHost } from './startEmbeddedHost';
@@ -20,6 +22,13 @@ function tlsLines(host: EmbeddedHost): string[] {
     '    .NET, browsers:          add it to the OS trust store (README: "Using the official SDKs against it")',
     `    Without a signing SDK:   JOBROUTER_CONNECTION_STRING='${host.connectionString}' NODE_EXTRA_CA_CERTS=${tls.caFile} npx jobrouter-call GET /routing/queues`,
   ];
+}
+
+/** Where Prometheus scrapes, and with which token (a file it can read, unless the token came from the environment). */
+function metricsLine(host: EmbeddedHost): string {
+  if (!host.metricsToken) return `  Metrics:           off (${SETTINGS.metrics}=off)`;
+  const token = process.env[SETTINGS.metricsToken] ? `$${SETTINGS.metricsToken}` : host.database === ':memory:' ? host.metricsToken : `contents of ${path.join(path.dirname(host.database), METRICS_TOKEN_FILE)}`;
+  return `  Metrics:           GET ${host.url}metrics   Authorization: Bearer <${token}>   (Prometheus: authorization.credentials_file)`;
 }
 
 /** `npm start`: the embedded host, configured from the environment. */
@@ -46,6 +55,7 @@ async function main(): Promise<void> {
     `  Event webhooks:    ${webhooks.length === 0 ? `none (set ${WEBHOOK_SETTINGS.webhooks})` : webhooks.map((w) => `${w.name} → ${w.url}`).join(', ')}`,
     `  Event history:     GET ${host.url}routing/events   live: GET ${host.url}routing/events:stream`,
     `  Probes, API doc:   GET ${host.url}health   ${host.url}ready   ${host.url}openapi.json (no key needed)`,
+    metricsLine(host),
     '  Stop with Ctrl+C.',
     '',
   ];
