@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
+import { StoreScheduler } from '../../shared/adapters/embedded/StoreScheduler';
+import { deadLetterDocument } from '../../shared/app/timerDeadLetters';
+import { prometheusPipeline } from '../../shared/observability/metricsPipelines';
+import { observeStore } from '../../shared/observability/storeGauges';
 import { DeliveryFailure, type EventChannel } from '../../shared/ports/EventChannel';
+import { silentLogger } from '../../shared/ports/Logger';
 import type { RouterEvent } from '../../shared/ports/EventPublisher';
 import { startTestRouter, type TestRouter } from '../support/embeddedRouter';
 import { createSignedClient, patch } from '../support/signedClient';
@@ -172,6 +178,31 @@ describe('metrics turned off (JOBROUTER_METRICS=off)', () => {
       expect((await router.client.pathUnchecked('/metrics').get()).status).toBe('404');
     } finally {
       await router.close();
+    }
+  });
+});
+
+describe('the timer gauges', () => {
+  it('count timers due and not fired (the loop is not running here), and dead letters', async () => {
+    const clock = new TestClock(T0);
+    const store = openSqliteStore({ path: ':memory:' });
+    const pipeline = prometheusPipeline();
+    try {
+      observeStore(pipeline.metrics.meter, { store, clock, logger: silentLogger, channels: [], timersInStore: true });
+      const scheduler = new StoreScheduler(store, clock, silentLogger);
+      const at = (ms: number) => new Date(clock.now().getTime() + ms).toISOString();
+      await scheduler.schedule({ id: 'due-1', kind: 'offerExpiry', dueAt: at(-1000), payload: {} });
+      await scheduler.schedule({ id: 'due-2', kind: 'offerExpiry', dueAt: at(0), payload: {} });
+      await scheduler.schedule({ id: 'later', kind: 'offerExpiry', dueAt: at(60_000), payload: {} });
+      await store.create(deadLetterDocument({ id: 'given-up', kind: 'offerExpiry', dueAt: at(-5000), payload: {} }, 'handler failed', 10, clock.now()));
+      const first = parseExposition(await pipeline.scrape());
+      expect(valueOf(first, 'jobrouter_timer_backlog')).toBe(2);
+      expect(valueOf(first, 'jobrouter_timer_dead_letters')).toBe(1);
+      clock.advance(60_000);
+      expect(valueOf(parseExposition(await pipeline.scrape()), 'jobrouter_timer_backlog')).toBe(3);
+    } finally {
+      await pipeline.shutdown();
+      await store.close();
     }
   });
 });
