@@ -50,11 +50,13 @@ export async function routerHttp(request: HttpRequest, context: InvocationContex
   const options = {
     ports: await invocationPorts(context, host),
     accessKey: host.accessKey,
+    readOnlyKey: host.readOnlyKey,
     maxBodyBytes: host.maxBodyBytes,
     logger,
     eventTopic: host.eventTopic,
     eventChannels: host.relay.channelNames,
     onRedeliver: () => host.relay.kick(),
+    metrics: host.metrics,
   };
   return asInit(await handleRequest(await toMessage(request, host.maxBodyBytes), options));
 }

@@ -26,6 +26,12 @@ param principalId string = ''
 @description('Router access key (base64 of at least 16 bytes) that requests are signed with; stored in Key Vault.')
 param routerAccessKey string = base64('${newGuid()}${newGuid()}${newGuid()}')
 
+// Kept like the access key (azure.yaml generates it once per azd environment); it signs reads only.
+@secure()
+@minLength(24)
+@description('Router read-only key (base64 of at least 16 bytes): signs reads (GET) only, for wallboards and monitoring; stored in Key Vault.')
+param routerReadOnlyKey string = base64('${newGuid()}${newGuid()}${newGuid()}')
+
 @description('Cosmos DB database of the router (AZURE_DEFAULTS.cosmosDatabase).')
 param cosmosDatabaseName string = 'jobrouter'
 
@@ -52,6 +58,7 @@ param maximumInstanceCount int = 100
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var accessKeySecretName = 'jobrouter-access-key'
+var readOnlyKeySecretName = 'jobrouter-readonly-key'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -139,6 +146,8 @@ module keyVault 'modules/keyVault.bicep' = {
     tags: tags
     accessKeySecretName: accessKeySecretName
     routerAccessKey: routerAccessKey
+    readOnlyKeySecretName: readOnlyKeySecretName
+    routerReadOnlyKey: routerReadOnlyKey
     identityPrincipalId: identity.outputs.principalId
     readerPrincipalId: principalId
   }
@@ -165,6 +174,7 @@ module functionApp 'modules/functionApp.bicep' = {
     matchQueueName: serviceBus.outputs.queueName
     eventGridEndpoint: eventGrid.outputs.endpoint
     accessKeyUri: keyVault.outputs.accessKeyUri
+    readOnlyKeyUri: keyVault.outputs.readOnlyKeyUri
     maxBodyBytes: maxBodyBytes
     logLevel: logLevel
   }

@@ -18,6 +18,7 @@ param serviceBusNamespaceHost string
 param matchQueueName string
 param eventGridEndpoint string
 param accessKeyUri string
+param readOnlyKeyUri string
 param maxBodyBytes int
 param logLevel string
 
@@ -100,6 +101,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     JOBROUTER_COSMOS_CONTAINER: cosmosContainerName
     JOBROUTER_EVENTGRID_ENDPOINT: eventGridEndpoint
     JOBROUTER_ACCESS_KEY: '@Microsoft.KeyVault(SecretUri=${accessKeyUri})'
+    JOBROUTER_READONLY_KEY: '@Microsoft.KeyVault(SecretUri=${readOnlyKeyUri})'
     JOBROUTER_MAX_BODY_BYTES: string(maxBodyBytes)
     JOBROUTER_LOG_LEVEL: logLevel
   }

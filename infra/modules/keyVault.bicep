@@ -6,6 +6,9 @@ param tags object
 param accessKeySecretName string
 @secure()
 param routerAccessKey string
+param readOnlyKeySecretName string
+@secure()
+param routerReadOnlyKey string
 param identityPrincipalId string
 @description('Principal allowed to read the access key (the person running azd). Empty: none.')
 param readerPrincipalId string
@@ -38,6 +41,15 @@ resource accessKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource readOnlyKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: readOnlyKeySecretName
+  properties: {
+    value: routerReadOnlyKey
+    contentType: 'Job Router read-only key (base64): signs reads only; connection string: endpoint=<function app URL>;accesskey=<this value>'
+  }
+}
+
 resource appReads 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, identityPrincipalId, keyVaultSecretsUser)
   scope: vault
@@ -62,3 +74,4 @@ output name string = vault.name
 output endpoint string = vault.properties.vaultUri
 // Unversioned, so a new secret version reaches the app without redeploying it.
 output accessKeyUri string = accessKey.properties.secretUri
+output readOnlyKeyUri string = readOnlyKey.properties.secretUri

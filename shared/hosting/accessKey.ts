@@ -3,15 +3,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const ACCESS_KEY_FILE = 'access-key';
+/** The read-only key's file, next to the access key's. */
+export const READONLY_KEY_FILE = 'read-only-key';
+/** The bearer token of GET /metrics (a scraper reads it from this file: Prometheus' `credentials_file`). */
+export const METRICS_TOKEN_FILE = 'metrics-token';
 
 /**
  * The key from configuration, else the one generated on first start and kept with the data (so the
  * connection string stays the same across restarts), else a new one for an in-memory store.
  */
-export function loadOrCreateAccessKey(dataDir: string, configured?: string): string {
+export function loadOrCreateAccessKey(dataDir: string, configured?: string, fileName: string = ACCESS_KEY_FILE): string {
   if (configured) return configured;
   if (dataDir === ':memory:') return randomBytes(32).toString('base64');
-  const file = path.join(dataDir, ACCESS_KEY_FILE);
+  const file = path.join(dataDir, fileName);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   fs.mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32).toString('base64');

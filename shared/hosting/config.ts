@@ -13,6 +13,8 @@ export interface RouterConfig {
   dataDir: string;
   /** Access key (base64) that requests are signed with; generated into the data folder when absent. */
   accessKey?: string;
+  /** Second key (base64) that signs requests allowed only to read; generated into the data folder when absent. */
+  readOnlyKey?: string;
   maxBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Serve HTTPS (the default of `npm start`): with `tlsCert`/`tlsKey` when given, else a certificate from a local CA generated into the data folder. */
@@ -21,6 +23,10 @@ export interface RouterConfig {
   tlsCert?: string;
   /** PEM file of that certificate's private key. */
   tlsKey?: string;
+  /** Keep the metrics and serve them at /metrics (embedded host). */
+  metrics: boolean;
+  /** Bearer token of /metrics; generated into the data folder when absent. */
+  metricsToken?: string;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const satisfies readonly RouterConfig['logLevel'][];
@@ -30,11 +36,14 @@ export const SETTINGS = {
   port: 'JOBROUTER_PORT',
   dataDir: 'JOBROUTER_DATA_DIR',
   accessKey: 'JOBROUTER_ACCESS_KEY',
+  readOnlyKey: 'JOBROUTER_READONLY_KEY',
   maxBodyBytes: 'JOBROUTER_MAX_BODY_BYTES',
   logLevel: 'JOBROUTER_LOG_LEVEL',
   tls: 'JOBROUTER_TLS',
   tlsCert: 'JOBROUTER_TLS_CERT',
   tlsKey: 'JOBROUTER_TLS_KEY',
+  metrics: 'JOBROUTER_METRICS',
+  metricsToken: 'JOBROUTER_METRICS_TOKEN',
 } as const satisfies Record<keyof RouterConfig, string>;
 
 export const DEFAULTS = {
@@ -44,7 +53,11 @@ export const DEFAULTS = {
   maxBodyBytes: 256 * 1024,
   logLevel: 'info',
   tls: true,
+  metrics: true,
 } as const;
+
+/** The shortest metrics token taken: as hard to guess as the shortest key. */
+export const MIN_METRICS_TOKEN_LENGTH = 24;
 
 /**
  * The shortest access key either host takes (and infra/main.bicep's `@minLength`, in base64
@@ -62,6 +75,13 @@ function integer(name: string, raw: string, min: number, max: number): number {
   return value;
 }
 
+function checkedKey(name: 'accessKey' | 'readOnlyKey', key: string | undefined): string | undefined {
+  if (key !== undefined && (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, 'base64').length < MIN_ACCESS_KEY_BYTES)) {
+    throw new ConfigError(`${SETTINGS[name]} must be a base64 key of at least ${MIN_ACCESS_KEY_BYTES} bytes (e.g. the output of: openssl rand -base64 32).`);
+  }
+  return key;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   const get = (key: keyof typeof SETTINGS) => {
     const value = env[SETTINGS[key]];
@@ -71,9 +91,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`${SETTINGS.logLevel}="${logLevel}" must be one of debug, info, warn, error, silent.`);
   }
-  const accessKey = get('accessKey');
-  if (accessKey !== undefined && (!/^[A-Za-z0-9+/]+={0,2}$/.test(accessKey) || Buffer.from(accessKey, 'base64').length < MIN_ACCESS_KEY_BYTES)) {
-    throw new ConfigError(`${SETTINGS.accessKey} must be a base64 key of at least ${MIN_ACCESS_KEY_BYTES} bytes (e.g. the output of: openssl rand -base64 32).`);
+  const accessKey = checkedKey('accessKey', get('accessKey'));
+  const readOnlyKey = checkedKey('readOnlyKey', get('readOnlyKey'));
+  if (readOnlyKey !== undefined && readOnlyKey === accessKey) {
+    throw new ConfigError(`${SETTINGS.readOnlyKey} is the same as ${SETTINGS.accessKey}: the read-only key must be a key of its own (e.g. the output of: openssl rand -base64 32).`);
   }
   const dataDir = get('dataDir') ?? DEFAULTS.dataDir;
   const tlsRaw = (get('tls') ?? 'on').toLowerCase();
@@ -83,16 +104,25 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   if ((tlsCert === undefined) !== (tlsKey === undefined)) {
     throw new ConfigError(`${SETTINGS.tlsCert} and ${SETTINGS.tlsKey} go together: set both (PEM files of the certificate and its key) or neither (a certificate is generated).`);
   }
+  const metricsRaw = (get('metrics') ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(metricsRaw)) throw new ConfigError(`${SETTINGS.metrics}="${get('metrics')}" must be on or off.`);
+  const metricsToken = get('metricsToken');
+  if (metricsToken !== undefined && !new RegExp(`^[A-Za-z0-9._~+/=-]{${MIN_METRICS_TOKEN_LENGTH},}$`).test(metricsToken)) {
+    throw new ConfigError(`${SETTINGS.metricsToken} must be at least ${MIN_METRICS_TOKEN_LENGTH} characters of A-Z a-z 0-9 . _ ~ + / = - (e.g. the output of: openssl rand -base64 32).`);
+  }
   if (tlsRaw === 'off' && tlsCert !== undefined) throw new ConfigError(`${SETTINGS.tlsCert} is set but ${SETTINGS.tls}=off: remove one of them.`);
   return {
     host: get('host') ?? DEFAULTS.host,
     port: get('port') === undefined ? DEFAULTS.port : integer(SETTINGS.port, get('port') ?? '', 0, 65535),
     dataDir: dataDir === ':memory:' ? dataDir : path.resolve(dataDir),
     accessKey,
+    readOnlyKey,
     maxBodyBytes: get('maxBodyBytes') === undefined ? DEFAULTS.maxBodyBytes : integer(SETTINGS.maxBodyBytes, get('maxBodyBytes') ?? '', 1024, 64 * 1024 * 1024),
     logLevel: logLevel as RouterConfig['logLevel'],
     tls: tlsRaw === 'on',
     tlsCert: tlsCert === undefined ? undefined : path.resolve(tlsCert),
     tlsKey: tlsKey === undefined ? undefined : path.resolve(tlsKey),
+    metrics: metricsRaw === 'on',
+    metricsToken,
   };
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../ports/Logger';
 import { SETTINGS } from './config';
 import { StartupError } from './startupError';
 import { answerOutsideRequests } from './clientErrorResponse';
+import { answerMetrics, isMetricsTarget, type MetricsEndpointOptions } from '../observability/metricsEndpoint';
 
 /**
  * Reads the body but keeps at most `limit + 1` bytes: enough for the pipeline to see it is too
@@ -95,13 +96,16 @@ function reachableHost(address: AddressInfo): string {
   return address.family === 'IPv6' ? `[${address.address}]` : address.address;
 }
 
-/** The embedded host's transport: node:http (or node:https with `tls`) in front of the shared pipeline. */
-export async function listen(options: RouterHttpOptions, host: string, port: number, tls?: TlsCredentials): Promise<ListeningServer> {
+/**
+ * The embedded host's transport: node:http (or node:https with `tls`) in front of the shared pipeline,
+ * and of the Prometheus text at /metrics when `metrics` is given.
+ */
+export async function listen(options: RouterHttpOptions, host: string, port: number, tls?: TlsCredentials, metrics?: MetricsEndpointOptions): Promise<ListeningServer> {
   const onRequest: http.RequestListener = (req, res) => {
     void (async () => {
       try {
         const message: HttpRequestMessage = { method: req.method ?? 'GET', url: req.url ?? '/', headers: headersOf(req), body: await readBody(req, options.maxBodyBytes) };
-        const response = await handleRequest(message, options);
+        const response = metrics && isMetricsTarget(message.url) ? await answerMetrics(message, metrics) : await handleRequest(message, options);
         res.writeHead(response.status, response.headers);
         if (response.stream) writeStream(res, response.stream, options.logger);
         else res.end(response.body);

@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../ports/Clock';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Scheduler } from '../ports/Scheduler';
-import { loadOrCreateAccessKey } from './accessKey';
+import { loadOrCreateAccessKey, READONLY_KEY_FILE } from './accessKey';
 import { AZURE_SETTINGS } from './azureConfig';
 import { DEFAULTS, LOG_LEVELS, SETTINGS, type RouterConfig } from './config';
 import { createAzureEngine } from './createAzureEngine';
@@ -20,6 +20,11 @@ import { RetryingComposition } from './retryingComposition';
 import { readEventTopic } from './webhookConfig';
 import { embeddedReadiness, storeAnswers } from './readinessChecks';
 import type { ReadinessChecks } from '../http/readiness';
+import { measuredChannel } from '../observability/measuredChannel';
+import { observeRouter } from '../observability/observeRouter';
+import type { ExporterClientOptions } from '../observability/metricsPipelines';
+import type { RouterMetrics } from '../observability/RouterMetrics';
+import { azureMonitorMetrics } from './azureMonitorMetrics';
 
 /** What one invocation brings to the ports: its Durable client (Azure mode) and its log. */
 export interface InvocationParts {
@@ -33,6 +38,8 @@ export interface InvocationParts {
 export interface FunctionsHost {
   mode: FunctionsMode;
   accessKey: string;
+  /** Signs reads only; absent when JOBROUTER_READONLY_KEY is not set on Azure. */
+  readOnlyKey?: string;
   maxBodyBytes: number;
   /** The host's own log, for work outside any invocation (event deliveries, composition). */
   logger: Logger;
@@ -46,6 +53,8 @@ export interface FunctionsHost {
   readiness?: ReadinessChecks;
   /** The ports for one invocation. */
   ports(invocation: InvocationParts): RouterPorts;
+  /** Where request durations are recorded: Application Insights when it is configured. */
+  metrics?: RouterMetrics;
   /** Stops delivering and closes the connections (the platform ends the process instead; tests call it). */
   close?(): Promise<void>;
 }
@@ -62,12 +71,14 @@ export interface CompositionOptions {
   logger?: Logger;
   /** HTTP agent of the Cosmos DB client, e.g. one that trusts a local test server's certificate. */
   cosmosAgent?: Agent;
+  /** How often metrics are sent to Application Insights, and the exporter's TLS (a local ingestion endpoint's CA). */
+  metricsExport?: { intervalMs?: number; client?: ExporterClientOptions };
 }
 
 function retryingHost(env: NodeJS.ProcessEnv, options: CompositionOptions = {}): RetryingComposition<FunctionsHost> {
   const logger = options.logger ?? hostLogger(env);
   return new RetryingComposition({
-    compose: () => composeFunctionsHost(env, { logger, cosmosAgent: options.cosmosAgent }),
+    compose: () => composeFunctionsHost(env, { logger, cosmosAgent: options.cosmosAgent, metricsExport: options.metricsExport }),
     clock: options.clock ?? systemClock,
     onFailure: ({ error, attempt, retryInMs }) =>
       logger.error(
@@ -110,12 +121,17 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
   if (settings.mode === 'embedded') {
     // The key first: nothing is started yet if it cannot be read or written.
     const accessKey = loadOrCreateAccessKey(config.dataDir, config.accessKey);
-    const engine = createEmbeddedEngine({ store: openEmbeddedStore(config.dataDir), logger, delivery: { retentionDays: readEventRetentionDays(env) } });
+    const readOnlyKey = loadOrCreateAccessKey(config.dataDir, config.readOnlyKey, READONLY_KEY_FILE);
+    const metrics = azureMonitorMetrics(env, options.metricsExport?.intervalMs, options.metricsExport?.client);
+    const store = openEmbeddedStore(config.dataDir, undefined, metrics && ((seconds) => metrics.metrics.commitSynced(seconds)));
+    const engine = createEmbeddedEngine({ store, logger, delivery: { retentionDays: readEventRetentionDays(env) } });
+    if (metrics) observeRouter(metrics.metrics, { liveEvents: engine.relay, store, clock: systemClock, logger, channels: [], timersInStore: true });
     engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
     logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
     return {
       mode: 'embedded',
       accessKey,
+      readOnlyKey,
       maxBodyBytes: config.maxBodyBytes,
       logger,
       logLevel: config.logLevel,
@@ -123,27 +139,37 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
       eventTopic,
       readiness: embeddedReadiness(engine),
       ports: (invocation) => withLogger(engine.ports, invocation.logger),
-      close: () => engine.stop(),
+      metrics: metrics?.metrics,
+      close: async () => {
+        await engine.stop();
+        await metrics?.shutdown();
+      },
     };
   }
   const { azure } = settings;
+  const metrics = azureMonitorMetrics(env, options.metricsExport?.intervalMs, options.metricsExport?.client);
   // Clients that connect on first use come first, so that a failure leaves no open store behind.
-  const channels = azure.eventGrid ? [openEventGridChannel(azure.eventGrid)] : [];
+  const eventGrid = azure.eventGrid ? openEventGridChannel(azure.eventGrid) : undefined;
+  const channels = eventGrid ? [metrics ? measuredChannel(eventGrid, metrics.metrics, systemClock) : eventGrid] : [];
   const matchQueue = openServiceBusMatchQueue(azure.serviceBus);
   let store: Awaited<ReturnType<typeof openCosmosStore>>;
   try {
     store = await openCosmosStore({ ...azure.cosmos, agent: options.cosmosAgent });
   } catch (error) {
     await matchQueue.close();
+    await metrics?.shutdown();
     throw error;
   }
   const relay = new EventRelay({ store, clock: systemClock, logger, channels, retentionDays: readEventRetentionDays(env) });
   const engine = createAzureEngine({ store, matchQueue, events: relay, logger });
+  // Timers are Durable orchestrations here: their backlog is the Durable Task hub's to show.
+  if (metrics) observeRouter(metrics.metrics, { liveEvents: relay, store, clock: systemClock, logger, channels: relay.channelNames, timersInStore: false });
   logger.info({ cosmos: azure.cosmos.endpoint, matchQueue: azure.serviceBus.queue, eventGrid: azure.eventGrid?.endpoint ?? null }, 'Functions host composed for Azure');
   // Timers are Durable orchestrations here, kept by the Functions host itself: the store is what can be checked.
   return {
     mode: 'azure',
     accessKey: settings.config.accessKey,
+    readOnlyKey: settings.config.readOnlyKey,
     maxBodyBytes: config.maxBodyBytes,
     logger,
     logLevel: config.logLevel,
@@ -151,10 +177,12 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
     eventTopic,
     readiness: { store: storeAnswers(store) },
     ports: (invocation) => withLogger(engine.portsWith(onFirstUse(invocation.scheduler)), invocation.logger),
+    metrics: metrics?.metrics,
     close: async () => {
       await relay.stop();
       await matchQueue.close();
       await store.close();
+      await metrics?.shutdown();
     },
   };
 }

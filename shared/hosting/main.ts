@@ -1,4 +1,6 @@
+import path from 'node:path';
 import pino from 'pino';
+import { METRICS_TOKEN_FILE } from './accessKey';
 import { WebhookChannel } from '../adapters/http/WebhookChannel';
 import { ConfigError, readConfig, SETTINGS } from './config';
 import { startEmbeddedHost, type EmbeddedHost } from './startEmbeddedHost';
@@ -22,6 +24,13 @@ function tlsLines(host: EmbeddedHost): string[] {
   ];
 }
 
+/** Where Prometheus scrapes, and with which token (a file it can read, unless the token came from the environment). */
+function metricsLine(host: EmbeddedHost): string {
+  if (!host.metricsToken) return `  Metrics:           off (${SETTINGS.metrics}=off)`;
+  const token = process.env[SETTINGS.metricsToken] ? `$${SETTINGS.metricsToken}` : host.database === ':memory:' ? host.metricsToken : `contents of ${path.join(path.dirname(host.database), METRICS_TOKEN_FILE)}`;
+  return `  Metrics:           GET ${host.url}metrics   Authorization: Bearer <${token}>   (Prometheus: authorization.credentials_file)`;
+}
+
 /** `npm start`: the embedded host, configured from the environment. */
 async function main(): Promise<void> {
   const config = readConfig();
@@ -39,12 +48,14 @@ async function main(): Promise<void> {
     'Job Router is running (embedded host).',
     `  URL:               ${host.url}`,
     `  Connection string: ${host.connectionString}`,
+    `  Read-only (GET):   ${host.readOnlyConnectionString}`,
     `  Data:              ${host.database === ':memory:' ? 'in memory (lost on exit)' : host.database}`,
     ...tlsLines(host),
     '  API version:       2023-11-01',
     `  Event webhooks:    ${webhooks.length === 0 ? `none (set ${WEBHOOK_SETTINGS.webhooks})` : webhooks.map((w) => `${w.name} → ${w.url}`).join(', ')}`,
     `  Event history:     GET ${host.url}routing/events   live: GET ${host.url}routing/events:stream`,
     `  Probes, API doc:   GET ${host.url}health   ${host.url}ready   ${host.url}openapi.json (no key needed)`,
+    metricsLine(host),
     '  Stop with Ctrl+C.',
     '',
   ];

@@ -20,9 +20,12 @@ export const SETTING_SCOPES = {
     reason: 'The Functions host keeps state in SQLite here when JOBROUTER_COSMOS_ENDPOINT is unset (one instance); the deployed app keeps it in Cosmos DB.',
   },
   accessKey: { functionsHost: true, deployed: true, reason: 'Requests are signed with it; the deployed app reads it from Key Vault.' },
+  readOnlyKey: { functionsHost: true, deployed: true, reason: 'Read-only requests are signed with it; the deployed app reads it from Key Vault.' },
   maxBodyBytes: { functionsHost: true, deployed: true, reason: 'Both hosts refuse larger bodies with 413.' },
   logLevel: { functionsHost: true, deployed: true, reason: 'Both hosts log through pino.' },
   tls: { functionsHost: false, deployed: false, reason: 'Only the embedded server terminates TLS; Azure Functions serves HTTPS itself.' },
   tlsCert: { functionsHost: false, deployed: false, reason: 'Only the embedded server terminates TLS; Azure Functions serves HTTPS itself.' },
   tlsKey: { functionsHost: false, deployed: false, reason: 'Only the embedded server terminates TLS; Azure Functions serves HTTPS itself.' },
+  metrics: { functionsHost: false, deployed: false, reason: 'The Azure host sends its metrics to Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set.' },
+  metricsToken: { functionsHost: false, deployed: false, reason: 'Only the embedded host serves /metrics; the Azure host sends its metrics to Application Insights.' },
 } as const satisfies Record<keyof typeof SETTINGS, SettingScope>;

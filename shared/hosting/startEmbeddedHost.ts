@@ -1,12 +1,16 @@
 import pino from 'pino';
 import { DEFAULT_MAX_BODY_BYTES } from '../http/handleRequest';
-import type { Clock } from '../ports/Clock';
+import { measuredChannel } from '../observability/measuredChannel';
+import { prometheusPipeline } from '../observability/metricsPipelines';
+import { observeRouter } from '../observability/observeRouter';
+import { systemClock, type Clock } from '../ports/Clock';
 import type { EventChannel } from '../ports/EventChannel';
 import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
 import type { Store } from '../ports/Store';
-import { connectionString, loadOrCreateAccessKey } from './accessKey';
-import { DEFAULTS, type RouterConfig } from './config';
+import { connectionString, loadOrCreateAccessKey, METRICS_TOKEN_FILE, READONLY_KEY_FILE } from './accessKey';
+import { DEFAULTS, SETTINGS, type RouterConfig } from './config';
+import { StartupError } from './startupError';
 import { listen } from './embeddedServer';
 import { createEmbeddedEngine, type EmbeddedEngine, type EmbeddedEngineParts } from './createEmbeddedEngine';
 import { lockDataFolder } from './dataFolderLock';
@@ -20,6 +24,12 @@ export interface EmbeddedHost {
   accessKey: string;
   /** `endpoint=https://127.0.0.1:PORT;accesskey=…`: the form every SDK signs correctly (see connectionString). */
   connectionString: string;
+  /** The key that signs reads only (GET): for wallboards and monitoring. */
+  readOnlyKey: string;
+  /** The connection string with the read-only key. */
+  readOnlyConnectionString: string;
+  /** Bearer token of GET /metrics; absent when metrics are off. */
+  metricsToken?: string;
   /** How HTTPS is served: off, a certificate from the generated local CA, or the operator's. */
   tls: { mode: 'off' } | { mode: 'generated'; caFile: string; caCertificate: string } | { mode: 'configured'; certFile: string };
   /** The SQLite file (or `:memory:`). */
@@ -81,23 +91,34 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
     tls?.dispose();
     lock?.release();
   };
+  // Metrics are on unless turned off: the instruments exist before the store, whose commits they time.
+  const metrics = options.metrics === false ? undefined : prometheusPipeline();
+  const clock = options.clock ?? systemClock;
   let accessKey: string;
+  let readOnlyKey: string;
+  let metricsToken: string | undefined;
   let store: Store;
   try {
     accessKey = loadOrCreateAccessKey(dataDir, options.accessKey);
-    store = options.store ?? openEmbeddedStore(dataDir);
+    readOnlyKey = loadOrCreateAccessKey(dataDir, options.readOnlyKey, READONLY_KEY_FILE);
+    if (readOnlyKey === accessKey) throw new StartupError(`The read-only key is the same as the access key: set ${SETTINGS.readOnlyKey} to a key of its own, or remove it (and the file ${READONLY_KEY_FILE} in the data folder) to have one generated.`);
+    metricsToken = metrics ? loadOrCreateAccessKey(dataDir, options.metricsToken, METRICS_TOKEN_FILE) : undefined;
+    store = options.store ?? openEmbeddedStore(dataDir, undefined, metrics && ((seconds) => metrics.metrics.commitSynced(seconds)));
   } catch (error) {
     releaseFolder();
     throw error;
   }
-  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId, random: options.random, channels: options.channels, delivery: options.delivery });
+  const channels = metrics ? options.channels?.map((channel) => measuredChannel(channel, metrics.metrics, clock)) : options.channels;
+  const engine = createEmbeddedEngine({ store, logger, clock, newId: options.newId, random: options.random, channels, delivery: options.delivery });
   const ports = engine.ports;
+  if (metrics) observeRouter(metrics.metrics, { liveEvents: engine.relay, store, clock, logger, channels: engine.relay.channelNames, timersInStore: true });
   try {
     await engine.start();
     const listening = await listen(
       {
         ports,
         accessKey,
+        readOnlyKey,
         maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
         logger,
         liveEvents: options.liveEvents ?? engine.relay,
@@ -105,15 +126,20 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
         eventChannels: engine.relay.channelNames,
         onRedeliver: () => engine.relay.kick(),
         readiness: embeddedReadiness(engine),
+        metrics: metrics?.metrics,
       },
       options.host ?? DEFAULTS.host,
       options.port ?? DEFAULTS.port,
       tls,
+      metrics && metricsToken ? { scrape: () => metrics.scrape(), token: metricsToken, keys: { accessKey, readOnlyKey }, now: () => clock.now(), logger } : undefined,
     );
     return {
       url: listening.url,
       accessKey,
       connectionString: connectionString(listening.url, accessKey),
+      readOnlyKey,
+      readOnlyConnectionString: connectionString(listening.url, readOnlyKey),
+      metricsToken,
       tls: tlsSummary(options, tls),
       database: databasePath(dataDir),
       engine,
@@ -121,6 +147,7 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
         await listening.close();
         await engine.stop();
         await store.close();
+        await metrics?.shutdown();
         releaseFolder();
       },
     };

@@ -5,6 +5,9 @@ import type { LiveEvents } from '../ports/LiveEvents';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import { StoreUnavailableError } from '../ports/Store';
+import { openRequestScope } from '../observability/requestScope';
+import type { RouterMetrics } from '../observability/RouterMetrics';
+import { authenticate, authorize, type RouterKeys } from './authenticate';
 import { API_SUPPORTED_VERSIONS_HEADER, SUPPORTED_API_VERSIONS, checkApiVersion, refuseRepeatedParameters } from './apiVersion';
 import { HttpError, badRequest, payloadTooLarge, type ErrorDetail } from './errors';
 import type { HttpRequestMessage, HttpResponseMessage } from './HttpMessage';
@@ -14,11 +17,9 @@ import { parseBody } from './parseBody';
 import { answerPublicRoute, findPublicRoute } from './publicRoutes';
 import type { ReadinessChecks } from './readiness';
 import { routeTable } from './routeTable';
-import { verifyHmac } from './verifyHmac';
 
-export interface RouterHttpOptions {
+export interface RouterHttpOptions extends RouterKeys {
   ports: RouterPorts;
-  accessKey: string;
   /** Larger bodies are refused with 413 before parsing. */
   maxBodyBytes: number;
   logger: Logger;
@@ -32,6 +33,8 @@ export interface RouterHttpOptions {
   onRedeliver?: () => void;
   /** What GET /ready checks; none when absent. */
   readiness?: ReadinessChecks;
+  /** Where request durations are recorded; none when absent. */
+  metrics?: RouterMetrics;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -87,8 +90,9 @@ function parseTarget(raw: string): URL {
 
 /** What the request is for, and which api-version it speaks: authentication first, then the route table, so a client without the key cannot tell which paths and methods exist. */
 function resolve(request: HttpRequestMessage, url: URL, options: RouterHttpOptions): RouteMatch & { apiVersion: string } {
-  verifyHmac(request, options.accessKey, options.ports.clock.now());
+  const access = authenticate(request, options, options.ports.clock.now());
   const route = match(request.method, url.pathname);
+  authorize(access, route.operation, url.pathname);
   refuseRepeatedParameters(url.searchParams);
   return { ...route, apiVersion: checkApiVersion(url.searchParams) };
 }
@@ -145,9 +149,10 @@ function operationHost(options: RouterHttpOptions): OperationHost {
  * route is public), route, check the api-version and ids, parse the body, run the operation, and shape
  * the answer (or the error body).
  */
-export async function handleRequest(request: HttpRequestMessage, options: RouterHttpOptions): Promise<HttpResponseMessage> {
-  // The latency logged measures the machine, not routing time: real and monotonic, never the router's Clock.
-  const started = performance.now();
+export async function handleRequest(request: HttpRequestMessage, given: RouterHttpOptions): Promise<HttpResponseMessage> {
+  // The request's id, and loggers that carry it (see requestScope.ts); the answer gets it too.
+  const scope = openRequestScope(request, given);
+  const { options } = scope;
   let target = request.url.length > MAX_QUOTED_TARGET ? `${request.url.slice(0, MAX_QUOTED_TARGET)}…` : request.url;
   let response: HttpResponseMessage;
   let operationId: string | undefined;
@@ -156,7 +161,7 @@ export async function handleRequest(request: HttpRequestMessage, options: Router
     target = url.pathname;
     // The unsigned routes (probes, the OpenAPI document; see publicRoutes.ts) need no key, api-version or body.
     const publicRoute = findPublicRoute(url.pathname);
-    if (publicRoute) return await answerPublicRoute(publicRoute, request, options);
+    if (publicRoute) return scope.identify(await answerPublicRoute(publicRoute, request, options));
     // Size first: an oversized body is refused before anything hashes or parses it.
     if (request.body.length > options.maxBodyBytes) throw bodyTooLarge(options.maxBodyBytes);
     const route = resolve(request, url, options);
@@ -185,8 +190,5 @@ export async function handleRequest(request: HttpRequestMessage, options: Router
     // Not the client's doing, and not something a retry fixes: after a failed sync the router must restart.
     response = errorResponse(503, 'ServiceUnavailable', 'The router could not make its writes durable (the disk failed to sync); it needs a restart. See its log.', target);
   });
-  const clientRequestId = request.headers['x-ms-client-request-id'];
-  if (clientRequestId) response.headers['x-ms-client-request-id'] = clientRequestId;
-  options.logger.info({ method: request.method, target, operationId, status: response.status, ms: Math.round(performance.now() - started) }, 'request');
-  return response;
+  return scope.finish(response, { target, operationId });
 }

@@ -145,6 +145,7 @@ const SIGNING = [
   '`x-ms-date` (HTTP date, within 15 minutes of the router\'s clock), `x-ms-content-sha256` (base64 SHA-256 of the body, also of an empty one),',
   'and `Authorization: HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=<signature>`, where the signature is the base64',
   'HMAC-SHA256, keyed with the base64-decoded access key, of `<METHOD>\\n<path and query>\\n<x-ms-date>;<host>;<x-ms-content-sha256>`.',
+  'A request signed the same way with the read-only key may only read: every GET is served, any other method answers 403 Forbidden.',
 ].join(' ');
 
 /**

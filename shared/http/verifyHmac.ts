@@ -12,9 +12,10 @@ const SIGNED_HEADERS = 'x-ms-date;host;x-ms-content-sha256';
 /**
  * Checks a request signed the way the official SDKs sign with an access key
  * (`@azure/communication-common` credential policy): HMAC-SHA256 over
- * `VERB\npathAndQuery\nx-ms-date;host;x-ms-content-sha256`. Throws a 401 HttpError on any mismatch.
+ * `VERB\npathAndQuery\nx-ms-date;host;x-ms-content-sha256`. Answers the index in `keys` of the key
+ * that signed it; throws a 401 HttpError when none did, or on any other mismatch.
  */
-export function verifyHmac(request: HttpRequestMessage, accessKey: string, now: Date): void {
+export function verifyHmac(request: HttpRequestMessage, keys: readonly string[], now: Date): number {
   const authorization = request.headers['authorization'];
   if (!authorization) {
     throw unauthorized('Missing Authorization header. Sign requests with the access key from the connection string (HMAC-SHA256), as the Job Router SDKs do.');
@@ -50,9 +51,10 @@ export function verifyHmac(request: HttpRequestMessage, accessKey: string, now: 
   const query = url.searchParams.toString();
   const pathAndQuery = query ? `${url.pathname}?${query}` : url.pathname;
   const stringToSign = `${request.method.toUpperCase()}\n${pathAndQuery}\n${date};${host};${contentHash}`;
-  const expected = createHmac('sha256', Buffer.from(accessKey, 'base64')).update(stringToSign, 'utf8').digest();
   const given = Buffer.from(match[2] ?? '', 'base64');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw unauthorized('The request signature does not match. Check that the access key in the connection string is this router\'s key.');
+  for (const [index, key] of keys.entries()) {
+    const expected = createHmac('sha256', Buffer.from(key, 'base64')).update(stringToSign, 'utf8').digest();
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return index;
   }
+  throw unauthorized('The request signature does not match. Check that the access key in the connection string is this router\'s key.');
 }

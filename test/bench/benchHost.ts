@@ -34,7 +34,8 @@ export interface BenchHost {
  */
 export async function startBenchHost(dataDir = ':memory:', logger: Logger = silentLogger, channels: readonly EventChannel[] = [], durability?: SqliteStoreOptions['durability']): Promise<BenchHost> {
   const counting = countingStore(openEmbeddedStore(dataDir, durability));
-  const host = await startEmbeddedHost({ port: 0, dataDir, logger, store: counting.store, channels });
+  // JOBROUTER_METRICS=off measures the router without its metrics (their cost is the difference).
+  const host = await startEmbeddedHost({ port: 0, dataDir, logger, store: counting.store, channels, metrics: process.env['JOBROUTER_METRICS'] !== 'off' });
   const bench: BenchHost = {
     host,
     client: createSignedClient(host.connectionString),

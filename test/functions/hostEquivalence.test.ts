@@ -95,7 +95,7 @@ describe('the embedded host and a direct Functions invocation answer alike', () 
     expect(b.status).toBe(a.status);
     expect(withoutEtags(JSON.stringify(b.body))).toBe(withoutEtags(JSON.stringify(a.body)));
     const headers = (h: Record<string, string>) => {
-      const { etag, date: _date, connection: _connection, 'x-ms-client-request-id': _id, 'keep-alive': _k, 'transfer-encoding': _t, 'content-length': _l, ...rest } = h;
+      const { etag, date: _date, connection: _connection, 'x-ms-client-request-id': _id, 'trace-id': _traceId, 'keep-alive': _k, 'transfer-encoding': _t, 'content-length': _l, ...rest } = h;
       return { ...rest, etag: etag === undefined ? undefined : '<etag>' };
     };
     expect(headers(b.headers)).toEqual(headers(a.headers));

@@ -3,14 +3,54 @@ import { ConfigError, DEFAULTS, readConfig } from '../../shared/hosting/config';
 
 describe('readConfig', () => {
   it('uses the documented defaults', () => {
-    expect(readConfig({})).toEqual({ host: DEFAULTS.host, port: 8080, dataDir: path.resolve('./data'), accessKey: undefined, maxBodyBytes: 262144, logLevel: 'info', tls: true, tlsCert: undefined, tlsKey: undefined });
+    expect(readConfig({})).toEqual({
+      host: DEFAULTS.host,
+      port: 8080,
+      dataDir: path.resolve('./data'),
+      accessKey: undefined,
+      readOnlyKey: undefined,
+      maxBodyBytes: 262144,
+      logLevel: 'info',
+      tls: true,
+      tlsCert: undefined,
+      tlsKey: undefined,
+      metrics: true,
+      metricsToken: undefined,
+    });
   });
 
   it('reads every setting', () => {
     const key = Buffer.alloc(32, 1).toString('base64');
+    const readOnlyKey = Buffer.alloc(32, 2).toString('base64');
+    const token = 'scrape-token-0123456789abcdef';
     expect(
-      readConfig({ JOBROUTER_HOST: '0.0.0.0', JOBROUTER_PORT: '9000', JOBROUTER_DATA_DIR: ':memory:', JOBROUTER_ACCESS_KEY: key, JOBROUTER_MAX_BODY_BYTES: '4096', JOBROUTER_LOG_LEVEL: 'warn', JOBROUTER_TLS_CERT: 'certs/router.pem', JOBROUTER_TLS_KEY: 'certs/router-key.pem' }),
-    ).toEqual({ host: '0.0.0.0', port: 9000, dataDir: ':memory:', accessKey: key, maxBodyBytes: 4096, logLevel: 'warn', tls: true, tlsCert: path.resolve('certs/router.pem'), tlsKey: path.resolve('certs/router-key.pem') });
+      readConfig({
+        JOBROUTER_HOST: '0.0.0.0',
+        JOBROUTER_PORT: '9000',
+        JOBROUTER_DATA_DIR: ':memory:',
+        JOBROUTER_ACCESS_KEY: key,
+        JOBROUTER_READONLY_KEY: readOnlyKey,
+        JOBROUTER_MAX_BODY_BYTES: '4096',
+        JOBROUTER_LOG_LEVEL: 'warn',
+        JOBROUTER_TLS_CERT: 'certs/router.pem',
+        JOBROUTER_TLS_KEY: 'certs/router-key.pem',
+        JOBROUTER_METRICS: 'off',
+        JOBROUTER_METRICS_TOKEN: token,
+      }),
+    ).toEqual({
+      host: '0.0.0.0',
+      port: 9000,
+      dataDir: ':memory:',
+      accessKey: key,
+      readOnlyKey,
+      maxBodyBytes: 4096,
+      logLevel: 'warn',
+      tls: true,
+      tlsCert: path.resolve('certs/router.pem'),
+      tlsKey: path.resolve('certs/router-key.pem'),
+      metrics: false,
+      metricsToken: token,
+    });
     expect(readConfig({ JOBROUTER_TLS: 'off' }).tls).toBe(false);
   });
 
@@ -22,9 +62,17 @@ describe('readConfig', () => {
     ['JOBROUTER_ACCESS_KEY', 'not base64!', /base64 key of at least 16 bytes/],
     ['JOBROUTER_ACCESS_KEY', 'c2hvcnQ=', /at least 16 bytes/],
     ['JOBROUTER_TLS', 'maybe', /JOBROUTER_TLS="maybe" must be on or off/],
+    ['JOBROUTER_READONLY_KEY', 'c2hvcnQ=', /JOBROUTER_READONLY_KEY must be a base64 key of at least 16 bytes/],
+    ['JOBROUTER_METRICS', 'yes', /JOBROUTER_METRICS="yes" must be on or off/],
+    ['JOBROUTER_METRICS_TOKEN', 'short', /JOBROUTER_METRICS_TOKEN must be at least 24 characters/],
     ['JOBROUTER_TLS_CERT', 'router.pem', /JOBROUTER_TLS_CERT and JOBROUTER_TLS_KEY go together/],
   ])('refuses %s=%s with a message that says what to fix', (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('refuses a read-only key that is the access key', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    expect(() => readConfig({ JOBROUTER_ACCESS_KEY: key, JOBROUTER_READONLY_KEY: key })).toThrow(/JOBROUTER_READONLY_KEY is the same as JOBROUTER_ACCESS_KEY/);
   });
 });
