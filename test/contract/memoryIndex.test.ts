@@ -120,6 +120,7 @@ it('answers range, count and eq lists on the routing keys as the database does, 
       try {
         for (const [n, w] of writes.entries()) await apply([memory, sql], w, n);
         for (const q of queries) expect(await answer(memory, q)).toEqual(await answer(sql, q));
+        expect(memory.memoryIndexDrift()).toEqual([]);
         await memory.close();
         memory = openSqliteStore({ path, memoryKeys: ROUTING_MEMORY_KEYS });
         for (const q of queries) expect(await answer(memory, q)).toEqual(await answer(sql, q));
@@ -129,4 +130,22 @@ it('answers range, count and eq lists on the routing keys as the database does, 
     }),
     { numRuns: 150 },
   );
+});
+
+it('picks up another connection\'s writes to the file at its next read, and reports drift until then', async () => {
+  const path = join(folder, 'drift.db');
+  const first = openSqliteStore({ path });
+  const second = openSqliteStore({ path });
+  opened.push(first, second);
+  const matchOrder = async (store: SqliteStore) => (await store.range('jobs', { key: JOB_MATCH_ORDER, from: '', to: '\uffff', limit: 5 })).map((d) => d.id);
+  await first.create({ collection: 'jobs', id: 'j1', lastModified: T, body: { id: 'j1' }, keys: { [JOB_MATCH_ORDER]: `q${SEP}1` } });
+  expect(first.memoryIndexDrift()).toEqual([]);
+  await second.create({ collection: 'jobs', id: 'j2', lastModified: T, body: { id: 'j2' }, keys: { [JOB_MATCH_ORDER]: `q${SEP}2` } });
+  expect(first.memoryIndexDrift()).toEqual([`jobs.${JOB_MATCH_ORDER}: ${JSON.stringify([`q${SEP}2`, 'j2'])} is in the file, not in memory`]);
+  expect(await matchOrder(first)).toEqual(['j1', 'j2']);
+  expect(first.memoryIndexDrift()).toEqual([]);
+  await first.delete('jobs', 'j1');
+  expect(await matchOrder(second)).toEqual(['j2']);
+  expect(await second.count('jobs', { key: JOB_MATCH_ORDER, from: '', to: '\uffff' })).toBe(1);
+  expect(second.memoryIndexDrift()).toEqual([]);
 });

@@ -72,6 +72,15 @@ class OrderedValues {
     return found;
   }
 
+  all(): { value: string; id: string }[] {
+    const found: { value: string; id: string }[] = [];
+    for (const [value, ids] of this.tree.entries()) {
+      if (typeof ids === 'string') found.push({ value, id: ids });
+      else for (const id of ids.keys()) found.push({ value, id });
+    }
+    return found;
+  }
+
   count(from: string, to: string): number {
     if (compareUtf8(from, to) >= 0) return 0;
     let n = 0;
@@ -110,6 +119,12 @@ export class MemoryIndex {
       this.held.set(collection, new Map());
       for (const key of names) this.indexes.set(indexName(collection, key), new OrderedValues());
     }
+  }
+
+  /** Forgets every entry (before a rebuild from the file). */
+  clear(): void {
+    for (const key of this.indexes.keys()) this.indexes.set(key, new OrderedValues());
+    for (const byId of this.held.values()) byId.clear();
   }
 
   covers(collection: Collection, key: string): boolean {
@@ -167,6 +182,11 @@ export class MemoryIndex {
 
   ids(collection: Collection, key: string, value: string, afterId: string | undefined, limit: number): string[] {
     return this.index(collection, key).ids(value, afterId, limit);
+  }
+
+  /** Every (value, id) of one key, in order (diagnostics: comparing memory with the file). */
+  all(collection: Collection, key: string): { value: string; id: string }[] {
+    return this.index(collection, key).all();
   }
 
   /** (collection, key, value, id) entries held, for diagnostics and memory figures. */

@@ -140,6 +140,9 @@ export class SqliteStore implements Store {
   private readonly groupCommit: GroupCommit | undefined;
   private readonly durability: SqliteStoreDiagnostics['durability'];
   private readonly memory: MemoryIndex;
+  private readonly dataVersion: Database.Statement<[], number>;
+  /** `PRAGMA data_version` when the memory index was last known to match the file. */
+  private memoryVersion = 0;
 
   private readonly selectDocument: Database.Statement<[string, string], DocumentRow>;
   private readonly selectEtag: Database.Statement<[string, string], { etag: string }>;
@@ -204,6 +207,7 @@ export class SqliteStore implements Store {
       "SELECT count(*) AS n FROM index_keys WHERE collection = ? AND key = ? AND value_type = 's' AND value >= ? AND value < ?",
     );
 
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.loadMemory();
 
     this.createTx = db.transaction((row: WriteRow): string => {
@@ -273,7 +277,7 @@ export class SqliteStore implements Store {
     const [only, ...others] = query.where ?? [];
     const rows =
       only && others.length === 0 && only.op === 'eq' && typeof only.value === 'string' && this.memory.covers(collection, only.key)
-        ? this.byIds(collection, this.memory.ids(collection, only.key, only.value, query.afterId, pageSize + 1))
+        ? this.byIds(collection, this.memoryFresh().ids(collection, only.key, only.value, query.afterId, pageSize + 1))
         : this.listRows(collection, query);
     const hasMore = rows.length > pageSize;
     return { items: rows.slice(0, pageSize).map((row) => toDocument<B>(collection, row)), hasMore };
@@ -287,7 +291,7 @@ export class SqliteStore implements Store {
   async range<B = Record<string, unknown>>(collection: Collection, query: RangeQuery): Promise<StoredDocument<B>[]> {
     if (!Number.isSafeInteger(query.limit) || query.limit < 1) throw new RangeError(`limit must be an integer of at least 1, got ${String(query.limit)}`);
     if (this.memory.covers(collection, query.key)) {
-      const found = this.memory.range(collection, query.key, query.from, query.to, query.limit);
+      const found = this.memoryFresh().range(collection, query.key, query.from, query.to, query.limit);
       return this.byIds(collection, found.map((entry) => entry.id)).map((row) => toDocument<B>(collection, row));
     }
     const rows = guarded(() => this.selectRange.all(collection, query.key, query.from, query.to, collection, query.limit));
@@ -295,7 +299,7 @@ export class SqliteStore implements Store {
   }
 
   async count(collection: Collection, query: Omit<RangeQuery, 'limit'>): Promise<number> {
-    if (this.memory.covers(collection, query.key)) return this.memory.count(collection, query.key, query.from, query.to);
+    if (this.memory.covers(collection, query.key)) return this.memoryFresh().count(collection, query.key, query.from, query.to);
     return guarded(() => this.countRange.get(collection, query.key, query.from, query.to))?.n ?? 0;
   }
 
@@ -363,14 +367,47 @@ export class SqliteStore implements Store {
     return this.memory.size();
   }
 
+  /**
+   * Where the in-memory index and the committed index rows disagree (none, unless something is broken):
+   * one line per difference, for tests that check the index after many concurrent writes.
+   */
+  memoryIndexDrift(): string[] {
+    const drift: string[] = [];
+    const select = this.db.prepare<[string, string], { id: string; value: string }>(
+      "SELECT id, value FROM index_keys WHERE collection = ? AND key = ? AND value_type = 's'",
+    );
+    for (const [collection, keys] of Object.entries(this.memory.keys) as [Collection, readonly string[]][]) {
+      for (const key of keys) {
+        const entry = (e: { id: string; value: string }) => JSON.stringify([e.value, e.id]);
+        const inFile = new Set(select.all(collection, key).map(entry));
+        const inMemory = new Set(this.memory.all(collection, key).map(entry));
+        for (const e of inFile) if (!inMemory.has(e)) drift.push(`${collection}.${key}: ${e} is in the file, not in memory`);
+        for (const e of inMemory) if (!inFile.has(e)) drift.push(`${collection}.${key}: ${e} is in memory, not in the file`);
+      }
+    }
+    return drift;
+  }
+
   /** Keeps the memory index exact: called right after a write committed, before anything else runs. */
   private committed(row: WriteRow): void {
     this.memory.put(row.collection, row.id, row.keys);
     this.groupCommit?.noteCommit();
   }
 
-  /** The committed rows of the keys kept in memory, read once at open. */
+  /**
+   * The memory index is exact for this connection's own writes. Another connection's commit to the file
+   * (a second store object, another process: the host locks its data folder against that, but a file
+   * may still be opened twice) changes `data_version`; then the index is built again from the file.
+   */
+  private memoryFresh(): MemoryIndex {
+    if (guarded(() => this.dataVersion.get()) !== this.memoryVersion) this.loadMemory();
+    return this.memory;
+  }
+
+  /** The committed rows of the keys kept in memory: at open, and after another connection wrote. */
   private loadMemory(): void {
+    this.memory.clear();
+    this.memoryVersion = this.dataVersion.get() ?? 0;
     const select = this.db.prepare<[string, string], { id: string; value: string }>(
       "SELECT id, value FROM index_keys WHERE collection = ? AND key = ? AND value_type = 's' ORDER BY value, id",
     );
