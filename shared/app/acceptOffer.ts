@@ -7,7 +7,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import { AppError } from './AppError';
 import { mutateDocument } from './mutateDocument';
 import { offerTimerId, revokeFromWorkers } from './offerEnds';
-import { jobs, matchWorker, readWorker, workers } from './routingDocuments';
+import { jobs, matchWorker, workers } from './routingDocuments';
 
 /** The answer to an accept (the OpenAPI document shows this schema; the type follows from it). */
 export const acceptJobOfferResultSchema = z.object({ assignmentId: z.string(), jobId: z.string(), workerId: z.string() });
@@ -54,14 +54,16 @@ export interface Acceptance {
  * workers are released). A crash in between is rolled forward by the offer's expiry timer.
  */
 export async function acceptOffer(ports: RouterPorts, workerId: string, offerId: string): Promise<AcceptJobOfferResult> {
-  const worker = await readWorker(ports, workerId);
-  if (!worker) throw new AppError('notFound', `The worker '${workerId}' was not found.`);
-  const offer = worker.body.offers.find((o) => o.offerId === offerId);
-  if (!offer) throw offerGone(worker.body, workerId, offerId, 'accept');
-  const acceptance: Acceptance = { jobId: offer.jobId, workerId, offerId, assignmentId: ports.newId(), assignedAt: toWireTime(ports.clock.now()) };
-
-  const converted = await mutateDocument(ports, workers, workerId, (w, now) => acceptHeldOffer(w, offerId, { assignmentId: acceptance.assignmentId, jobId: acceptance.jobId, assignedAt: acceptance.assignedAt }, now));
-  if (!converted?.changed) throw offerGone(converted?.document.body ?? worker.body, workerId, offerId, 'accept');
+  // The offer is looked up in the read the worker's write starts from (one read, not two).
+  let acceptance: Acceptance | undefined;
+  const converted = await mutateDocument(ports, workers, workerId, (w, now) => {
+    const offer = w.offers.find((o) => o.offerId === offerId);
+    if (!offer) throw offerGone(w, workerId, offerId, 'accept');
+    acceptance ??= { jobId: offer.jobId, workerId, offerId, assignmentId: ports.newId(), assignedAt: toWireTime(now) };
+    return acceptHeldOffer(w, offerId, { assignmentId: acceptance.assignmentId, jobId: acceptance.jobId, assignedAt: acceptance.assignedAt }, now);
+  });
+  if (!converted) throw new AppError('notFound', `The worker '${workerId}' was not found.`);
+  if (!converted.changed || !acceptance) throw offerGone(converted.document.body, workerId, offerId, 'accept');
 
   const outcome = await assignJob(ports, acceptance, converted.document.body);
   if (outcome.refusal) {

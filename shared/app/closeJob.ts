@@ -44,7 +44,7 @@ export async function closeJob(ports: RouterPorts, jobId: string, assignmentId: 
   const ref = { jobId, assignmentId, workerId: assignment.workerId ?? '' };
   await ports.scheduler.schedule(settleTimer(ref, later && closeAt ? closeAt : ports.clock.now()));
 
-  await rearmOnRefusal(ports, ref, () => modifyResource(ports, jobs, jobId, (job, now) => {
+  const written = await rearmOnRefusal(ports, ref, () => modifyResource(ports, jobs, jobId, (job, now) => {
     if (!job.assignments[assignmentId]) throw noAssignment(jobId, assignmentId);
     refuseClose(job, jobId);
     if (later && closeAt) {
@@ -53,5 +53,5 @@ export async function closeJob(ports: RouterPorts, jobId: string, assignmentId: 
       applyClose(job, assignmentId, options, now);
     }
   }, (job, context) => (later ? [] : [jobEvents.closed(context, job, assignmentId, ref.workerId)])));
-  await settleAssignment(ports, ref);
+  await settleAssignment(ports, ref, written.body);
 }

@@ -22,13 +22,22 @@ export const modeOf = (policy: DistributionPolicy): DistributionMode => policy.m
 
 export type OfferOutcome = 'issued' | 'workerUnfit' | 'jobDone';
 
+export interface OfferResult {
+  outcome: OfferOutcome;
+  /**
+   * The job as this call last wrote or read it, so that the next offer starts from it without a read;
+   * absent when the call changed the job again without reading it back (a revoked offer).
+   */
+  job?: EngineJob;
+}
+
 /**
  * Offers a job to a worker in two conditional writes, worker first: capacity is reserved where it is
  * counted, so no interleaving can put a worker over capacity; then the job records the offer, which
  * fails if the job was accepted, cancelled, changed or filled meanwhile, and the reservation is undone.
  * The expiry timer is durable before either write, so a crash between them is repaired at expiry.
  */
-export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: string, policy: DistributionPolicy): Promise<OfferOutcome> {
+export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: string, policy: DistributionPolicy): Promise<OfferResult> {
   const mode = modeOf(policy);
   const start = ports.clock.now();
   const offerId = ports.newId();
@@ -46,7 +55,7 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
   });
   if (!reserved?.changed || !offer) {
     await ports.scheduler.cancel(timerId);
-    return 'workerUnfit';
+    return { outcome: 'workerUnfit', job };
   }
   const held = offer;
 
@@ -67,7 +76,7 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
   if (!recorded?.changed) {
     await endWorkerOffer(ports, workerId, offerId, 'revoked');
     await ports.scheduler.cancel(timerId);
-    return 'jobDone';
+    return { outcome: 'jobDone', job: recorded?.document.body };
   }
   // The worker may have dropped the reservation between the two writes (it deregistered, changed, or
   // another of its offers expired): then the job must not keep naming the offer.
@@ -77,7 +86,7 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
     // The offer was issued (and reported) with the job's write: its end is reported too.
     await endJobOffer(ports, job.id, offerId, revokedEvent(offerId, workerId));
     await ports.scheduler.cancel(timerId);
-    return 'workerUnfit';
+    return { outcome: 'workerUnfit' };
   }
-  return 'issued';
+  return { outcome: 'issued', job: recorded.document.body };
 }

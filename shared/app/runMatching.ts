@@ -46,14 +46,14 @@ export async function matchJob(ports: RouterPorts, job: EngineJob, target: Queue
     if (wanted < 1) return issued;
     let unfit = false;
     for (const worker of await selectCandidates(ports, job, mode, wanted)) {
-      const outcome = await issueOffer(ports, job, worker.id, target.policy);
+      const { outcome, job: written } = await issueOffer(ports, job, worker.id, target.policy);
       if (outcome === 'jobDone') return issued;
       if (outcome === 'workerUnfit') unfit = true;
       if (outcome === 'issued') issued++;
-      // The next offer is recorded on the job as it is now.
-      const fresh = await readJob(ports, job.id);
+      // The next candidates are chosen against the job as it is now: as the offer left it, else read.
+      const fresh = written ?? (await readJob(ports, job.id))?.body;
       if (!fresh) return issued;
-      job = fresh.body;
+      job = fresh;
     }
     if (!unfit) return issued;
   }

@@ -22,19 +22,32 @@ export function settleTimer(ref: AssignmentRef, dueAt: Date): Timer {
   return timerFor('settleAssignment', ref, dueAt);
 }
 
+/** A close of this assignment is pending on the job and its time has come. */
+function closeDue(job: EngineJob, ref: AssignmentRef, now: Date): boolean {
+  const pending = jobRouting(job).pendingClose;
+  return pending !== undefined && pending.assignmentId === ref.assignmentId && parseInstant(pending.closeAt) <= now.getTime();
+}
+
 /**
  * Brings the worker's side of an assignment in line with the job: a close that is due (`closeAt`)
  * is applied, and capacity the job no longer justifies (closed, cancelled, unassigned, deleted) is
  * released. Idempotent: the timer handler, and the tail of every use case that ends an assignment.
+ * A use case that has just written the job passes it as `written`: unless a close is due on it, the
+ * job needs no write here, so it is not read again (what the job says about this assignment can
+ * only move on to closed or deleted meanwhile, and both release the capacity as well).
  */
-export async function settleAssignment(ports: RouterPorts, ref: AssignmentRef): Promise<void> {
-  const closed = await mutateDocument(ports, jobs, ref.jobId, (job, now) => {
-    const pending = jobRouting(job).pendingClose;
-    if (!pending || pending.assignmentId !== ref.assignmentId || parseInstant(pending.closeAt) > now.getTime()) return false;
-    applyClose(job, ref.assignmentId, pending, new Date(parseInstant(pending.closeAt)));
-    return true;
-  }, (job, context) => [jobEvents.closed(context, job, ref.assignmentId, ref.workerId)]);
-  const job = closed?.document.body;
+export async function settleAssignment(ports: RouterPorts, ref: AssignmentRef, written?: EngineJob): Promise<void> {
+  const job =
+    written && !closeDue(written, ref, ports.clock.now())
+      ? written
+      : (
+          await mutateDocument(ports, jobs, ref.jobId, (draft, now) => {
+            const pending = jobRouting(draft).pendingClose;
+            if (!pending || !closeDue(draft, ref, now)) return false;
+            applyClose(draft, ref.assignmentId, pending, new Date(parseInstant(pending.closeAt)));
+            return true;
+          }, (closed, context) => [jobEvents.closed(context, closed, ref.assignmentId, ref.workerId)])
+        )?.document.body;
   // A close that is not due yet keeps (or gets back) its timer for closeAt; an assignment the job still
   // has keeps its capacity.
   if (await rearmPendingClose(ports, job, ref)) return;

@@ -17,8 +17,8 @@ export interface RouterKeys {
 export type Access = 'full' | 'readOnly';
 
 /** What the request was signed with; a 401 when neither key signed it (see verifyHmac). */
-export function authenticate(request: HttpRequestMessage, keys: RouterKeys, now: Date): Access {
-  const signedWith = verifyHmac(request, keys.readOnlyKey ? [keys.accessKey, keys.readOnlyKey] : [keys.accessKey], now);
+export function authenticate(request: HttpRequestMessage, keys: RouterKeys, now: Date, parsedUrl?: URL): Access {
+  const signedWith = verifyHmac(request, keys.readOnlyKey ? [keys.accessKey, keys.readOnlyKey] : [keys.accessKey], now, parsedUrl);
   return signedWith === 0 ? 'full' : 'readOnly';
 }
 

@@ -90,7 +90,7 @@ function parseTarget(raw: string): URL {
 
 /** What the request is for, and which api-version it speaks: authentication first, then the route table, so a client without the key cannot tell which paths and methods exist. */
 function resolve(request: HttpRequestMessage, url: URL, options: RouterHttpOptions): RouteMatch & { apiVersion: string } {
-  const access = authenticate(request, options, options.ports.clock.now());
+  const access = authenticate(request, options, options.ports.clock.now(), url);
   const route = match(request.method, url.pathname);
   authorize(access, route.operation, url.pathname);
   refuseRepeatedParameters(url.searchParams);

@@ -1,11 +1,15 @@
 /**
- * Figure 1: create → offer. One job at a time: t0, signed PATCH of the job, `engine.idle()` (matching
- * has run), t1; then the job's `_routing.offers` is read from the store to check the offer exists.
+ * Figure 1: create → offer. One job at a time, from a client in its own worker thread (offerClient.ts):
+ * t0, signed PATCH of the job, then the router's thread stamps t1 once `engine.idle()` (matching has
+ * run); afterwards each job's `_routing.offers` is read from the store to check the offer exists.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { patch } from '../support/signedClient';
 import { expectStatus, openOffers, putPolicy, startBenchHost, type BenchHost, type ModeKind } from './benchHost';
 import { perUnit } from './countingStore';
+import { runOfferClient, type OfferSample } from './offerClient';
 import { describeGc, difference, readMemory, watchGc } from './memoryProbe';
 import { CHANNEL, WORKER_CAPACITY, planPopulation, pickOne, queueIdOf, random, seedQueues, seedWaitingJobs, seedWorkers, selectorsFor, type Population, type SeedResult } from './population';
 import { bytes, heading, ms, note, perSecond, row, seconds, summarise, thousands, timed, type Summary } from './stats';
@@ -32,14 +36,6 @@ interface Measurement {
 const JOBS_PER_FIGURE = 1_000;
 const WARMUP_JOBS = 25;
 
-interface JobSample {
-  /** PATCH sent → engine idle. */
-  createToOffer: number;
-  /** PATCH sent → response read. */
-  patch: number;
-  offered: boolean;
-}
-
 /** The k-th job of a measurement: to one of the measured queues, selecting a worker of that queue. */
 function jobBody(population: Population, m: Measurement, k: number, rand: () => number) {
   const q = m.queueIndexes[(k * 7919) % m.queueIndexes.length] ?? 0;
@@ -47,36 +43,42 @@ function jobBody(population: Population, m: Measurement, k: number, rand: () => 
   return { queueId: queueIdOf(q), channelId: CHANNEL, priority: 1, requestedWorkerSelectors: selectorsFor(target, rand), labels: { customer: `bench-${k}` } };
 }
 
-async function createOneJob(bench: BenchHost, jobId: string, body: object): Promise<JobSample> {
-  const t0 = performance.now();
-  const response = await patch(bench.client, `/routing/jobs/${jobId}`, body);
-  const t1 = performance.now();
-  await bench.host.engine.idle();
-  const t2 = performance.now();
-  expectStatus(response, ['201'], `PATCH job ${jobId}`);
-  return { createToOffer: t2 - t0, patch: t1 - t0, offered: (await openOffers(bench.store, jobId)) > 0 };
+/** Sends the jobs from the client thread (matching idle after each). */
+function createJobs(bench: BenchHost, jobs: { id: string; body: object }[]): Promise<OfferSample[]> {
+  return runOfferClient({ connectionString: bench.host.connectionString, jobs }, () => bench.host.engine.idle());
+}
+
+/** Jobs that were refused or got no offer (the store's record, read after the measurement). */
+async function notOfferedOf(bench: BenchHost, samples: readonly OfferSample[]): Promise<number> {
+  let notOffered = 0;
+  for (const sample of samples) {
+    expectStatus({ status: sample.status, body: '' }, ['201'], `PATCH job ${sample.jobId}`);
+    if ((await openOffers(bench.store, sample.jobId)) === 0) notOffered++;
+  }
+  return notOffered;
 }
 
 async function measureCreateToOffer(bench: BenchHost, population: Population, m: Measurement): Promise<OfferFigures> {
   const rand = random(m.prefix.length * 131 + m.count);
   const bodyOf = (k: number) => (m.shape ?? ((b) => b))(jobBody(population, m, k, rand));
-  for (let k = 0; k < m.warmup; k++) await createOneJob(bench, `${m.prefix}-warm-${k}`, bodyOf(k));
+  const jobsFrom = (from: number, to: number, name: (k: number) => string) => Array.from({ length: to - from }, (_, i) => ({ id: name(from + i), body: bodyOf(from + i) }));
+  await notOfferedOf(bench, await createJobs(bench, jobsFrom(0, m.warmup, (k) => `${m.prefix}-warm-${k}`)));
+  const measured = jobsFrom(m.warmup, m.warmup + m.count, (k) => `${m.prefix}-${k}`);
 
   bench.takeStoreCalls();
   const gc = watchGc();
   const started = performance.now();
-  const samples: JobSample[] = [];
-  for (let k = m.warmup; k < m.warmup + m.count; k++) samples.push(await createOneJob(bench, `${m.prefix}-${k}`, bodyOf(k)));
+  const samples = await createJobs(bench, measured);
   const elapsedMs = performance.now() - started;
   const pauses = gc.stop();
   const calls = bench.takeStoreCalls();
-  calls.get -= m.count; // the check read of each job is the bench's, not the engine's
+  const notOffered = await notOfferedOf(bench, samples);
 
   const figures: OfferFigures = {
     label: m.label,
     latency: summarise(samples.map((s) => s.createToOffer)),
     patch: summarise(samples.map((s) => s.patch)),
-    notOffered: samples.filter((s) => !s.offered).length,
+    notOffered,
   };
   row(`create→offer ${m.label}`, figures.latency, elapsedMs, 'jobs');
   note(`PATCH round trip alone p50 ${ms(figures.patch.p50)}, p99 ${ms(figures.patch.p99)}; max create→offer ${ms(figures.latency.max)}; jobs without an offer: ${figures.notOffered}`);
@@ -105,10 +107,41 @@ async function populatedHost(population: Population, mode: ModeKind): Promise<Be
 
 const QUEUES = 1_000;
 
+/**
+ * The floor of create → offer: the same client thread and the same job bodies against a bare
+ * node:http server that answers 201 at once, with nothing to wait for after it.
+ */
+async function createToOfferCeiling(population: Population): Promise<OfferFigures> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(201, { 'content-type': 'application/json; charset=utf-8' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    const m: Measurement = { label: 'bare node:http (the same client, the floor)', prefix: 'bare', count: JOBS_PER_FIGURE, warmup: WARMUP_JOBS, queueIndexes: range(QUEUES) };
+    const rand = random(1);
+    const jobs = Array.from({ length: m.warmup + m.count }, (_, k) => ({ id: `bare-${k}`, body: jobBody(population, m, k, rand) }));
+    const connectionString = `endpoint=http://127.0.0.1:${port}/;accesskey=${Buffer.alloc(32).toString('base64')}`;
+    await runOfferClient({ connectionString, jobs: jobs.slice(0, m.warmup) }, () => Promise.resolve());
+    const started = performance.now();
+    const samples = await runOfferClient({ connectionString, jobs: jobs.slice(m.warmup) }, () => Promise.resolve());
+    const figures: OfferFigures = { label: m.label, latency: summarise(samples.map((s) => s.createToOffer)), patch: summarise(samples.map((s) => s.patch)), notOffered: 0 };
+    row(`create→offer ${m.label}`, figures.latency, performance.now() - started, 'jobs');
+    return figures;
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 /** 1k, 10k and 100k workers over 1k queues; longest idle everywhere, round robin and best worker at 10k. */
 export async function createToOfferByPopulation(sizes: readonly number[] = [1_000, 10_000, 100_000]): Promise<OfferFigures[]> {
   heading(`1. create → offer by population (${thousands(QUEUES)} queues, workers in 1–3 queues, capacity 5, 3 labels; 1–2 selectors per job)`);
-  const results: OfferFigures[] = [];
+  const results: OfferFigures[] = [await createToOfferCeiling(planPopulation(1_000, QUEUES, 1_000))];
   for (const size of sizes) {
     const population = planPopulation(size, QUEUES, size);
     console.log(`-- ${thousands(size)} workers (${(population.workers.reduce((n, w) => n + w.queues.length, 0) / QUEUES).toFixed(1)} per queue on average)`);

@@ -33,7 +33,7 @@ const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'classify', 'lifecycle', 
 type Section = (typeof SECTIONS)[number];
 
 interface Results {
-  memory?: MemoryFigures;
+  memory?: MemoryFigures[];
   offers?: OfferFigures[];
   classified?: OfferFigures[];
   backlog?: BacklogFigures;
@@ -77,9 +77,8 @@ function summaryLines(results: Results): string[] {
     lines.push(line('GET by id req/s, router with its default request log (replay)', `${g.routerLogging.toFixed(0)} /s`));
     lines.push(line('GET by id req/s, router vs bare node:http (SDK client)', `${g.sdkRouter.toFixed(0)} vs ${g.sdkBare.toFixed(0)} /s   (${((g.sdkRouter / g.sdkBare) * 100).toFixed(0)}%)`));
   }
-  if (results.memory) {
-    const m = results.memory;
-    lines.push(line('resident bytes per worker / per job (in-memory SQLite)', `${bytes(m.rssPerWorker)} / ${bytes(m.rssPerJob)}   (JS heap ${bytes(m.heapPerWorker)} / ${bytes(m.heapPerJob)})`));
+  for (const m of results.memory ?? []) {
+    lines.push(line(`resident bytes per worker / per waiting job (${m.label})`, `${bytes(m.rssPerWorker)} / ${bytes(m.rssPerJob)}   (JS heap ${bytes(m.heapPerWorker)} / ${bytes(m.heapPerJob)})`));
   }
   for (const c of results.cosmos ?? []) {
     lines.push(line(`Cosmos requests per routed job, ${c.mode}, ${thousands(c.workers)} busy workers, ${thousands(c.waitingJobs)} waiting`, `${Math.min(...c.perJob)}–${Math.max(...c.perJob)}`));

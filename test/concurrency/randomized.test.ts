@@ -481,6 +481,8 @@ async function runSeed(seed: number, operations: number): Promise<RunResult> {
       problems.push(...stranded.map((line) => `stranded after settling (${still.some((s) => s.startsWith(line.split(' (')[0] ?? '')) ? 'still after recoverMatching' : 'fixed by recoverMatching'}): ${line}`));
     }
     problems.push(...(await sim.drain()).map((line) => `drain: ${line}`));
+    // The routing index matching reads from memory must still agree with the committed rows.
+    problems.push(...sim.raw.memoryIndexDrift().map((line) => `memory index: ${line}`));
   } finally {
     await sim.close();
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, type SqliteStore } from '../../shared/adapters/embedded/SqliteStore';
-import { StoreConflictError, type Condition, type ListQuery, type RangeQuery } from '../../shared/ports/Store';
+import { COLLECTIONS, StoreConflictError, type Condition, type ListQuery, type RangeQuery } from '../../shared/ports/Store';
 import { byBinary, describeStoreContract, doc, eq, gte, lte, T0 } from './storeContract';
 
 let tempDir: string | undefined;
@@ -20,16 +20,35 @@ afterAll(() => {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 });
 
-describeStoreContract('SqliteStore (:memory:)', () => Promise.resolve({ store: openSqliteStore({ path: ':memory:' }) }), { durable: false });
+describeStoreContract('SqliteStore (:memory:)', () => Promise.resolve({ store: openSqliteStore({ path: ':memory:', memoryKeys: {} }) }), { durable: false });
 
-describeStoreContract('SqliteStore (file, reopened)', () => {
+// The same behaviour when range, count and single-eq lists are answered from the in-memory index: every
+// key the contract filters on is kept in memory, in every collection.
+const EVERY_KEY = ['order', 'slots', 'queues', 'status', 'tag', 'flag', 'available', 'distributionPolicyId', 'kind', 'match', 'priority', 'enqueuedAt', 'queueId', 'labels', 'v', 'a'];
+const inMemoryKeys = Object.fromEntries(COLLECTIONS.map((collection) => [collection, EVERY_KEY]));
+describeStoreContract('SqliteStore (:memory:, keys answered from the memory index)', () => Promise.resolve({ store: openSqliteStore({ path: ':memory:', memoryKeys: inMemoryKeys }) }), { durable: false });
+
+describeStoreContract('SqliteStore (file, reopened, keys answered from the memory index)', () => {
   const path = newFilePath();
-  let current = openSqliteStore({ path });
+  let current = openSqliteStore({ path, memoryKeys: inMemoryKeys });
   return Promise.resolve({
     store: current,
     reopen: async () => {
       await current.close();
-      current = openSqliteStore({ path });
+      current = openSqliteStore({ path, memoryKeys: inMemoryKeys });
+      return current;
+    },
+  });
+}, { durable: true });
+
+describeStoreContract('SqliteStore (file, reopened)', () => {
+  const path = newFilePath();
+  let current = openSqliteStore({ path, memoryKeys: {} });
+  return Promise.resolve({
+    store: current,
+    reopen: async () => {
+      await current.close();
+      current = openSqliteStore({ path, memoryKeys: {} });
       return current;
     },
   });

@@ -18,6 +18,8 @@ import {
   type StoredDocument,
 } from '../../ports/Store';
 import { guarded } from './sqliteUnavailable';
+import { MemoryIndex, type MemoryKeys } from './MemoryIndex';
+import { JOB_MATCH_ORDER, WORKER_IDLE_ORDER, WORKER_OFFERABLE } from '../../domain/routing/routingKeys';
 
 /**
  * Embedded Store on one SQLite file (see docs/adr/0003-embedded-store-sqlite.md).
@@ -58,6 +60,13 @@ const MIGRATIONS: readonly string[] = [
 
 const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * The keys matching reads on every request, kept in memory (docs/adr/0030-routing-state-in-memory.md):
+ * offerable workers per queue × channel (in id order: round robin), idle order, and the queue order of
+ * matchable jobs.
+ */
+export const ROUTING_MEMORY_KEYS: MemoryKeys = { workers: [WORKER_OFFERABLE, WORKER_IDLE_ORDER], jobs: [JOB_MATCH_ORDER] };
+
 /** index_keys_by_value walks the range in value order; each match is one primary-key lookup. */
 const RANGE_SQL =
   'SELECT d.id, d.etag, d.last_modified, d.body, d.keys_json FROM' +
@@ -82,6 +91,7 @@ interface WriteRow {
   lastModified: string;
   body: string;
   keysJson: string;
+  keys: IndexKeys;
   keyRows: readonly KeyRow[];
 }
 
@@ -106,6 +116,11 @@ export interface SqliteStoreOptions {
   durability?: 'groupCommit' | 'syncEachCommit';
   /** How the write-ahead log is synced under group commit (tests count and hold syncs). */
   syncFile?: SyncFile;
+  /**
+   * String index keys answered from memory (range, count, and lists by one `eq`); the rows stay in the
+   * file too, which is what the memory copy is built from at open. ROUTING_MEMORY_KEYS unless given.
+   */
+  memoryKeys?: MemoryKeys;
 }
 
 /** Settings of the open connection, for tests and diagnostics. */
@@ -124,6 +139,10 @@ export class SqliteStore implements Store {
   /** Absent in memory and when every commit syncs itself. */
   private readonly groupCommit: GroupCommit | undefined;
   private readonly durability: SqliteStoreDiagnostics['durability'];
+  private readonly memory: MemoryIndex;
+  private readonly dataVersion: Database.Statement<[], number>;
+  /** `PRAGMA data_version` when the memory index was last known to match the file. */
+  private memoryVersion = 0;
 
   private readonly selectDocument: Database.Statement<[string, string], DocumentRow>;
   private readonly selectEtag: Database.Statement<[string, string], { etag: string }>;
@@ -162,6 +181,7 @@ export class SqliteStore implements Store {
       throw error;
     }
 
+    this.memory = new MemoryIndex(options.memoryKeys ?? ROUTING_MEMORY_KEYS);
     this.durability = inMemory ? 'memory' : (options.durability ?? 'groupCommit');
     this.groupCommit = this.durability === 'groupCommit' ? new GroupCommit(`${options.path}-wal`, options.syncFile) : undefined;
 
@@ -186,6 +206,9 @@ export class SqliteStore implements Store {
     this.countRange = db.prepare(
       "SELECT count(*) AS n FROM index_keys WHERE collection = ? AND key = ? AND value_type = 's' AND value >= ? AND value < ?",
     );
+
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.loadMemory();
 
     this.createTx = db.transaction((row: WriteRow): string => {
       if (this.selectEtag.get(row.collection, row.id)) throw new StoreConflictError(row.collection, row.id, 'exists');
@@ -226,20 +249,23 @@ export class SqliteStore implements Store {
   async create<B>(doc: NewDocument<B>): Promise<StoredDocument<B>> {
     const row = toWriteRow(doc);
     const etag = guarded(() => this.createTx.immediate(row));
-    this.groupCommit?.noteCommit();
+    this.committed(row);
     return fromWriteRow<B>(row, etag);
   }
 
   async replace<B>(doc: NewDocument<B>, ifMatch: string): Promise<StoredDocument<B>> {
     const row = toWriteRow(doc);
     const etag = guarded(() => this.replaceTx.immediate(row, ifMatch));
-    this.groupCommit?.noteCommit();
+    this.committed(row);
     return fromWriteRow<B>(row, etag);
   }
 
   async delete(collection: Collection, id: string, ifMatch?: string): Promise<boolean> {
     const deleted = guarded(() => this.deleteTx.immediate(collection, id, ifMatch));
-    if (deleted) this.groupCommit?.noteCommit();
+    if (deleted) {
+      this.memory.remove(collection, id);
+      this.groupCommit?.noteCommit();
+    }
     return deleted;
   }
 
@@ -248,8 +274,11 @@ export class SqliteStore implements Store {
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
       throw new RangeError(`pageSize must be an integer of at least 1, got ${String(pageSize)}`);
     }
-    const { sql, params } = listSql(collection, query.where ?? [], query.afterId, pageSize + 1);
-    const rows = guarded(() => this.statement(sql).all(...params) as DocumentRow[]);
+    const [only, ...others] = query.where ?? [];
+    const rows =
+      only && others.length === 0 && only.op === 'eq' && typeof only.value === 'string' && this.memory.covers(collection, only.key)
+        ? this.byIds(collection, this.memoryFresh().ids(collection, only.key, only.value, query.afterId, pageSize + 1))
+        : this.listRows(collection, query);
     const hasMore = rows.length > pageSize;
     return { items: rows.slice(0, pageSize).map((row) => toDocument<B>(collection, row)), hasMore };
   }
@@ -261,11 +290,16 @@ export class SqliteStore implements Store {
 
   async range<B = Record<string, unknown>>(collection: Collection, query: RangeQuery): Promise<StoredDocument<B>[]> {
     if (!Number.isSafeInteger(query.limit) || query.limit < 1) throw new RangeError(`limit must be an integer of at least 1, got ${String(query.limit)}`);
+    if (this.memory.covers(collection, query.key)) {
+      const found = this.memoryFresh().range(collection, query.key, query.from, query.to, query.limit);
+      return this.byIds(collection, found.map((entry) => entry.id)).map((row) => toDocument<B>(collection, row));
+    }
     const rows = guarded(() => this.selectRange.all(collection, query.key, query.from, query.to, collection, query.limit));
     return rows.map((row) => toDocument<B>(collection, row));
   }
 
   async count(collection: Collection, query: Omit<RangeQuery, 'limit'>): Promise<number> {
+    if (this.memory.covers(collection, query.key)) return this.memoryFresh().count(collection, query.key, query.from, query.to);
     return guarded(() => this.countRange.get(collection, query.key, query.from, query.to))?.n ?? 0;
   }
 
@@ -328,6 +362,77 @@ export class SqliteStore implements Store {
     return statement;
   }
 
+  /** Entries of the in-memory index (diagnostics, memory figures). */
+  memoryIndexSize(): number {
+    return this.memory.size();
+  }
+
+  /**
+   * Where the in-memory index and the committed index rows disagree (none, unless something is broken):
+   * one line per difference, for tests that check the index after many concurrent writes.
+   */
+  memoryIndexDrift(): string[] {
+    const drift: string[] = [];
+    const select = this.db.prepare<[string, string], { id: string; value: string }>(
+      "SELECT id, value FROM index_keys WHERE collection = ? AND key = ? AND value_type = 's'",
+    );
+    for (const [collection, keys] of Object.entries(this.memory.keys) as [Collection, readonly string[]][]) {
+      for (const key of keys) {
+        const entry = (e: { id: string; value: string }) => JSON.stringify([e.value, e.id]);
+        const inFile = new Set(select.all(collection, key).map(entry));
+        const inMemory = new Set(this.memory.all(collection, key).map(entry));
+        for (const e of inFile) if (!inMemory.has(e)) drift.push(`${collection}.${key}: ${e} is in the file, not in memory`);
+        for (const e of inMemory) if (!inFile.has(e)) drift.push(`${collection}.${key}: ${e} is in memory, not in the file`);
+      }
+    }
+    return drift;
+  }
+
+  /** Keeps the memory index exact: called right after a write committed, before anything else runs. */
+  private committed(row: WriteRow): void {
+    this.memory.put(row.collection, row.id, row.keys);
+    this.groupCommit?.noteCommit();
+  }
+
+  /**
+   * The memory index is exact for this connection's own writes. Another connection's commit to the file
+   * (a second store object, another process: the host locks its data folder against that, but a file
+   * may still be opened twice) changes `data_version`; then the index is built again from the file.
+   */
+  private memoryFresh(): MemoryIndex {
+    if (guarded(() => this.dataVersion.get()) !== this.memoryVersion) this.loadMemory();
+    return this.memory;
+  }
+
+  /** The committed rows of the keys kept in memory: at open, and after another connection wrote. */
+  private loadMemory(): void {
+    this.memory.clear();
+    this.memoryVersion = this.dataVersion.get() ?? 0;
+    const select = this.db.prepare<[string, string], { id: string; value: string }>(
+      "SELECT id, value FROM index_keys WHERE collection = ? AND key = ? AND value_type = 's' ORDER BY value, id",
+    );
+    for (const [collection, keys] of Object.entries(this.memory.keys) as [Collection, readonly string[]][]) {
+      for (const key of keys) for (const row of select.iterate(collection, key)) this.memory.add(collection, row.id, key, row.value);
+    }
+  }
+
+  /** Documents by id, in the order given, in one synchronous step (so they agree with the memory index). */
+  private byIds(collection: Collection, ids: readonly string[]): DocumentRow[] {
+    return guarded(() => {
+      const rows: DocumentRow[] = [];
+      for (const id of ids) {
+        const row = this.selectDocument.get(collection, id);
+        if (row) rows.push(row);
+      }
+      return rows;
+    });
+  }
+
+  private listRows(collection: Collection, query: ListQuery): DocumentRow[] {
+    const { sql, params } = listSql(collection, query.where ?? [], query.afterId, query.pageSize + 1);
+    return guarded(() => this.statement(sql).all(...params) as DocumentRow[]);
+  }
+
   private writeKeys(row: WriteRow): void {
     for (const key of row.keyRows) this.insertKey.run(row.collection, row.id, key.key, key.type, key.value);
   }
@@ -378,6 +483,7 @@ function toWriteRow(doc: NewDocument<unknown>): WriteRow {
     lastModified: doc.lastModified,
     body: JSON.stringify(doc.body),
     keysJson: JSON.stringify(doc.keys),
+    keys: doc.keys,
     keyRows,
   };
 }

@@ -1,0 +1,213 @@
+import BTree from 'sorted-btree';
+import type { Collection, IndexKeys } from '../../ports/Store';
+
+/**
+ * Ordered in-memory copies of some string-valued index keys (see docs/adr/0030-routing-state-in-memory.md):
+ * value → the ids of the documents that have it, in (value, id) order, so that range, count and
+ * "eq" lists on those keys are answered without a query. Only ids and key values are kept, never
+ * bodies. The owner keeps it exact: it applies every committed write (`put`, `remove`) in the same
+ * synchronous step as the commit, and builds it from the committed rows at open.
+ */
+
+/**
+ * The order SQLite gives text (memcmp of the UTF-8 bytes) without encoding: UTF-16 code units order
+ * the same way except that a surrogate (a character above U+FFFF) must sort after U+E000–U+FFFF.
+ */
+export function compareUtf8(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return x >= 0xd800 && y >= 0xd800 ? utf8Rank(x) - utf8Rank(y) : x - y;
+  }
+  return a.length - b.length;
+}
+
+const utf8Rank = (unit: number) => (unit >= 0xe000 ? unit - 0x800 : unit + 0x2000);
+
+/** Most values belong to one document (engine order keys end with the id), so one id is kept bare. */
+type Ids = string | BTree<string, undefined>;
+
+class OrderedValues {
+  private readonly tree = new BTree<string, Ids>(undefined, compareUtf8);
+  private entries = 0;
+
+  get size(): number {
+    return this.entries;
+  }
+
+  add(value: string, id: string): void {
+    const ids = this.tree.get(value);
+    if (ids === undefined) this.tree.set(value, id);
+    else if (typeof ids === 'string') {
+      if (ids === id) return;
+      this.tree.set(value, new BTree<string, undefined>([[ids, undefined], [id, undefined]], compareUtf8));
+    } else if (!ids.set(id, undefined, false)) return;
+    this.entries++;
+  }
+
+  remove(value: string, id: string): void {
+    const ids = this.tree.get(value);
+    if (ids === undefined) return;
+    if (typeof ids === 'string') {
+      if (ids !== id) return;
+      this.tree.delete(value);
+    } else {
+      if (!ids.delete(id)) return;
+      if (ids.size === 1) this.tree.set(value, ids.minKey() ?? id);
+    }
+    this.entries--;
+  }
+
+  /** (value, id) pairs with value in [from, to), in order, at most `limit`. */
+  range(from: string, to: string, limit: number): { value: string; id: string }[] {
+    const found: { value: string; id: string }[] = [];
+    if (compareUtf8(from, to) >= 0) return found;
+    for (const [value, ids] of this.tree.entries(from)) {
+      if (found.length >= limit || compareUtf8(value, to) >= 0) break;
+      if (typeof ids === 'string') found.push({ value, id: ids });
+      else for (const id of ids.keys()) if (found.length < limit) found.push({ value, id });
+    }
+    return found;
+  }
+
+  all(): { value: string; id: string }[] {
+    const found: { value: string; id: string }[] = [];
+    for (const [value, ids] of this.tree.entries()) {
+      if (typeof ids === 'string') found.push({ value, id: ids });
+      else for (const id of ids.keys()) found.push({ value, id });
+    }
+    return found;
+  }
+
+  count(from: string, to: string): number {
+    if (compareUtf8(from, to) >= 0) return 0;
+    let n = 0;
+    for (const [value, ids] of this.tree.entries(from)) {
+      if (compareUtf8(value, to) >= 0) break;
+      n += typeof ids === 'string' ? 1 : ids.size;
+    }
+    return n;
+  }
+
+  /** Ids with exactly this value, in id order, after `afterId`, at most `limit`. */
+  ids(value: string, afterId: string | undefined, limit: number): string[] {
+    const ids = this.tree.get(value);
+    if (ids === undefined) return [];
+    if (typeof ids === 'string') return afterId === undefined || compareUtf8(ids, afterId) > 0 ? [ids] : [];
+    const found: string[] = [];
+    for (const id of ids.keys(afterId)) {
+      if (found.length >= limit) break;
+      if (afterId === undefined || compareUtf8(id, afterId) > 0) found.push(id);
+    }
+    return found;
+  }
+}
+
+/** Which keys of which collections are kept in memory. */
+export type MemoryKeys = Partial<Record<Collection, readonly string[]>>;
+
+export class MemoryIndex {
+  private readonly indexes = new Map<string, OrderedValues>();
+  /** Per collection, per id: the indexed values it holds, flat as key, value, key, value… (to remove them). */
+  private readonly held = new Map<Collection, Map<string, string[]>>();
+
+  constructor(readonly keys: MemoryKeys) {
+    for (const [collection, names] of Object.entries(keys) as [Collection, readonly string[]][]) {
+      if (names.length === 0) continue;
+      this.held.set(collection, new Map());
+      for (const key of names) this.indexes.set(indexName(collection, key), new OrderedValues());
+    }
+  }
+
+  /** Forgets every entry (before a rebuild from the file). */
+  clear(): void {
+    for (const key of this.indexes.keys()) this.indexes.set(key, new OrderedValues());
+    for (const byId of this.held.values()) byId.clear();
+  }
+
+  covers(collection: Collection, key: string): boolean {
+    return this.indexes.has(indexName(collection, key));
+  }
+
+  /** Whether any key of the collection is kept. */
+  coversCollection(collection: Collection): boolean {
+    return this.held.has(collection);
+  }
+
+  /** The document `id` now has these keys (a create or a replace that committed). */
+  put(collection: Collection, id: string, keys: IndexKeys): void {
+    const byId = this.held.get(collection);
+    if (!byId) return;
+    this.removeHeld(collection, byId, id);
+    const names = this.keys[collection] ?? [];
+    const flat: string[] = [];
+    for (const key of names) {
+      const value = keys[key];
+      if (value === undefined) continue;
+      const index = this.index(collection, key);
+      for (const element of Array.isArray(value) ? value : [value]) {
+        // Ranges and counts compare strings only; a number or boolean under these keys is left to the database.
+        if (typeof element !== 'string') continue;
+        index.add(element, id);
+        flat.push(key, element);
+      }
+    }
+    if (flat.length > 0) byId.set(id, flat);
+  }
+
+  /** One committed (key, value) of a document, as read back at open. */
+  add(collection: Collection, id: string, key: string, value: string): void {
+    const byId = this.held.get(collection);
+    if (!byId || !this.covers(collection, key)) return;
+    this.index(collection, key).add(value, id);
+    const flat = byId.get(id);
+    if (flat) flat.push(key, value);
+    else byId.set(id, [key, value]);
+  }
+
+  remove(collection: Collection, id: string): void {
+    const byId = this.held.get(collection);
+    if (byId) this.removeHeld(collection, byId, id);
+  }
+
+  range(collection: Collection, key: string, from: string, to: string, limit: number): { value: string; id: string }[] {
+    return this.index(collection, key).range(from, to, limit);
+  }
+
+  count(collection: Collection, key: string, from: string, to: string): number {
+    return this.index(collection, key).count(from, to);
+  }
+
+  ids(collection: Collection, key: string, value: string, afterId: string | undefined, limit: number): string[] {
+    return this.index(collection, key).ids(value, afterId, limit);
+  }
+
+  /** Every (value, id) of one key, in order (diagnostics: comparing memory with the file). */
+  all(collection: Collection, key: string): { value: string; id: string }[] {
+    return this.index(collection, key).all();
+  }
+
+  /** (collection, key, value, id) entries held, for diagnostics and memory figures. */
+  size(): number {
+    let n = 0;
+    for (const index of this.indexes.values()) n += index.size;
+    return n;
+  }
+
+  private removeHeld(collection: Collection, byId: Map<string, string[]>, id: string): void {
+    const flat = byId.get(id);
+    if (!flat) return;
+    for (let i = 0; i < flat.length; i += 2) this.index(collection, flat[i] as string).remove(flat[i + 1] as string, id);
+    byId.delete(id);
+  }
+
+  private index(collection: Collection, key: string): OrderedValues {
+    const index = this.indexes.get(indexName(collection, key));
+    if (!index) throw new Error(`${collection}.${key} is not kept in memory`);
+    return index;
+  }
+}
+
+const indexName = (collection: Collection, key: string) => `${collection}\u0000${key}`;
