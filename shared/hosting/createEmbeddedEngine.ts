@@ -6,6 +6,8 @@ import { EventRelay, type RelayOptions } from '../app/EventRelay';
 import { fireTimer } from '../app/fireTimer';
 import { recoverMatching } from '../app/recoverMatching';
 import { runMatching } from '../app/runMatching';
+import { statisticsFor } from '../app/statistics/statisticsFor';
+import type { StoreStatistics } from '../app/statistics/StoreStatistics';
 import { systemClock, type Clock } from '../ports/Clock';
 import type { EventChannel } from '../ports/EventChannel';
 import type { Logger } from '../ports/Logger';
@@ -23,6 +25,8 @@ export interface EmbeddedEngineParts {
   channels?: readonly EventChannel[];
   /** Retry and dead-letter settings of event delivery. */
   delivery?: Pick<RelayOptions, 'maxAttempts' | 'firstRetryMs' | 'maxRetryMs' | 'retentionDays'>;
+  /** Days the statistics aggregates are kept. */
+  statisticsRetentionDays?: number;
 }
 
 /**
@@ -32,6 +36,8 @@ export interface EmbeddedEngineParts {
  */
 const CHECK_EVERY_MS = 30_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
+/** How often the statistics projector folds new events into the aggregates (reads catch up as well). */
+const PROJECT_EVERY_MS = 2000;
 
 export interface EmbeddedEngine {
   ports: RouterPorts;
@@ -39,6 +45,8 @@ export interface EmbeddedEngine {
   matchQueue: InProcessMatchQueue;
   /** Records and delivers router events; the live feed of the event stream. */
   relay: EventRelay;
+  /** Real-time and cumulative statistics, projected from the event history in the background. */
+  statistics: StoreStatistics;
   /** Starts the timer loop and the matcher, and asks for one matching pass over every queue. */
   start(): Promise<void>;
   /** Stops taking work and waits for what is running; the store stays open. */
@@ -53,7 +61,9 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
   const scheduler = new StoreScheduler(parts.store, clock, parts.logger);
   const matchQueue = new InProcessMatchQueue(parts.logger);
   const relay = new EventRelay({ store: parts.store, clock, logger: parts.logger, channels: parts.channels ?? [], ...parts.delivery });
+  const statistics = statisticsFor(parts.store, clock, { retentionDays: parts.statisticsRetentionDays });
   let sweeping: NodeJS.Timeout | undefined;
+  let projecting: NodeJS.Timeout | undefined;
   let lastPrune = 0;
   const look = async () => {
     if (relay.sweepNeeded) {
@@ -83,17 +93,24 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
     scheduler,
     matchQueue,
     relay,
+    statistics,
     start: async () => {
       await relay.sweep();
       lastPrune = Date.now();
       sweeping = setInterval(() => void lookAfterRelay(), CHECK_EVERY_MS);
       sweeping.unref();
+      projecting = setInterval(() => {
+        statistics.catchUp().catch((error: unknown) => parts.logger.error({ err: error }, 'statistics projection failed; it runs again shortly'));
+      }, PROJECT_EVERY_MS);
+      projecting.unref();
       matchQueue.start((request) => runMatching(ports, request));
       scheduler.start((timer) => fireTimer(ports, timer));
       await recoverMatching(ports);
     },
     stop: async () => {
       clearInterval(sweeping);
+      clearInterval(projecting);
+      await statistics.projector.idle();
       await scheduler.stop();
       await matchQueue.stop();
       await relay.stop();

@@ -15,6 +15,8 @@ import { createAzureEngine } from './createAzureEngine';
 import { createEmbeddedEngine } from './createEmbeddedEngine';
 import { openEmbeddedStore } from './openEmbeddedStore';
 import { readEventRetentionDays } from './eventRetention';
+import { readStatisticsRetentionDays } from './statisticsRetention';
+import { statisticsFor } from '../app/statistics/statisticsFor';
 import { readFunctionsSettings, type FunctionsMode } from './functionsSettings';
 import { RetryingComposition } from './retryingComposition';
 import { readEventTopic } from './webhookConfig';
@@ -110,7 +112,7 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
   if (settings.mode === 'embedded') {
     // The key first: nothing is started yet if it cannot be read or written.
     const accessKey = loadOrCreateAccessKey(config.dataDir, config.accessKey);
-    const engine = createEmbeddedEngine({ store: openEmbeddedStore(config.dataDir), logger, delivery: { retentionDays: readEventRetentionDays(env) } });
+    const engine = createEmbeddedEngine({ store: openEmbeddedStore(config.dataDir), logger, delivery: { retentionDays: readEventRetentionDays(env) }, statisticsRetentionDays: readStatisticsRetentionDays(env) });
     engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
     logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
     return {
@@ -139,6 +141,8 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
   }
   const relay = new EventRelay({ store, clock: systemClock, logger, channels, retentionDays: readEventRetentionDays(env) });
   const engine = createAzureEngine({ store, matchQueue, events: relay, logger });
+  // Composed before any request, so the statistics of this store keep the configured retention.
+  statisticsFor(store, systemClock, { retentionDays: readStatisticsRetentionDays(env) });
   logger.info({ cosmos: azure.cosmos.endpoint, matchQueue: azure.serviceBus.queue, eventGrid: azure.eventGrid?.endpoint ?? null }, 'Functions host composed for Azure');
   // Timers are Durable orchestrations here, kept by the Functions host itself: the store is what can be checked.
   return {

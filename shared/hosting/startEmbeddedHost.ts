@@ -46,6 +46,8 @@ export interface EmbeddedHostOptions extends Partial<RouterConfig> {
   liveEvents?: LiveEvents;
   /** The `topic` of events in the history and the live stream (webhooks carry their own). */
   eventTopic?: string;
+  /** Days the statistics aggregates are kept (JOBROUTER_STATISTICS_RETENTION_DAYS). */
+  statisticsRetentionDays?: number;
 }
 
 /** The operator's certificate when configured, else a generated one when TLS is on, else none. */
@@ -90,7 +92,7 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
     releaseFolder();
     throw error;
   }
-  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId, random: options.random, channels: options.channels, delivery: options.delivery });
+  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId, random: options.random, channels: options.channels, delivery: options.delivery, statisticsRetentionDays: options.statisticsRetentionDays });
   const ports = engine.ports;
   try {
     await engine.start();
