@@ -72,7 +72,7 @@ export class StatisticsProjector {
   readonly settleMs: number;
   private readonly batchSize: number;
   private readonly retentionMs: number;
-  private running: Promise<void> | undefined;
+  private running: Promise<string> | undefined;
   private lastPrune = 0;
 
   constructor(options: ProjectorOptions) {
@@ -83,8 +83,11 @@ export class StatisticsProjector {
     this.retentionMs = (options.retentionDays ?? PROJECTOR_DEFAULTS.retentionDays) * GRANULARITY_MS['1d'];
   }
 
-  /** Projects every settled event; concurrent callers in this process share one run. */
-  catchUp(): Promise<void> {
+  /**
+   * Projects every settled event; concurrent callers in this process share one run. Answers the instant
+   * through which every recorded event is now in the aggregates.
+   */
+  catchUp(): Promise<string> {
     this.running ??= this.run().finally(() => (this.running = undefined));
     return this.running;
   }
@@ -98,18 +101,22 @@ export class StatisticsProjector {
     return (await this.store.get<ProjectorCursor>('statistics', CURSOR_ID))?.body;
   }
 
-  private async run(): Promise<void> {
+  private async run(): Promise<string> {
+    let through: string | undefined;
     // Bounded, so one call never runs for ever behind a history that grows as fast as it is read.
-    for (let pass = 0; pass < 100; pass++) if (!(await this.pass())) break;
+    for (let pass = 0; pass < 100 && through === undefined; pass++) {
+      const until = new Date(this.clock.now().getTime() - this.settleMs).toISOString();
+      if (!(await this.pass(until))) through = until;
+    }
     if (this.clock.now().getTime() - this.lastPrune >= PRUNE_EVERY_MS) {
       this.lastPrune = this.clock.now().getTime();
       await this.prune();
     }
+    return through ?? (await this.cursor())?.projectedTo ?? '';
   }
 
-  /** One batch; answers whether more may be waiting. */
-  private async pass(): Promise<boolean> {
-    const until = new Date(this.clock.now().getTime() - this.settleMs).toISOString();
+  /** One batch of the events recorded up to `until`; answers whether more may be waiting. */
+  private async pass(until: string): Promise<boolean> {
     const current = await this.store.get<ProjectorCursor>('statistics', CURSOR_ID);
     const cursor: ProjectorCursor = current?.body ?? { position: '', batch: 0, projectedTo: '' };
     let pending = cursor.pending;

@@ -30,8 +30,8 @@ export class StoreStatistics implements Statistics {
     this.projector = new StatisticsProjector(options);
   }
 
-  catchUp(): Promise<void> {
-    return this.projector.catchUp();
+  async catchUp(): Promise<void> {
+    await this.projector.catchUp();
   }
 
   realTime(): Promise<RealTimeStatistics> {
@@ -39,11 +39,9 @@ export class StoreStatistics implements Statistics {
   }
 
   async cumulative(query: CumulativeQuery): Promise<CumulativeStatistics> {
-    await this.projector.catchUp();
+    const through = await this.projector.catchUp();
     const scope = scopeKey(query.scope.kind, query.scope.id);
-    const cursor = await this.projector.cursor();
-    const projectedTo = cursor?.projectedTo ? Date.parse(cursor.projectedTo) : undefined;
-    const open = await this.openWorkerTime(query.scope, Math.min(projectedTo ?? 0, query.toMs), query.fromMs);
+    const open = await this.openWorkerTime(query.scope, Math.min(Date.parse(through) || 0, query.toMs), query.fromMs);
     const total = emptyFigures();
     for (const run of coveringRuns(query.fromMs, query.toMs)) {
       for (const doc of await this.slots(run.granularity, scope, run.fromMs, run.toMs)) mergeFigures(total, doc.figures);
@@ -53,7 +51,7 @@ export class StoreStatistics implements Statistics {
       scope: query.scope,
       from: new Date(query.fromMs).toISOString(),
       to: new Date(query.toMs).toISOString(),
-      projectedThrough: cursor?.projectedTo || null,
+      projectedThrough: through || null,
       total: cumulativeFigures(total, query.serviceLevelThresholdSeconds),
     };
     if (query.bucketMinutes) answer.buckets = await this.buckets(query, scope, open);

@@ -43,6 +43,8 @@ function roomByChannel(worker: EngineWorker): Record<string, number> {
   return room;
 }
 
+const trackedState = (track: WorkerTrack) => (track.registered ? 'active' : Object.keys(track.held).length > 0 ? 'draining' : 'inactive');
+
 interface Waits {
   total: number;
   count: number;
@@ -100,7 +102,10 @@ export async function realTimeStatistics(store: Store, clock: Clock): Promise<Re
         const channel = of(channels, channelId);
         channel.availableCapacityByChannel[channelId] = (channel.availableCapacityByChannel[channelId] ?? 0) + n;
       }
-      const since = tracks[index]?.body.after?.stateSince ?? Date.parse(lastModified);
+      // The track knows when the state began unless the worker changed since the projector last saw it
+      // (events of the last seconds are not projected yet): then the change is the document's last write.
+      const track = tracks[index]?.body.after;
+      const since = track && trackedState(track) === worker.state ? track.stateSince : Date.parse(lastModified);
       workers.push(workerFigures(worker, since, now));
     });
   }
