@@ -226,12 +226,19 @@
     if (!response.ok || !response.body) throw Object.assign(new Error('event stream: HTTP ' + response.status), { status: response.status });
     setStatus('live', 'live');
     $('feed-mode').textContent = '(live stream)';
+    // Cumulative figures include an event a few seconds after it (the projector lets the history settle):
+    // a slow refresh picks up what the last event's refresh was too early for.
+    var slow = setInterval(function () { refreshCumulative().catch(failed); }, 10000);
+    controller.signal.addEventListener('abort', function () { clearInterval(slow); });
     var reader = response.body.getReader();
     var decoder = new TextDecoder();
     var buffer = '';
     for (;;) {
       var chunk = await reader.read();
-      if (chunk.done) return true;
+      if (chunk.done) {
+        clearInterval(slow);
+        return true;
+      }
       buffer += decoder.decode(chunk.value, { stream: true });
       var end;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
