@@ -132,13 +132,28 @@ export class StatisticsProjector {
       pending = { batch: cursor.batch + 1, from: cursor.position, through: read.through, projectedTo: until };
       if (!(await this.writeCursor(current, { ...cursor, pending }))) return true;
     }
-    entries ??= (await historyAfter(this.store, pending.from, this.batchSize, pending.projectedTo)).entries;
+    entries ??= await this.batchEntries(pending);
     await this.apply(pending.batch, entries.filter((entry) => entry.position <= pending.through));
     const after = await this.store.get<ProjectorCursor>('statistics', CURSOR_ID);
     if (after?.body.pending?.batch === pending.batch) {
       await this.writeCursor(after, { position: pending.through, batch: pending.batch, projectedTo: pending.projectedTo });
     }
     return true;
+  }
+
+  /**
+   * The events of a batch another run started (it crashed, or runs elsewhere right now): read again up
+   * to where that run read, in pages of this run's size, which may differ from the size it read with.
+   */
+  private async batchEntries(pending: NonNullable<ProjectorCursor['pending']>): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    let from = pending.from;
+    for (;;) {
+      const read = await historyAfter(this.store, from, this.batchSize, pending.projectedTo);
+      entries.push(...read.entries);
+      if (!read.through || read.through >= pending.through) return entries;
+      from = read.through;
+    }
   }
 
   /** A conditional write of the cursor; false when another writer changed it first. */
