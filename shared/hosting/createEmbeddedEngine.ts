@@ -27,6 +27,8 @@ export interface EmbeddedEngineParts {
   delivery?: Pick<RelayOptions, 'maxAttempts' | 'firstRetryMs' | 'maxRetryMs' | 'retentionDays'>;
   /** Days the statistics aggregates are kept. */
   statisticsRetentionDays?: number;
+  /** How often the projector runs in the background (0: only when statistics are read; the bench compares). */
+  statisticsEveryMs?: number;
 }
 
 /**
@@ -99,10 +101,13 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
       lastPrune = Date.now();
       sweeping = setInterval(() => void lookAfterRelay(), CHECK_EVERY_MS);
       sweeping.unref();
-      projecting = setInterval(() => {
-        statistics.catchUp().catch((error: unknown) => parts.logger.error({ err: error }, 'statistics projection failed; it runs again shortly'));
-      }, PROJECT_EVERY_MS);
-      projecting.unref();
+      const projectEveryMs = parts.statisticsEveryMs ?? PROJECT_EVERY_MS;
+      if (projectEveryMs > 0) {
+        projecting = setInterval(() => {
+          statistics.catchUp().catch((error: unknown) => parts.logger.error({ err: error }, 'statistics projection failed; it runs again shortly'));
+        }, projectEveryMs);
+        projecting.unref();
+      }
       matchQueue.start((request) => runMatching(ports, request));
       scheduler.start((timer) => fireTimer(ports, timer));
       await recoverMatching(ports);

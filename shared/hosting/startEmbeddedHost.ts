@@ -48,6 +48,8 @@ export interface EmbeddedHostOptions extends Partial<RouterConfig> {
   eventTopic?: string;
   /** Days the statistics aggregates are kept (JOBROUTER_STATISTICS_RETENTION_DAYS). */
   statisticsRetentionDays?: number;
+  /** How often statistics are projected in the background (0: only when read). */
+  statisticsEveryMs?: number;
 }
 
 /** The operator's certificate when configured, else a generated one when TLS is on, else none. */
@@ -92,7 +94,7 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
     releaseFolder();
     throw error;
   }
-  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId, random: options.random, channels: options.channels, delivery: options.delivery, statisticsRetentionDays: options.statisticsRetentionDays });
+  const engine = createEmbeddedEngine({ store, logger, clock: options.clock, newId: options.newId, random: options.random, channels: options.channels, delivery: options.delivery, statisticsRetentionDays: options.statisticsRetentionDays, statisticsEveryMs: options.statisticsEveryMs });
   const ports = engine.ports;
   try {
     await engine.start();

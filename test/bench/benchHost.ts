@@ -32,9 +32,15 @@ export interface BenchHost {
  * `durability` says otherwise). Silent unless given a logger (the deployed default logs every request
  * at info level).
  */
-export async function startBenchHost(dataDir = ':memory:', logger: Logger = silentLogger, channels: readonly EventChannel[] = [], durability?: SqliteStoreOptions['durability']): Promise<BenchHost> {
+export async function startBenchHost(
+  dataDir = ':memory:',
+  logger: Logger = silentLogger,
+  channels: readonly EventChannel[] = [],
+  durability?: SqliteStoreOptions['durability'],
+  statisticsEveryMs?: number,
+): Promise<BenchHost> {
   const counting = countingStore(openEmbeddedStore(dataDir, durability));
-  const host = await startEmbeddedHost({ port: 0, dataDir, logger, store: counting.store, channels });
+  const host = await startEmbeddedHost({ port: 0, dataDir, logger, store: counting.store, channels, statisticsEveryMs });
   const bench: BenchHost = {
     host,
     client: createSignedClient(host.connectionString),

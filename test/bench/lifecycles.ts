@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import { SqliteStore, type SqliteStoreOptions } from '../../shared/adapters/embedded/SqliteStore';
 import type { EventChannel } from '../../shared/ports/EventChannel';
 import { patch } from '../support/signedClient';
-import { expectStatus, putPolicy, sqliteSettings, startBenchHost } from './benchHost';
+import { expectStatus, putPolicy, sqliteSettings, startBenchHost, type BenchHost } from './benchHost';
 import { perUnit, type StoreCalls } from './countingStore';
 import { runLifecycleClient, STEPS, type LifecycleSpec, type Slot, type Step } from './lifecycleClient';
 import { describeGc, watchGc } from './memoryProbe';
@@ -73,10 +73,14 @@ export interface LifecycleRunOptions {
   durability?: SqliteStoreOptions['durability'];
   /** Lifecycles/s of the transport ceiling measured in this run, for the ratio. */
   ceilingPerSecond?: number;
+  /** How often statistics are projected in the background (0: never during the run). */
+  statisticsEveryMs?: number;
+  /** Runs after the measurement, before the host closes; its answer is printed. */
+  afterRun?: (bench: BenchHost) => Promise<string>;
 }
 
 export async function runLifecycles(label: string, dataDir: string, inFlight: number, durationMs: number, options: LifecycleRunOptions = {}): Promise<LifecycleFigures> {
-  const bench = await startBenchHost(dataDir, undefined, options.channels ?? [], options.durability);
+  const bench = await startBenchHost(dataDir, undefined, options.channels ?? [], options.durability, options.statisticsEveryMs);
   try {
     const slots = await setUpWorkers(bench.client);
     note(`${label}: ${sqliteSettings(bench.store)}; ${WORKERS} workers × capacity ${CAPACITY} over ${QUEUES} queues; ${inFlight} lifecycles in flight for ${seconds(durationMs)}`);
@@ -100,6 +104,7 @@ export async function runLifecycles(label: string, dataDir: string, inFlight: nu
     const detail = `${(commitsIn(calls) / count).toFixed(1)} commits${syncs} per lifecycle${ceiling}`;
     const figures: LifecycleFigures = { label, completed: lifecycle.count, elapsedMs: run.elapsedMs, perSecond: rate, lifecycle, steps, pollsPerOffer: run.polls / count, storeCalls: perUnit(calls, lifecycle.count), detail, gc: describeGc(pauses) };
     printLifecycles(figures);
+    if (options.afterRun) note(await options.afterRun(bench));
     return figures;
   } finally {
     await bench.close();
@@ -118,7 +123,7 @@ function printLifecycles(f: LifecycleFigures): void {
  * The transport ceiling: the same client and lanes, the same five requests per lifecycle, against a
  * bare node:http server that reads each request and answers at once.
  */
-async function transportCeiling(inFlight: number, durationMs: number): Promise<number> {
+export async function transportCeiling(inFlight: number, durationMs: number): Promise<number> {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
