@@ -1,6 +1,6 @@
 /**
  * The statistics section: what keeping statistics costs the routing, and what reading them costs.
- * - Lifecycles per second through HTTP with the projector folding events into aggregates every 2 s
+ * - Lifecycles per second through HTTP with the projector folding events into aggregates every 5 s
  *   (as deployed) against the same run with it off, on the SQLite file with group commit; then how fast
  *   one projector pass folds the history the run left (events per second).
  * - A cumulative query for one queue over 30 days of aggregates at 100,000 jobs a day, seeded straight
@@ -108,7 +108,7 @@ export async function statisticsFigures(inFlight = 32, durationMs = 7_000): Prom
         return `one projector catch-up over the ${thousands(events)} events this run left: ${ms(elapsed)} (${thousands(projectedPerSecond)} events/s)`;
       },
     });
-    const on = await runLifecycles('SQLite file, statistics projected every 2 s (as deployed)', path.join(dataDir, 'on'), inFlight, durationMs, { ceilingPerSecond });
+    const on = await runLifecycles('SQLite file, statistics projected every 5 s (as deployed)', path.join(dataDir, 'on'), inFlight, durationMs, { ceilingPerSecond });
     const costShare = 1 - on.perSecond / off.perSecond;
     note(`statistics cost ${(costShare * 100).toFixed(1)}% of lifecycle throughput (${on.perSecond.toFixed(0)} vs ${off.perSecond.toFixed(0)} /s; budget 10%)`);
 
