@@ -43,7 +43,7 @@ test('other paths under /dashboard are not files of it, and it takes no writes',
   expect((await dashboardHttp(new HttpRequest({ method: 'GET', url: 'http://localhost/dashboard/secret.txt' }))).status).toBe(404);
   const post = await fetch(new URL('/dashboard', router.url), { method: 'POST', body: '{}' });
   expect(post.status).toBe(405);
-  expect((await post.json()).communicationError.code).toBe('MethodNotAllowed');
+  expect(((await post.json()) as { communicationError: { code: string } }).communicationError.code).toBe('MethodNotAllowed');
   // Outside its exact paths the router answers as before: signed routes want a signature.
   expect((await fetch(new URL('/dashboard/secret.txt', router.url))).status).toBe(401);
 });
