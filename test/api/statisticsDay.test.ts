@@ -175,6 +175,21 @@ test('hourly buckets add up to the day, and a worker\'s time adds up to its hour
   expect(ann.total.workers.busySeconds).toBeLessThanOrEqual(ann.total.workers.signedInSeconds);
 });
 
+test.each([
+  ['2026-01-05T08:35:00Z', '2026-01-05T13:10:00Z'],
+  ['2026-01-05T09:55:00Z', '2026-01-05T10:05:00Z'],
+  ['2026-01-05T07:00:00Z', '2026-01-06T00:00:00Z'],
+])('a window %s – %s read from days, hours and five-minute slots equals the sum of its five-minute buckets', async (from, to) => {
+  for (const scope of ['', 'queueId=sales', 'workerId=bob']) {
+    const answer = await cumulative(`${scope}&from=${from}&to=${to}&bucketMinutes=5`);
+    const sum = (pick: (figures: typeof answer.total) => number) => (answer.buckets as (typeof answer.total)[]).reduce((total, bucket) => total + pick(bucket), 0);
+    expect(sum((b) => b.jobs.received)).toBe(answer.total.jobs.received);
+    expect(sum((b) => b.jobs.closed)).toBe(answer.total.jobs.closed);
+    expect(sum((b) => b.waitUntilAssigned.count)).toBe(answer.total.waitUntilAssigned.count);
+    expect(sum((b) => b.workers.signedInSeconds)).toBeCloseTo(answer.total.workers.signedInSeconds, 1);
+  }
+});
+
 test('the answers are the ones in the fixture, whichever composition gives them', async () => {
   const answers: Record<string, unknown> = {};
   for (const scope of DAY_SCOPES) {

@@ -47,7 +47,7 @@ export function coveringRuns(fromMs: number, toMs: number): SlotRun[] {
   };
   const { '1h': hour, '1d': day } = GRANULARITY_MS;
   step('5m', Math.min(toMs, ceilTo(at, hour)));
-  step('1h', Math.min(toMs, ceilTo(at, day)));
+  step('1h', Math.min(floorTo(toMs, hour), ceilTo(at, day)));
   step('1d', floorTo(toMs, day));
   step('1h', floorTo(toMs, hour));
   step('5m', toMs);
