@@ -44,6 +44,8 @@ export interface LifecycleFigures {
   /** Commits (and syncs, on the file) per lifecycle, and the share of the transport ceiling when measured. */
   detail: string;
   gc: string;
+  /** Process CPU (router and client thread together) per lifecycle during the measured run. */
+  cpuMsPerLifecycle: number;
 }
 
 async function setUpWorkers(client: Client): Promise<Slot[]> {
@@ -90,7 +92,9 @@ export async function runLifecycles(label: string, dataDir: string, inFlight: nu
     const sqlite = bench.store instanceof SqliteStore ? bench.store : undefined;
     const before = sqlite?.durabilityStats();
     const gc = watchGc();
+    const cpu = process.cpuUsage();
     const run = await runLifecycleClient({ ...spec, prefix: 'life', maxLifecycles: Number.MAX_SAFE_INTEGER, durationMs });
+    const cpuUsed = process.cpuUsage(cpu);
     const calls = bench.takeStoreCalls();
     const after = sqlite?.durabilityStats();
     const pauses = gc.stop();
@@ -102,7 +106,8 @@ export async function runLifecycles(label: string, dataDir: string, inFlight: nu
       after && before ? `, ${((after.syncs - before.syncs) / count).toFixed(2)} syncs` : dataDir === ':memory:' ? ', no syncs (memory)' : `, ${(commitsIn(calls) / count).toFixed(1)} syncs (one per commit)`;
     const ceiling = options.ceilingPerSecond ? `; ${((rate / options.ceilingPerSecond) * 100).toFixed(0)}% of the transport ceiling` : '';
     const detail = `${(commitsIn(calls) / count).toFixed(1)} commits${syncs} per lifecycle${ceiling}`;
-    const figures: LifecycleFigures = { label, completed: lifecycle.count, elapsedMs: run.elapsedMs, perSecond: rate, lifecycle, steps, pollsPerOffer: run.polls / count, storeCalls: perUnit(calls, lifecycle.count), detail, gc: describeGc(pauses) };
+    const cpuMsPerLifecycle = (cpuUsed.user + cpuUsed.system) / 1000 / count;
+    const figures: LifecycleFigures = { label, completed: lifecycle.count, elapsedMs: run.elapsedMs, perSecond: rate, lifecycle, steps, pollsPerOffer: run.polls / count, storeCalls: perUnit(calls, lifecycle.count), detail, gc: describeGc(pauses), cpuMsPerLifecycle };
     printLifecycles(figures);
     if (options.afterRun) note(await options.afterRun(bench));
     return figures;

@@ -98,7 +98,7 @@ function summaryLines(results: Results): string[] {
   }
   if (results.statistics) {
     const st = results.statistics;
-    lines.push(line('lifecycles/s, statistics projector on / off (SQLite file)', `${st.on.perSecond.toFixed(0)} / ${st.off.perSecond.toFixed(0)} /s   (cost ${(st.costShare * 100).toFixed(1)}%; projector folds ${thousands(st.projectedPerSecond)} events/s)`));
+    lines.push(line('lifecycles/s, statistics projector on / off (SQLite file)', `${st.on.perSecond.toFixed(0)} / ${st.off.perSecond.toFixed(0)} /s   (cost ${(st.costShare * 100).toFixed(1)}%; CPU ${(st.cpuShare * 100).toFixed(1)}%; projector folds ${thousands(st.projectedPerSecond)} events/s)`));
     lines.push(line('30-day cumulative query, one queue, 100k jobs/day (HTTP)', `p99 ${ms(st.total.p99).padStart(9)}   (p50 ${ms(st.total.p50)}; hourly buckets p50 ${ms(st.hourly.p50)})`));
   }
   if (results.backlog) lines.push(line(`resident bytes per waiting job at ${thousands(results.backlog.waitingJobs)} jobs`, `${bytes(results.backlog.rssPerJob)}   (seeded in ${seconds(results.backlog.seedMs)})`));

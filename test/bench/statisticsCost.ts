@@ -23,6 +23,8 @@ export interface StatisticsFigures {
   off: LifecycleFigures;
   on: LifecycleFigures;
   costShare: number;
+  /** Projection CPU per lifecycle over the CPU of a lifecycle without it. */
+  cpuShare: number;
   projectedPerSecond: number;
   aggregates: number;
   total: Summary;
@@ -95,22 +97,30 @@ export async function statisticsFigures(inFlight = 32, durationMs = 7_000): Prom
   const ceilingPerSecond = await transportCeiling(inFlight, durationMs / 2);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobrouter-bench-stats-'));
   let projectedPerSecond = 0;
+  let projectionCpuMs = 0;
   try {
     const off = await runLifecycles('SQLite file, statistics projector off', path.join(dataDir, 'off'), inFlight, durationMs, {
       ceilingPerSecond,
       statisticsEveryMs: 0,
       afterRun: async (bench) => {
         const events = await bench.store.count('events', { key: 'time', from: '', to: '~' });
+        const lifecycles = await bench.store.count('events', { key: 'type', from: 'RouterJobReceived', to: 'RouterJobReceived\u0000' });
+        // The host is idle now: the process's CPU during the catch-up is the projector's.
+        const cpu = process.cpuUsage();
         const started = performance.now();
         await bench.host.engine.statistics.catchUp();
         const elapsed = performance.now() - started;
+        const used = process.cpuUsage(cpu);
         projectedPerSecond = events / (elapsed / 1000);
-        return `one projector catch-up over the ${thousands(events)} events this run left: ${ms(elapsed)} (${thousands(projectedPerSecond)} events/s)`;
+        projectionCpuMs = (used.user + used.system) / 1000 / Math.max(1, lifecycles);
+        return `one projector catch-up over the ${thousands(events)} events this run left (${thousands(lifecycles)} jobs): ${ms(elapsed)} (${thousands(projectedPerSecond)} events/s), ${ms(projectionCpuMs)} of CPU per job`;
       },
     });
     const on = await runLifecycles('SQLite file, statistics projected every 5 s (as deployed)', path.join(dataDir, 'on'), inFlight, durationMs, { ceilingPerSecond });
     const costShare = 1 - on.perSecond / off.perSecond;
+    const cpuShare = projectionCpuMs / off.cpuMsPerLifecycle;
     note(`statistics cost ${(costShare * 100).toFixed(1)}% of lifecycle throughput (${on.perSecond.toFixed(0)} vs ${off.perSecond.toFixed(0)} /s; budget 10%)`);
+    note(`projection CPU per lifecycle ${ms(projectionCpuMs)} against ${ms(off.cpuMsPerLifecycle)} for a lifecycle without it (router and client thread): ${(cpuShare * 100).toFixed(1)}%, a figure the machine's load does not skew`);
 
     const bench = await startBenchHost(path.join(dataDir, 'query'), undefined, [], undefined, 0);
     try {
@@ -128,7 +138,7 @@ export async function statisticsFigures(inFlight = 32, durationMs = 7_000): Prom
       const hourly = await queryTimes(() => get('queueId=q2&minutes=43200&bucketMinutes=60'), 20);
       note(`30-day cumulative query, one queue, total:          p50 ${ms(total.p50)}  p99 ${ms(total.p99)} (goal < 50 ms)`);
       note(`30-day cumulative query, one queue, hourly buckets: p50 ${ms(hourly.p50)}  p99 ${ms(hourly.p99)} (720 buckets)`);
-      return { off, on, costShare, projectedPerSecond, aggregates, total, hourly };
+      return { off, on, costShare, cpuShare, projectedPerSecond, aggregates, total, hourly };
     } finally {
       await bench.close();
     }
