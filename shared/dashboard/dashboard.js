@@ -271,15 +271,18 @@
   async function poll() {
     setStatus('polling', 'polling every ' + POLL_MS / 1000 + ' s');
     $('feed-mode').textContent = '(recent history: this host has no live stream)';
+    // The history lists oldest first: ask only for what happened since the last look (a minute back at first).
+    var since = new Date(Date.now() - 60000).toISOString();
     while (state.key) {
       try {
         await refreshRealTime();
         await refreshCumulative();
-        var page = await call('/routing/events', { maxpagesize: '20' });
+        var page = await call('/routing/events', { since: since, maxpagesize: '100' });
         (page.value || []).forEach(function (event) {
           if (seen[event.id]) return;
           seen[event.id] = true;
           addToFeed(event);
+          if (event.eventTime > since) since = event.eventTime;
         });
       } catch (error) {
         failed(error);
