@@ -1,6 +1,7 @@
 // Type-aware lint: async mistakes (floating or misused promises) are the bugs that lose acknowledged work.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -54,6 +55,12 @@ export default tseslint.config(
         ...['process', 'fetch', 'crypto', 'performance'].map((name) => ({ name, message: `An orchestrator replays: ${name} is I/O, time or randomness; use an activity or context.df.` })),
       ],
     },
+  },
+  {
+    // The dashboard's browser script: plain JavaScript served as is, so no type information and browser globals.
+    files: ['shared/dashboard/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { sourceType: 'script', parserOptions: { projectService: false }, globals: { ...globals.browser } },
   },
   {
     files: ['test/**/*.ts'],

@@ -23,6 +23,8 @@ const SLOW = [
   'test/azure/cosmosOperations.test.ts', // routes jobs among 60 busy workers and 150 waiting jobs on the Cosmos server
   'test/functions/orchestratorLint.test.ts', // ESLint with the type-aware configuration, in a child process
   'test/unit/rules/powerFxFuzz.test.ts', // property-based runs over generated expressions
+  'test/dashboard/', // a real Chromium process driving the operations dashboard
+  'test/statistics/projectorRecovery.test.ts', // property-based runs of crashed and concurrent statistics projectors
 ];
 
 /** The contract suites that need the Azure counterparts run with the Azure composition. */

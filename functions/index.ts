@@ -4,11 +4,13 @@ import { functionsHost } from '../shared/hosting/functionsHost';
 import { functionsMode } from '../shared/hosting/functionsSettings';
 import { publicRoutes } from '../shared/http/publicRoutes';
 import { routeTable } from '../shared/http/routeTable';
+import { dashboardHttp } from './dashboardHttp';
 import { durableClientInput } from './durableClientInput';
 import { publicHttp } from './publicHttp';
 import { registerEventSweep } from './eventSweep';
 import { registerMatcher } from './matcher';
 import { registerMatchSweep } from './matchSweep';
+import { registerStatisticsProjector } from './statisticsProjector';
 import { routerHttp } from './routerHttp';
 import { registerTimers } from './timers';
 
@@ -43,7 +45,11 @@ for (const route of publicRoutes) {
   app.http(route.operationId, { methods: ['GET', 'HEAD'], route: functionsRoute(route.path), authLevel: 'anonymous', handler: publicHttp });
 }
 
+// The operations dashboard: one registration for its page and files (the handler serves only those).
+app.http('Dashboard', { methods: ['GET', 'HEAD'], route: 'dashboard/{*file}', authLevel: 'anonymous', handler: dashboardHttp });
+
 if (mode === 'azure') {
+  registerStatisticsProjector();
   registerMatcher(matchQueueName(process.env));
   registerMatchSweep();
   registerEventSweep();

@@ -6,7 +6,9 @@ import { EventRelay, type RelayOptions } from '../app/EventRelay';
 import { fireTimer } from '../app/fireTimer';
 import { recoverMatching } from '../app/recoverMatching';
 import { runMatching } from '../app/runMatching';
-import { systemClock, type Clock } from '../ports/Clock';
+import { statisticsFor } from '../app/statistics/statisticsFor';
+import type { StoreStatistics } from '../app/statistics/StoreStatistics';
+import { every, systemClock, type Clock } from '../ports/Clock';
 import type { EventChannel } from '../ports/EventChannel';
 import type { Logger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
@@ -23,6 +25,10 @@ export interface EmbeddedEngineParts {
   channels?: readonly EventChannel[];
   /** Retry and dead-letter settings of event delivery. */
   delivery?: Pick<RelayOptions, 'maxAttempts' | 'firstRetryMs' | 'maxRetryMs' | 'retentionDays'>;
+  /** Days the statistics aggregates are kept. */
+  statisticsRetentionDays?: number;
+  /** How often the projector runs in the background (0: only when statistics are read; the bench compares). */
+  statisticsEveryMs?: number;
 }
 
 /**
@@ -32,6 +38,11 @@ export interface EmbeddedEngineParts {
  */
 const CHECK_EVERY_MS = 30_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
+/**
+ * How often the statistics projector folds new events into the aggregates (reads catch up as well).
+ * Each pass writes every aggregate it touches once, so fewer, larger passes cost the routing less.
+ */
+const PROJECT_EVERY_MS = 5000;
 
 export interface EmbeddedEngine {
   ports: RouterPorts;
@@ -39,6 +50,8 @@ export interface EmbeddedEngine {
   matchQueue: InProcessMatchQueue;
   /** Records and delivers router events; the live feed of the event stream. */
   relay: EventRelay;
+  /** Real-time and cumulative statistics, projected from the event history in the background. */
+  statistics: StoreStatistics;
   /** Starts the timer loop and the matcher, and asks for one matching pass over every queue. */
   start(): Promise<void>;
   /** Stops taking work and waits for what is running; the store stays open. */
@@ -53,9 +66,9 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
   const scheduler = new StoreScheduler(parts.store, clock, parts.logger);
   const matchQueue = new InProcessMatchQueue(parts.logger);
   const relay = new EventRelay({ store: parts.store, clock, logger: parts.logger, channels: parts.channels ?? [], ...parts.delivery });
-  /** The running chain of looks (a new one per start), and how to cancel its armed timer. */
-  let looking: object | undefined;
-  let stopLooking: (() => void) | undefined;
+  const statistics = statisticsFor(parts.store, clock, { retentionDays: parts.statisticsRetentionDays });
+  /** Stop the repeated looks and projections of the current start. */
+  let stopRepeating: (() => void)[] = [];
   let lastPrune = 0;
   let lastLook: Promise<void> = Promise.resolve();
   const now = () => clock.now().getTime();
@@ -71,15 +84,7 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
     lastPrune = now();
   };
   const lookAfterRelay = () => (lastLook = look().catch((error: unknown) => parts.logger.error({ err: error }, 'event relay sweep failed; it runs again shortly')));
-  // On the engine's clock, the next look armed once this one is done: looks never overlap, and a
-  // simulation on a virtual clock runs them as its time passes.
-  const lookEvery = (chain: object) => {
-    stopLooking = clock.setTimer(CHECK_EVERY_MS, () => {
-      void lookAfterRelay().finally(() => {
-        if (looking === chain) lookEvery(chain);
-      });
-    });
-  };
+  const project = () => statistics.catchUp().catch((error: unknown) => parts.logger.error({ err: error }, 'statistics projection failed; it runs again shortly'));
   const ports: RouterPorts = {
     store: parts.store,
     clock,
@@ -96,18 +101,22 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
     scheduler,
     matchQueue,
     relay,
+    statistics,
     start: async () => {
       await relay.sweep();
       lastPrune = now();
-      looking = {};
-      lookEvery(looking);
+      // On the engine's clock, each next run armed once the last one ended: runs never overlap, and a
+      // simulation on a virtual clock runs them as its time passes.
+      stopRepeating = [every(clock, CHECK_EVERY_MS, lookAfterRelay)];
+      const projectEveryMs = parts.statisticsEveryMs ?? PROJECT_EVERY_MS;
+      if (projectEveryMs > 0) stopRepeating.push(every(clock, projectEveryMs, project));
       matchQueue.start((request) => runMatching(ports, request));
       scheduler.start((timer) => fireTimer(ports, timer));
       await recoverMatching(ports);
     },
     stop: async () => {
-      looking = undefined;
-      stopLooking?.();
+      for (const stop of stopRepeating) stop();
+      await statistics.projector.idle();
       await scheduler.stop();
       await matchQueue.stop();
       await relay.stop();

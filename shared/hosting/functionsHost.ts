@@ -15,6 +15,8 @@ import { createAzureEngine } from './createAzureEngine';
 import { createEmbeddedEngine } from './createEmbeddedEngine';
 import { openEmbeddedStore } from './openEmbeddedStore';
 import { readEventRetentionDays } from './eventRetention';
+import { readStatisticsRetentionDays } from './statisticsRetention';
+import { statisticsFor } from '../app/statistics/statisticsFor';
 import { readFunctionsSettings, type FunctionsMode } from './functionsSettings';
 import { RetryingComposition } from './retryingComposition';
 import { readEventTopic } from './webhookConfig';
@@ -124,7 +126,7 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
     const readOnlyKey = loadOrCreateAccessKey(config.dataDir, config.readOnlyKey, READONLY_KEY_FILE);
     const metrics = azureMonitorMetrics(env, options.metricsExport?.intervalMs, options.metricsExport?.client);
     const store = openEmbeddedStore(config.dataDir, undefined, metrics && ((seconds) => metrics.metrics.commitSynced(seconds)));
-    const engine = createEmbeddedEngine({ store, logger, delivery: { retentionDays: readEventRetentionDays(env) } });
+    const engine = createEmbeddedEngine({ store, logger, delivery: { retentionDays: readEventRetentionDays(env) }, statisticsRetentionDays: readStatisticsRetentionDays(env) });
     if (metrics) observeRouter(metrics.metrics, { liveEvents: engine.relay, store, clock: systemClock, logger, channels: [], timersInStore: true });
     engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
     logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
@@ -164,6 +166,8 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
   const engine = createAzureEngine({ store, matchQueue, events: relay, logger });
   // Timers are Durable orchestrations here: their backlog is the Durable Task hub's to show.
   if (metrics) observeRouter(metrics.metrics, { liveEvents: relay, store, clock: systemClock, logger, channels: relay.channelNames, timersInStore: false });
+  // Composed before any request, so the statistics of this store keep the configured retention.
+  statisticsFor(store, systemClock, { retentionDays: readStatisticsRetentionDays(env) });
   logger.info({ cosmos: azure.cosmos.endpoint, matchQueue: azure.serviceBus.queue, eventGrid: azure.eventGrid?.endpoint ?? null }, 'Functions host composed for Azure');
   // Timers are Durable orchestrations here, kept by the Functions host itself: the store is what can be checked.
   return {

@@ -6,6 +6,7 @@ import { ConfigError, readConfig, SETTINGS } from './config';
 import { startEmbeddedHost, type EmbeddedHost } from './startEmbeddedHost';
 import { StartupError } from './startupError';
 import { readEventRetentionDays } from './eventRetention';
+import { readStatisticsRetentionDays } from './statisticsRetention';
 import { readEventTopic, readWebhookSubscriptions, WEBHOOK_SETTINGS } from './webhookConfig';
 
 /** How clients come to trust the router's certificate. */
@@ -42,11 +43,13 @@ async function main(): Promise<void> {
     eventTopic: readEventTopic(),
     channels: webhooks.map((options) => new WebhookChannel(options)),
     delivery: { retentionDays: readEventRetentionDays() },
+    statisticsRetentionDays: readStatisticsRetentionDays(),
   });
   const banner = [
     '',
     'Job Router is running (embedded host).',
     `  URL:               ${host.url}`,
+    `  Dashboard:         ${host.url}dashboard   (sign in with the access key below)`,
     `  Connection string: ${host.connectionString}`,
     `  Read-only (GET):   ${host.readOnlyConnectionString}`,
     `  Data:              ${host.database === ':memory:' ? 'in memory (lost on exit)' : host.database}`,

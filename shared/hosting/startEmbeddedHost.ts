@@ -56,6 +56,10 @@ export interface EmbeddedHostOptions extends Partial<RouterConfig> {
   liveEvents?: LiveEvents;
   /** The `topic` of events in the history and the live stream (webhooks carry their own). */
   eventTopic?: string;
+  /** Days the statistics aggregates are kept (JOBROUTER_STATISTICS_RETENTION_DAYS). */
+  statisticsRetentionDays?: number;
+  /** How often statistics are projected in the background (0: only when read). */
+  statisticsEveryMs?: number;
 }
 
 /** The operator's certificate when configured, else a generated one when TLS is on, else none. */
@@ -109,7 +113,17 @@ export async function startEmbeddedHost(options: EmbeddedHostOptions = {}): Prom
     throw error;
   }
   const channels = metrics ? options.channels?.map((channel) => measuredChannel(channel, metrics.metrics, clock)) : options.channels;
-  const engine = createEmbeddedEngine({ store, logger, clock, newId: options.newId, random: options.random, channels, delivery: options.delivery });
+  const engine = createEmbeddedEngine({
+    store,
+    logger,
+    clock,
+    newId: options.newId,
+    random: options.random,
+    channels,
+    delivery: options.delivery,
+    statisticsRetentionDays: options.statisticsRetentionDays,
+    statisticsEveryMs: options.statisticsEveryMs,
+  });
   const ports = engine.ports;
   if (metrics) observeRouter(metrics.metrics, { liveEvents: engine.relay, store, clock, logger, channels: engine.relay.channelNames, timersInStore: true });
   try {

@@ -11,6 +11,7 @@ import { authenticate, authorize, type RouterKeys } from './authenticate';
 import { API_SUPPORTED_VERSIONS_HEADER, SUPPORTED_API_VERSIONS, checkApiVersion, refuseRepeatedParameters } from './apiVersion';
 import { HttpError, badRequest, payloadTooLarge, type ErrorDetail } from './errors';
 import type { HttpRequestMessage, HttpResponseMessage } from './HttpMessage';
+import { answerDashboardFile, isDashboardPath } from './dashboardFiles';
 import { createRouteMatcher, type RouteMatch } from './matchRoute';
 import type { OperationHost, OperationResult } from './Operation';
 import { parseBody } from './parseBody';
@@ -160,6 +161,8 @@ export async function handleRequest(request: HttpRequestMessage, given: RouterHt
     const url = parseTarget(request.url);
     target = url.pathname;
     // The unsigned routes (probes, the OpenAPI document; see publicRoutes.ts) need no key, api-version or body.
+    // The dashboard's page and scripts are public too: its data calls are signed like any other.
+    if (isDashboardPath(url.pathname)) return answerDashboardFile(url.pathname, request);
     const publicRoute = findPublicRoute(url.pathname);
     if (publicRoute) return scope.identify(await answerPublicRoute(publicRoute, request, options));
     // Size first: an oversized body is refused before anything hashes or parses it.

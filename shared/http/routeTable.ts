@@ -15,11 +15,12 @@ import { eventOperations } from './eventOperations';
 import { jobFilters, workerFilters } from './listFilters';
 import type { Operation } from './Operation';
 import { resourceOperations } from './resourceOperations';
+import { statisticsOperations } from './statisticsOperations';
 import { timerOperations } from './timerOperations';
 
 /**
  * THE route table: all 33 operations of the Job Router REST API 2023-11-01, with the service's exact
- * paths, then the router's own extensions (the event and timer operations). Both hosts serve exactly this list.
+ * paths, then the router's own extensions (the event, timer and statistics operations). Both hosts serve exactly this list.
  */
 export const routeTable: readonly Operation[] = [
   ...resourceOperations(classificationPolicyResource, { collectionPath: '/routing/classificationPolicies', idParam: 'classificationPolicyId', singular: 'ClassificationPolicy', plural: 'ClassificationPolicies' }),
@@ -31,4 +32,5 @@ export const routeTable: readonly Operation[] = [
   ...actionOperations,
   ...eventOperations,
   ...timerOperations,
+  ...statisticsOperations,
 ];

@@ -26,3 +26,25 @@ export const systemClock: Clock = {
 
 /** Resolves once `ms` have passed on the clock. */
 export const sleep = (clock: Clock, ms: number): Promise<void> => new Promise((resolve) => clock.setTimer(ms, resolve));
+
+/**
+ * Runs `run` every `ms` on the clock, the next run armed once the previous one has ended, so runs never
+ * overlap however long one takes. Answers a function that stops the repetition (a run in progress ends
+ * on its own). `run` must not reject: it handles its own failures.
+ */
+export function every(clock: Clock, ms: number, run: () => Promise<void>): () => void {
+  let stopped = false;
+  let cancel = () => {};
+  const arm = () => {
+    cancel = clock.setTimer(ms, () => {
+      void run().finally(() => {
+        if (!stopped) arm();
+      });
+    });
+  };
+  arm();
+  return () => {
+    stopped = true;
+    cancel();
+  };
+}

@@ -21,7 +21,9 @@ export type Collection =
   /** Durable timers of the embedded scheduler. */
   | 'timers'
   /** Recorded router events. */
-  | 'events';
+  | 'events'
+  /** Statistics aggregates kept from the event history, and the projector's cursor and tracks. */
+  | 'statistics';
 
 export const COLLECTIONS: readonly Collection[] = [
   'distributionPolicies',
@@ -33,6 +35,7 @@ export const COLLECTIONS: readonly Collection[] = [
   'routingState',
   'timers',
   'events',
+  'statistics',
 ];
 
 export type IndexValue = string | number | boolean;

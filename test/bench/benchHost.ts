@@ -32,10 +32,16 @@ export interface BenchHost {
  * `durability` says otherwise). Silent unless given a logger (the deployed default logs every request
  * at info level).
  */
-export async function startBenchHost(dataDir = ':memory:', logger: Logger = silentLogger, channels: readonly EventChannel[] = [], durability?: SqliteStoreOptions['durability']): Promise<BenchHost> {
+export async function startBenchHost(
+  dataDir = ':memory:',
+  logger: Logger = silentLogger,
+  channels: readonly EventChannel[] = [],
+  durability?: SqliteStoreOptions['durability'],
+  statisticsEveryMs?: number,
+): Promise<BenchHost> {
   const counting = countingStore(openEmbeddedStore(dataDir, durability));
   // JOBROUTER_METRICS=off measures the router without its metrics (their cost is the difference).
-  const host = await startEmbeddedHost({ port: 0, dataDir, logger, store: counting.store, channels, metrics: process.env['JOBROUTER_METRICS'] !== 'off' });
+  const host = await startEmbeddedHost({ port: 0, dataDir, logger, store: counting.store, channels, statisticsEveryMs, metrics: process.env['JOBROUTER_METRICS'] !== 'off' });
   const bench: BenchHost = {
     host,
     client: createSignedClient(host.connectionString),

@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import { SqliteStore, type SqliteStoreOptions } from '../../shared/adapters/embedded/SqliteStore';
 import type { EventChannel } from '../../shared/ports/EventChannel';
 import { patch } from '../support/signedClient';
-import { expectStatus, putPolicy, sqliteSettings, startBenchHost } from './benchHost';
+import { expectStatus, putPolicy, sqliteSettings, startBenchHost, type BenchHost } from './benchHost';
 import { perUnit, type StoreCalls } from './countingStore';
 import { runLifecycleClient, STEPS, type LifecycleSpec, type Slot, type Step } from './lifecycleClient';
 import { describeGc, watchGc } from './memoryProbe';
@@ -44,6 +44,8 @@ export interface LifecycleFigures {
   /** Commits (and syncs, on the file) per lifecycle, and the share of the transport ceiling when measured. */
   detail: string;
   gc: string;
+  /** Process CPU (router and client thread together) per lifecycle during the measured run. */
+  cpuMsPerLifecycle: number;
 }
 
 async function setUpWorkers(client: Client): Promise<Slot[]> {
@@ -73,10 +75,14 @@ export interface LifecycleRunOptions {
   durability?: SqliteStoreOptions['durability'];
   /** Lifecycles/s of the transport ceiling measured in this run, for the ratio. */
   ceilingPerSecond?: number;
+  /** How often statistics are projected in the background (0: never during the run). */
+  statisticsEveryMs?: number;
+  /** Runs after the measurement, before the host closes; its answer is printed. */
+  afterRun?: (bench: BenchHost) => Promise<string>;
 }
 
 export async function runLifecycles(label: string, dataDir: string, inFlight: number, durationMs: number, options: LifecycleRunOptions = {}): Promise<LifecycleFigures> {
-  const bench = await startBenchHost(dataDir, undefined, options.channels ?? [], options.durability);
+  const bench = await startBenchHost(dataDir, undefined, options.channels ?? [], options.durability, options.statisticsEveryMs);
   try {
     const slots = await setUpWorkers(bench.client);
     note(`${label}: ${sqliteSettings(bench.store)}; ${WORKERS} workers × capacity ${CAPACITY} over ${QUEUES} queues; ${inFlight} lifecycles in flight for ${seconds(durationMs)}`);
@@ -86,7 +92,9 @@ export async function runLifecycles(label: string, dataDir: string, inFlight: nu
     const sqlite = bench.store instanceof SqliteStore ? bench.store : undefined;
     const before = sqlite?.durabilityStats();
     const gc = watchGc();
+    const cpu = process.cpuUsage();
     const run = await runLifecycleClient({ ...spec, prefix: 'life', maxLifecycles: Number.MAX_SAFE_INTEGER, durationMs });
+    const cpuUsed = process.cpuUsage(cpu);
     const calls = bench.takeStoreCalls();
     const after = sqlite?.durabilityStats();
     const pauses = gc.stop();
@@ -98,8 +106,10 @@ export async function runLifecycles(label: string, dataDir: string, inFlight: nu
       after && before ? `, ${((after.syncs - before.syncs) / count).toFixed(2)} syncs` : dataDir === ':memory:' ? ', no syncs (memory)' : `, ${(commitsIn(calls) / count).toFixed(1)} syncs (one per commit)`;
     const ceiling = options.ceilingPerSecond ? `; ${((rate / options.ceilingPerSecond) * 100).toFixed(0)}% of the transport ceiling` : '';
     const detail = `${(commitsIn(calls) / count).toFixed(1)} commits${syncs} per lifecycle${ceiling}`;
-    const figures: LifecycleFigures = { label, completed: lifecycle.count, elapsedMs: run.elapsedMs, perSecond: rate, lifecycle, steps, pollsPerOffer: run.polls / count, storeCalls: perUnit(calls, lifecycle.count), detail, gc: describeGc(pauses) };
+    const cpuMsPerLifecycle = (cpuUsed.user + cpuUsed.system) / 1000 / count;
+    const figures: LifecycleFigures = { label, completed: lifecycle.count, elapsedMs: run.elapsedMs, perSecond: rate, lifecycle, steps, pollsPerOffer: run.polls / count, storeCalls: perUnit(calls, lifecycle.count), detail, gc: describeGc(pauses), cpuMsPerLifecycle };
     printLifecycles(figures);
+    if (options.afterRun) note(await options.afterRun(bench));
     return figures;
   } finally {
     await bench.close();
@@ -118,7 +128,7 @@ function printLifecycles(f: LifecycleFigures): void {
  * The transport ceiling: the same client and lanes, the same five requests per lifecycle, against a
  * bare node:http server that reads each request and answers at once.
  */
-async function transportCeiling(inFlight: number, durationMs: number): Promise<number> {
+export async function transportCeiling(inFlight: number, durationMs: number): Promise<number> {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {

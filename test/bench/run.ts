@@ -15,6 +15,7 @@
  *   5 cosmos     Cosmos DB requests per routed job (local Cosmos server, real SDK) by population and mode
  *   6 events     lifecycles with webhook subscribers (one healthy, one that never answers) and delivery lag
  *   7 rules      GET latency while the costliest Power Fx rule that can be saved classifies jobs
+ *   8 statistics lifecycles/s with the statistics projector on vs off; a 30-day cumulative query at 100k jobs/day
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -26,10 +27,11 @@ import { memoryPerDocument, type MemoryFigures } from './memory';
 import { cosmosOperations } from './cosmosFigures';
 import { eventDeliveryFigures, type EventDeliveryFigures } from './eventDelivery';
 import { ruleLoad, type RuleLoadFigures } from './ruleLoad';
+import { statisticsFigures, type StatisticsFigures } from './statisticsCost';
 import type { OperationCount } from './cosmosOperations';
 import { bytes, ms, seconds, thousands } from './stats';
 
-const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'classify', 'lifecycle', 'get', 'cosmos', 'events', 'rules'] as const;
+const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'classify', 'lifecycle', 'get', 'cosmos', 'events', 'rules', 'statistics'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Results {
@@ -42,6 +44,7 @@ interface Results {
   cosmos?: OperationCount[];
   events?: EventDeliveryFigures[];
   rules?: RuleLoadFigures;
+  statistics?: StatisticsFigures;
 }
 
 function selectedSections(): Set<Section> {
@@ -92,6 +95,11 @@ function summaryLines(results: Results): string[] {
     lines.push(line('concurrent GET while it classifies jobs / with a cheap rule', `p99 ${ms(r.slow.p99)} / ${ms(r.cheap.p99)}   (p50 ${ms(r.slow.p50)} / ${ms(r.cheap.p50)})`));
     lines.push(line('concurrent GET, router idle / bare node:http', `p99 ${ms(r.idle.p99)} / ${ms(r.bare.p99)}   (p50 ${ms(r.idle.p50)} / ${ms(r.bare.p50)})`));
   }
+  if (results.statistics) {
+    const st = results.statistics;
+    lines.push(line('lifecycles/s, statistics projector on / off (SQLite file)', `${st.on.perSecond.toFixed(0)} / ${st.off.perSecond.toFixed(0)} /s   (cost ${(st.costShare * 100).toFixed(1)}%; CPU ${(st.cpuShare * 100).toFixed(1)}%; projector folds ${thousands(st.projectedPerSecond)} events/s)`));
+    lines.push(line('30-day cumulative query, one queue, 100k jobs/day (HTTP)', `p99 ${ms(st.total.p99).padStart(9)}   (p50 ${ms(st.total.p50)}; hourly buckets p50 ${ms(st.hourly.p50)})`));
+  }
   if (results.backlog) lines.push(line(`resident bytes per waiting job at ${thousands(results.backlog.waitingJobs)} jobs`, `${bytes(results.backlog.rssPerJob)}   (seeded in ${seconds(results.backlog.seedMs)})`));
   return lines;
 }
@@ -128,6 +136,7 @@ async function main(): Promise<void> {
   if (sections.has('cosmos')) results.cosmos = await cosmosOperations();
   if (sections.has('events')) results.events = await eventDeliveryFigures();
   if (sections.has('rules')) results.rules = await ruleLoad();
+  if (sections.has('statistics')) results.statistics = await statisticsFigures();
 
   printSummary(results, performance.now() - started);
 }

@@ -4,6 +4,7 @@ import { publicRoutes } from '../../shared/http/publicRoutes';
 import { routeTable } from '../../shared/http/routeTable';
 import { AZURE_DEFAULTS, AZURE_SETTINGS, readAzureConfig } from '../../shared/hosting/azureConfig';
 import { EVENT_SWEEP_SCHEDULE } from '../../functions/eventSweep';
+import { STATISTICS_SCHEDULE } from '../../functions/statisticsProjector';
 import { matcher } from '../../functions/matcher';
 import { MATCH_SWEEP_SCHEDULE } from '../../functions/matchSweep';
 import { routerTimerNames } from '../../functions/orchestrators/routerTimer';
@@ -65,6 +66,7 @@ const SERVICE_OPERATIONS = [
 /** The router's own operations beyond the service's (ADR 17). */
 const EVENT_EXTENSIONS = ['ListEvents', 'StreamEvents', 'ListEventSubscriptions', 'ListDeadLetters', 'RedeliverDeadLetters'];
 const TIMER_EXTENSIONS = ['GetTimerSummary', 'ListTimerDeadLetters', 'RedriveTimerDeadLetters'];
+const STATISTICS_EXTENSIONS = ['GetRealTimeStatistics', 'GetCumulativeStatistics'];
 
 const bindingsOf = (name: string): Binding[] => Object.values(registered.find((r) => r.metadata.name === name)?.metadata.bindings ?? {});
 const trigger = (name: string) => bindingsOf(name).find((b) => String(b['type']).endsWith('Trigger'));
@@ -76,14 +78,14 @@ describe('Azure Functions registrations (Azure mode)', () => {
     loadRegistrations(AZURE_MODE);
   });
 
-  it('the route table holds the 33 operations of the service, then the router\'s event and timer extensions', () => {
+  it('the route table holds the 33 operations of the service, then the router\'s event, timer and statistics extensions', () => {
     const ids = routeTable.map((op) => op.operationId);
     expect(ids.slice(0, 33).sort()).toEqual([...SERVICE_OPERATIONS].sort());
-    expect(ids.slice(33)).toEqual([...EVENT_EXTENSIONS, ...TIMER_EXTENSIONS]);
+    expect(ids.slice(33)).toEqual([...EVENT_EXTENSIONS, ...TIMER_EXTENSIONS, ...STATISTICS_EXTENSIONS]);
   });
 
-  it('registers every operation of the route table, the public routes, the matcher, the two sweeps, the timer orchestrator and its two activities — nothing else', () => {
-    const expected = [...routeTable.map((op) => op.operationId), ...publicRoutes.map((route) => route.operationId), 'matcher', 'matchSweep', 'eventSweep', routerTimerNames.orchestration, routerTimerNames.activity, routerTimerNames.deadLetter];
+  it('registers every operation of the route table, the public routes, the dashboard, the matcher, the two sweeps, the statistics projector, the timer orchestrator and its two activities — nothing else', () => {
+    const expected = [...routeTable.map((op) => op.operationId), ...publicRoutes.map((route) => route.operationId), 'Dashboard', 'matcher', 'matchSweep', 'eventSweep', 'statisticsProjector', routerTimerNames.orchestration, routerTimerNames.activity, routerTimerNames.deadLetter];
     expect(registered.map((r) => r.metadata.name).sort()).toEqual(expected.sort());
     for (const r of registered) expect(typeof r.callback).toBe('function');
   });
@@ -139,6 +141,16 @@ describe('Azure Functions registrations (Azure mode)', () => {
     expect(hasDurableClient('matchSweep')).toBe(true);
   });
 
+  it('the dashboard is one anonymous GET/HEAD route for its files, without the Durable client', () => {
+    expect(trigger('Dashboard')).toMatchObject({ type: 'httpTrigger', methods: ['GET', 'HEAD'], route: 'dashboard/{*file}', authLevel: 'anonymous' });
+    expect(hasDurableClient('Dashboard')).toBe(false);
+  });
+
+  it('the statistics projector runs on a timer without the Durable client', () => {
+    expect(trigger('statisticsProjector')).toMatchObject({ type: 'timerTrigger', schedule: STATISTICS_SCHEDULE });
+    expect(hasDurableClient('statisticsProjector')).toBe(false);
+  });
+
   it('the event sweep runs on a timer; it schedules nothing, so it has no Durable client', () => {
     expect(trigger('eventSweep')).toMatchObject({ type: 'timerTrigger', schedule: EVENT_SWEEP_SCHEDULE });
     expect(hasDurableClient('eventSweep')).toBe(false);
@@ -162,9 +174,9 @@ describe('Azure Functions registrations (Azure mode)', () => {
 });
 
 describe('Azure Functions registrations (SQLite mode, only Azurite)', () => {
-  it('registers the routes and the public routes alone, without the Durable client: matching, timers and the relay run in process, so the Service Bus trigger, the sweeps and the Durable functions would only fail', () => {
+  it('registers the routes, the public routes and the dashboard alone, without the Durable client: matching, timers and the relay run in process, so the Service Bus trigger, the sweeps and the Durable functions would only fail', () => {
     const { names, registered: functions } = loadRegistrations({});
-    expect(names).toEqual([...routeTable.map((op) => op.operationId), ...publicRoutes.map((route) => route.operationId)].sort());
+    expect(names).toEqual([...routeTable.map((op) => op.operationId), ...publicRoutes.map((route) => route.operationId), 'Dashboard'].sort());
     for (const r of functions) expect(Object.values(r.metadata.bindings).some((b) => b['type'] === 'durableClient')).toBe(false);
   });
 
