@@ -23,6 +23,7 @@ const SLOW = [
   'test/azure/cosmosOperations.test.ts', // routes jobs among 60 busy workers and 150 waiting jobs on the Cosmos server
   'test/functions/orchestratorLint.test.ts', // ESLint with the type-aware configuration, in a child process
   'test/unit/rules/powerFxFuzz.test.ts', // property-based runs over generated expressions
+  'test/simulation/theory.test.ts', // six simulated days of 6,000 arrivals each, against Erlang C and A
 ];
 
 /** The contract suites that need the Azure counterparts run with the Azure composition. */

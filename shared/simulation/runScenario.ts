@@ -64,6 +64,8 @@ export interface SimulationRun {
 export interface RunOptions {
   /** An empty store to run on (the SQLite store, to compare); a fresh MemoryStore when absent. It is closed at the end. */
   store?: Store;
+  /** Hears every router event of the run as it is recorded (to keep the run's event history). */
+  onEvent?: (event: RouterEvent) => void;
 }
 
 /** How long after the day the run keeps going so that the last arrivals are answered or abandon. */
@@ -211,6 +213,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       }
     };
     engine.relay.subscribe(listen);
+    if (options.onEvent) engine.relay.subscribe(options.onEvent);
 
     scenario.arrivals.forEach((arrival, index) => scheduleArrivals(arrival, index));
 

@@ -85,7 +85,7 @@ const sweepSchema = z
 
 export const scenarioSchema = z
   .object({
-    seed: z.number().int(),
+    seed: z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1).describe('Same seed, same run.'),
     durationSeconds: z.number().positive().max(31 * 24 * 3600),
     warmupSeconds: seconds.default(0),
     serviceLevelSeconds: seconds.default(20),
@@ -99,7 +99,8 @@ export const scenarioSchema = z
     sweep: sweepSchema.optional().describe('What-if: the scenario is run once per value at this path.'),
   })
   .strict()
-  .refine((s) => s.warmupSeconds < s.durationSeconds, { message: 'warmupSeconds must be less than durationSeconds' });
+  .refine((s) => s.warmupSeconds < s.durationSeconds, { message: 'warmupSeconds must be less than durationSeconds' })
+  .refine((s) => s.durationSeconds / s.bucketSeconds <= 10_000, { message: 'at most 10,000 buckets: make bucketSeconds larger' });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.infer<typeof scenarioSchema>;

@@ -3,7 +3,7 @@
  * not in unit tests). Requests go through the real signing client over loopback HTTP; populations
  * are seeded straight into the store.
  *
- * Sections (BENCH_ONLY=memory,api,offer,backlog,lifecycle,get,rules runs a subset; BENCH_WAITING_JOBS and
+ * Sections (BENCH_ONLY=memory,api,offer,backlog,lifecycle,get,rules,simulate runs a subset; BENCH_WAITING_JOBS and
  * BENCH_SEED_BUDGET_S change the backlog of 1b):
  *   0 api        single requests: upserts, GET, list filters, blocked delete, upserts on a file
  *   1 offer      create → offer at 1k / 10k / 100k workers (three distribution modes at 10k)
@@ -15,6 +15,7 @@
  *   5 cosmos     Cosmos DB requests per routed job (local Cosmos server, real SDK) by population and mode
  *   6 events     lifecycles with webhook subscribers (one healthy, one that never answers) and delivery lag
  *   7 rules      GET latency while the costliest Power Fx rule that can be saved classifies jobs
+ *   8 simulate   simulated jobs per wall second through the real use cases (300 agents; BENCH_SIM_SECONDS of the day)
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -26,10 +27,11 @@ import { memoryPerDocument, type MemoryFigures } from './memory';
 import { cosmosOperations } from './cosmosFigures';
 import { eventDeliveryFigures, type EventDeliveryFigures } from './eventDelivery';
 import { ruleLoad, type RuleLoadFigures } from './ruleLoad';
+import { simulationSpeed, type SimulationFigures } from './simulation';
 import type { OperationCount } from './cosmosOperations';
 import { bytes, ms, seconds, thousands } from './stats';
 
-const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'classify', 'lifecycle', 'get', 'cosmos', 'events', 'rules'] as const;
+const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'classify', 'lifecycle', 'get', 'cosmos', 'events', 'rules', 'simulate'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Results {
@@ -42,6 +44,7 @@ interface Results {
   cosmos?: OperationCount[];
   events?: EventDeliveryFigures[];
   rules?: RuleLoadFigures;
+  simulate?: SimulationFigures[];
 }
 
 function selectedSections(): Set<Section> {
@@ -93,6 +96,9 @@ function summaryLines(results: Results): string[] {
     lines.push(line('concurrent GET while it classifies jobs / with a cheap rule', `p99 ${ms(r.slow.p99)} / ${ms(r.cheap.p99)}   (p50 ${ms(r.slow.p50)} / ${ms(r.cheap.p50)})`));
     lines.push(line('concurrent GET, router idle / bare node:http', `p99 ${ms(r.idle.p99)} / ${ms(r.bare.p99)}   (p50 ${ms(r.idle.p50)} / ${ms(r.bare.p50)})`));
   }
+  for (const s of results.simulate ?? []) {
+    lines.push(line(`simulated jobs/s, 300 agents, ${s.store}`, `${s.jobsPerWallSecond.toFixed(0).padStart(6)} /s   (100k-job day ≈ ${seconds(s.dayWallSeconds * 1000)}; ${s.storeCallsPerJob.toFixed(0)} store calls/job)`));
+  }
   if (results.backlog) lines.push(line(`resident bytes per waiting job at ${thousands(results.backlog.waitingJobs)} jobs`, `${bytes(results.backlog.rssPerJob)}   (seeded in ${seconds(results.backlog.seedMs)})`));
   return lines;
 }
@@ -129,6 +135,7 @@ async function main(): Promise<void> {
   if (sections.has('cosmos')) results.cosmos = await cosmosOperations();
   if (sections.has('events')) results.events = await eventDeliveryFigures();
   if (sections.has('rules')) results.rules = await ruleLoad();
+  if (sections.has('simulate')) results.simulate = await simulationSpeed(numberFromEnv('BENCH_SIM_SECONDS', 1800));
 
   printSummary(results, performance.now() - started);
 }
