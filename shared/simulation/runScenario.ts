@@ -40,6 +40,17 @@ export interface JobRecord {
   capacityCost?: number;
 }
 
+/** A job as the simulation follows it: its record, and what was drawn for its customer. */
+interface SimulatedJob extends JobRecord {
+  patience: number;
+  handle: number;
+  wrapUp: number;
+  /** An accept is in flight: the customer is being answered, not hanging up. */
+  accepting: boolean;
+  /** Cancels the customer's hang-up (once answered). */
+  hangUp?: () => void;
+}
+
 /** One worker's time on shift, in seconds from the start of the day, with the capacity it brought. */
 export interface ShiftRecord {
   workerId: string;
@@ -115,19 +126,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   // Simulated instants are whole milliseconds, the clock's (and the router's wire times') resolution.
   const at = (seconds: number, work: () => Promise<void>) => clock.setTimer(Math.round(seconds * 1000) - (clock.now().getTime() - DAY_START), () => act(work));
 
-  const jobs = new Map<string, JobRecord & { patience: number; handle: number; wrapUp: number; accepting: boolean }>();
+  const jobs = new Map<string, SimulatedJob>();
   const offers = { issued: 0, accepted: 0, declined: 0, ignored: 0 };
   let open = 0;
   const closeRecord = () => open--;
 
   try {
+    // From the start: the history includes the workers' registrations.
+    if (options.onEvent) engine.relay.subscribe(options.onEvent);
     await configureRouter(ports, scenario);
     const groups = await staffGroups(ports, scenario, stream);
     const groupOfWorker = new Map<string, GroupPlan>();
     for (const plan of groups) for (const id of plan.workerIds) groupOfWorker.set(id, plan);
     const shifts = planShifts(groups, end, at, ports);
 
-    const abandon = async (record: JobRecord & { accepting: boolean }) => {
+    const abandon = async (record: SimulatedJob) => {
       if (record.assignedAt !== undefined || record.accepting || record.abandonedAt !== undefined || record.endedByRouterAt !== undefined) return;
       try {
         await cancelJob(ports, record.id, { dispositionCode: 'Abandoned' });
@@ -179,6 +192,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         offers.accepted++;
         record.accepting = false;
         record.assignedAt = secondsNow();
+        // An answered customer no longer hangs up: one instant fewer for the loop to visit.
+        record.hangUp?.();
         record.capacityCost = plan.costOf.get(record.channelId) ?? 1;
         const completeAt = record.assignedAt + record.handle;
         at(completeAt, async () => {
@@ -213,7 +228,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       }
     };
     engine.relay.subscribe(listen);
-    if (options.onEvent) engine.relay.subscribe(options.onEvent);
 
     scenario.arrivals.forEach((arrival, index) => scheduleArrivals(arrival, index));
 
@@ -227,7 +241,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         at(t, async () => {
           next(t);
           const id = `job-${(jobs.size + 1).toString().padStart(7, '0')}`;
-          const record = {
+          const record: SimulatedJob = {
             id,
             queueId: arrival.queueId,
             channelId: arrival.channelId,
@@ -239,7 +253,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           };
           jobs.set(id, record);
           open++;
-          if (Number.isFinite(record.patience)) at(record.arrivedAt + record.patience, () => abandon(record));
+          if (Number.isFinite(record.patience)) record.hangUp = at(record.arrivedAt + record.patience, () => abandon(record));
           await upsertJob(ports, id, jobBody(arrival), {});
         });
       };
@@ -250,7 +264,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     for (const shift of shifts) shift.to = Math.min(shift.to, Math.max(end, secondsNow()));
     return {
       scenario,
-      jobs: [...jobs.values()].map(({ patience: _p, handle: _h, wrapUp: _w, accepting: _a, ...job }) => job),
+      jobs: [...jobs.values()].map(({ patience: _p, handle: _h, wrapUp: _w, accepting: _a, hangUp: _u, ...job }) => job),
       shifts,
       offers,
       simulatedSeconds: secondsNow(),

@@ -102,7 +102,10 @@ export function scenarioFromHistory(events: readonly HistoryEvent[], base: Recor
         trace.target = classificationPolicyId ? { classificationPolicyId } : queueId ? { queueId } : undefined;
         trace.channelId = str(data['channelId']);
         if (typeof data['priority'] === 'number') trace.priority = data['priority'];
-        if (data['labels'] && typeof data['labels'] === 'object') trace.labels = data['labels'] as Record<string, unknown>;
+        if (data['labels'] && typeof data['labels'] === 'object') {
+          const { Id: _id, ...labels } = data['labels'] as Record<string, unknown>;
+          trace.labels = labels;
+        }
         break;
       }
       case 'RouterJobQueued': {
@@ -140,11 +143,18 @@ export function scenarioFromHistory(events: readonly HistoryEvent[], base: Recor
       case 'RouterWorkerRegistered':
       case 'RouterWorkerUpdated': {
         if (!workerId) break;
+        // The router gives every worker an `Id` label of its own id: it says nothing about the group.
+        const { Id: _id, ...labels } = (data['labels'] ?? {}) as Record<string, unknown>;
+        const channels = ((data['channelConfigurations'] as WorkerTrace['body']['channels'] | undefined) ?? []).map((c) => ({
+          channelId: c.channelId,
+          capacityCostPerJob: c.capacityCostPerJob,
+          ...(c.maxNumberOfJobs !== undefined && c.maxNumberOfJobs !== null ? { maxNumberOfJobs: c.maxNumberOfJobs } : {}),
+        }));
         const body = {
           queues: ((data['queueAssignments'] as { id: string }[] | undefined) ?? []).map((q) => q.id).sort(),
           capacity: Number(data['totalCapacity'] ?? 1),
-          channels: (data['channelConfigurations'] as WorkerTrace['body']['channels'] | undefined) ?? [],
-          ...(data['labels'] && Object.keys(data['labels']).length > 0 ? { labels: data['labels'] as Record<string, unknown> } : {}),
+          channels,
+          ...(Object.keys(labels).length > 0 ? { labels } : {}),
         };
         const trace = workers.get(workerId) ?? { config: '', body, shifts: [] };
         trace.body = body;
