@@ -49,6 +49,10 @@ interface SimulatedJob extends JobRecord {
   accepting: boolean;
   /** Cancels the customer's hang-up (once answered). */
   hangUp?: () => void;
+  /** The customer's cancel is in flight: its RouterJobCancelled is theirs, not the router's. */
+  hangingUp?: boolean;
+  /** Answered and closed, abandoned or ended: no longer keeps the run going. */
+  resolved?: boolean;
 }
 
 /** One worker's time on shift, in seconds from the start of the day, with the capacity it brought. */
@@ -129,7 +133,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const jobs = new Map<string, SimulatedJob>();
   const offers = { issued: 0, accepted: 0, declined: 0, ignored: 0 };
   let open = 0;
-  const closeRecord = () => open--;
+  const resolve = (record: SimulatedJob) => {
+    if (record.resolved) return;
+    record.resolved = true;
+    open--;
+  };
 
   try {
     // From the start: the history includes the workers' registrations.
@@ -142,12 +150,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
     const abandon = async (record: SimulatedJob) => {
       if (record.assignedAt !== undefined || record.accepting || record.abandonedAt !== undefined || record.endedByRouterAt !== undefined) return;
+      record.hangingUp = true;
       try {
         await cancelJob(ports, record.id, { dispositionCode: 'Abandoned' });
         record.abandonedAt = secondsNow();
-        closeRecord();
+        resolve(record);
       } catch (error) {
         if (!isExpectedRefusal(error)) throw error;
+      } finally {
+        record.hangingUp = false;
       }
     };
 
@@ -196,12 +207,29 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         record.hangUp?.();
         record.capacityCost = plan.costOf.get(record.channelId) ?? 1;
         const completeAt = record.assignedAt + record.handle;
+        // The router may end an assigned job meanwhile (an exception rule's cancel): then the worker's
+        // complete or close is refused, and the job is over.
+        const ended = (error: unknown) => {
+          if (!isExpectedRefusal(error)) throw error;
+          record.closedAt ??= secondsNow();
+          resolve(record);
+        };
         at(completeAt, async () => {
-          await completeJob(ports, jobId, assignmentId, {});
+          try {
+            await completeJob(ports, jobId, assignmentId, {});
+          } catch (error) {
+            ended(error);
+            return;
+          }
           at(completeAt + record.wrapUp, async () => {
-            await closeJob(ports, jobId, assignmentId, {});
+            try {
+              await closeJob(ports, jobId, assignmentId, {});
+            } catch (error) {
+              ended(error);
+              return;
+            }
             record.closedAt = secondsNow();
-            closeRecord();
+            resolve(record);
           });
         });
       });
@@ -218,9 +246,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           return;
         case 'RouterJobCancelled':
         case 'RouterJobClassificationFailed':
-          if (record && record.abandonedAt === undefined && record.endedByRouterAt === undefined && record.closedAt === undefined) {
+          if (record && !record.hangingUp && !record.resolved && record.assignedAt === undefined) {
             record.endedByRouterAt = secondsNow();
-            closeRecord();
+            resolve(record);
           }
           return;
         default:
@@ -264,7 +292,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     for (const shift of shifts) shift.to = Math.min(shift.to, Math.max(end, secondsNow()));
     return {
       scenario,
-      jobs: [...jobs.values()].map(({ patience: _p, handle: _h, wrapUp: _w, accepting: _a, hangUp: _u, ...job }) => job),
+      jobs: [...jobs.values()].map(({ patience: _p, handle: _h, wrapUp: _w, accepting: _a, hangUp: _u, hangingUp: _c, resolved: _r, ...job }) => job),
       shifts,
       offers,
       simulatedSeconds: secondsNow(),

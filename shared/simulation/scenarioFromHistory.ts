@@ -1,4 +1,4 @@
-import type { Duration } from './scenario';
+import { ScenarioError, type Duration } from './scenario';
 
 /**
  * Builds a scenario from the router's own event history (the items of GET /routing/events, or router
@@ -184,8 +184,14 @@ export function scenarioFromHistory(events: readonly HistoryEvent[], base: Recor
   }
 
   const arrivals = [...jobs.values()].filter((t) => t.receivedAt !== undefined && t.target && t.channelId);
-  const firstArrival = Math.min(...arrivals.map((t) => t.receivedAt!));
-  const lastArrival = Math.max(...arrivals.map((t) => t.receivedAt!));
+  if (arrivals.length === 0) throw new ScenarioError('The history has no RouterJobReceived events with a queue or classification policy and a channel: nothing to replay.');
+  // A loop, not Math.min(...): a day's history has more arrivals than a call takes arguments.
+  let firstArrival = Infinity;
+  let lastArrival = -Infinity;
+  for (const t of arrivals) {
+    firstArrival = Math.min(firstArrival, t.receivedAt!);
+    lastArrival = Math.max(lastArrival, t.receivedAt!);
+  }
   const start = options.from ? Date.parse(options.from) : Math.floor(firstArrival / (interval * 1000)) * interval * 1000;
   const end = options.to ? Date.parse(options.to) : (Math.floor(lastArrival / (interval * 1000)) + 1) * interval * 1000;
   const durationSeconds = Math.max(interval, Math.round((end - start) / 1000));

@@ -128,8 +128,10 @@ export async function simulatorCli(argv: readonly string[], out: (text: string) 
     if (values.report) err(`report: ${writeReport(resolve(values.report), renderRunReport(results, title))}`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      err(`${error.message}\n\n${USAGE}`);
+    // parseArgs's own errors are told by their code (their class may come from another realm).
+    const code = (error as { code?: unknown } | null)?.code;
+    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      err(`${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
     if (error instanceof ScenarioError) {
