@@ -3,7 +3,7 @@
  * not in unit tests). Requests go through the real signing client over loopback HTTP; populations
  * are seeded straight into the store.
  *
- * Sections (BENCH_ONLY=memory,api,offer,backlog,lifecycle,get,rules runs a subset; BENCH_WAITING_JOBS and
+ * Sections (BENCH_ONLY=memory,api,offer,backlog,lifecycle,get,rules,simulate runs a subset; BENCH_WAITING_JOBS and
  * BENCH_SEED_BUDGET_S change the backlog of 1b):
  *   0 api        single requests: upserts, GET, list filters, blocked delete, upserts on a file
  *   1 offer      create → offer at 1k / 10k / 100k workers (three distribution modes at 10k)
@@ -16,6 +16,7 @@
  *   6 events     lifecycles with webhook subscribers (one healthy, one that never answers) and delivery lag
  *   7 rules      GET latency while the costliest Power Fx rule that can be saved classifies jobs
  *   8 statistics lifecycles/s with the statistics projector on vs off; a 30-day cumulative query at 100k jobs/day
+ *   9 simulate   simulated jobs per wall second through the real use cases (300 agents; BENCH_SIM_SECONDS of the day)
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -28,10 +29,11 @@ import { cosmosOperations } from './cosmosFigures';
 import { eventDeliveryFigures, type EventDeliveryFigures } from './eventDelivery';
 import { ruleLoad, type RuleLoadFigures } from './ruleLoad';
 import { statisticsFigures, type StatisticsFigures } from './statisticsCost';
+import { simulationSpeed, type SimulationFigures } from './simulation';
 import type { OperationCount } from './cosmosOperations';
 import { bytes, ms, seconds, thousands } from './stats';
 
-const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'classify', 'lifecycle', 'get', 'cosmos', 'events', 'rules', 'statistics'] as const;
+const SECTIONS = ['memory', 'api', 'offer', 'backlog', 'classify', 'lifecycle', 'get', 'cosmos', 'events', 'rules', 'statistics', 'simulate'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Results {
@@ -45,6 +47,7 @@ interface Results {
   events?: EventDeliveryFigures[];
   rules?: RuleLoadFigures;
   statistics?: StatisticsFigures;
+  simulate?: SimulationFigures[];
 }
 
 function selectedSections(): Set<Section> {
@@ -100,6 +103,9 @@ function summaryLines(results: Results): string[] {
     lines.push(line('lifecycles/s, statistics projector on / off (SQLite file)', `${st.on.perSecond.toFixed(0)} / ${st.off.perSecond.toFixed(0)} /s   (cost ${(st.costShare * 100).toFixed(1)}%; CPU ${(st.cpuShare * 100).toFixed(1)}%; projector folds ${thousands(st.projectedPerSecond)} events/s)`));
     lines.push(line('30-day cumulative query, one queue, 100k jobs/day (HTTP)', `p99 ${ms(st.total.p99).padStart(9)}   (p50 ${ms(st.total.p50)}; hourly buckets p50 ${ms(st.hourly.p50)})`));
   }
+  for (const s of results.simulate ?? []) {
+    lines.push(line(`simulated jobs/s, 300 agents, ${s.store}`, `${s.jobsPerWallSecond.toFixed(0).padStart(6)} /s   (100k-job day ≈ ${seconds(s.dayWallSeconds * 1000)}; ${s.storeCallsPerJob.toFixed(0)} store calls/job)`));
+  }
   if (results.backlog) lines.push(line(`resident bytes per waiting job at ${thousands(results.backlog.waitingJobs)} jobs`, `${bytes(results.backlog.rssPerJob)}   (seeded in ${seconds(results.backlog.seedMs)})`));
   return lines;
 }
@@ -137,6 +143,7 @@ async function main(): Promise<void> {
   if (sections.has('events')) results.events = await eventDeliveryFigures();
   if (sections.has('rules')) results.rules = await ruleLoad();
   if (sections.has('statistics')) results.statistics = await statisticsFigures();
+  if (sections.has('simulate')) results.simulate = await simulationSpeed(numberFromEnv('BENCH_SIM_SECONDS', 1800));
 
   printSummary(results, performance.now() - started);
 }

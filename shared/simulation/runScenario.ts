@@ -1,0 +1,423 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { VirtualClock } from '../adapters/VirtualClock';
+import { openMemoryStore } from '../adapters/embedded/MemoryStore';
+import { acceptOffer } from '../app/acceptOffer';
+import { AppError } from '../app/AppError';
+import { cancelJob } from '../app/cancelJob';
+import { closeJob } from '../app/closeJob';
+import { completeJob } from '../app/completeJob';
+import { declineOffer } from '../app/declineOffer';
+import { fireTimer } from '../app/fireTimer';
+import { runMatching } from '../app/runMatching';
+import { upsertJob } from '../app/upsertJob';
+import { upsertResource } from '../app/upsertResource';
+import { upsertWorker } from '../app/upsertWorker';
+import { classificationPolicyResource, distributionPolicyResource, exceptionPolicyResource, queueResource } from '../domain/resources';
+import { createEmbeddedEngine, type EmbeddedEngine } from '../hosting/createEmbeddedEngine';
+import type { RouterEvent } from '../ports/EventPublisher';
+import { silentLogger } from '../ports/Logger';
+import type { RouterPorts } from '../ports/RouterPorts';
+import type { Store } from '../ports/Store';
+import { nextArrival, rateProfileOf } from './arrivalTimes';
+import { EngineTimers } from './engineTimers';
+import { ScenarioError, type Arrival, type Scenario, type WorkerGroup } from './scenario';
+import { drawPatience, drawSeconds, seededStreams, type Uniform } from './seededRandom';
+
+/** One simulated job, times in seconds from the start of the day. */
+export interface JobRecord {
+  id: string;
+  /** The queue it waited in: the arrival's, or the one classification chose. */
+  queueId: string | undefined;
+  channelId: string;
+  arrivedAt: number;
+  assignedAt?: number;
+  closedAt?: number;
+  /** The customer hung up while the job waited (it was cancelled). */
+  abandonedAt?: number;
+  /** The router cancelled it (an exception rule), or classification failed. */
+  endedByRouterAt?: number;
+  /** Capacity the assignment held from assignedAt to closedAt. */
+  capacityCost?: number;
+}
+
+/** A job as the simulation follows it: its record, and what was drawn for its customer. */
+interface SimulatedJob extends JobRecord {
+  patience: number;
+  handle: number;
+  wrapUp: number;
+  /** An accept is in flight: the customer is being answered, not hanging up. */
+  accepting: boolean;
+  /** Cancels the customer's hang-up (once answered). */
+  hangUp?: () => void;
+  /** The customer's cancel is in flight: its RouterJobCancelled is theirs, not the router's. */
+  hangingUp?: boolean;
+  /** Answered and closed, abandoned or ended: no longer keeps the run going. */
+  resolved?: boolean;
+}
+
+/** One worker's time on shift, in seconds from the start of the day, with the capacity it brought. */
+export interface ShiftRecord {
+  workerId: string;
+  from: number;
+  to: number;
+  capacity: number;
+}
+
+export interface SimulationRun {
+  scenario: Scenario;
+  jobs: JobRecord[];
+  shifts: ShiftRecord[];
+  /** Offers answered: accepted, declined, left to expire (as the workers decided). */
+  offers: { issued: number; accepted: number; declined: number; ignored: number };
+  /** Seconds simulated, including the drain after the last arrival. */
+  simulatedSeconds: number;
+  wallMilliseconds: number;
+  /** Router timers fired (offer expiries, settles, classification, exceptions). */
+  routerTimersFired: number;
+}
+
+export interface RunOptions {
+  /** An empty store to run on (the SQLite store, to compare); a fresh MemoryStore when absent. It is closed at the end. */
+  store?: Store;
+  /** Hears every router event of the run as it is recorded (to keep the run's event history). */
+  onEvent?: (event: RouterEvent) => void;
+}
+
+/** How long after the day the run keeps going so that the last arrivals are answered or abandon. */
+const MAX_DRAIN_SECONDS = 24 * 3600;
+const DAY_START = Date.parse('2026-01-05T00:00:00.000Z');
+
+/** Errors a worker or customer meets in normal traffic: the offer went, the job was taken or ended. */
+const isExpectedRefusal = (error: unknown) => error instanceof AppError && (error.reason === 'conflict' || error.reason === 'notFound');
+
+interface GroupPlan {
+  group: WorkerGroup;
+  name: string;
+  workerIds: string[];
+  costOf: Map<string, number>;
+  answers: Uniform;
+}
+
+/**
+ * Runs the router's own engine (its use cases, policies, rules, exception handling and distribution
+ * modes, with the embedded scheduler and match queue) through a simulated day on an in-memory store
+ * and a virtual clock. Customers, workers and shifts are the only things simulated: they act
+ * through the same use cases the HTTP routes call. Deterministic for the scenario's seed.
+ */
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<SimulationRun> {
+  const wallStart = performance.now();
+  const clock = new VirtualClock(DAY_START);
+  const stream = seededStreams(scenario.seed);
+  let idCount = 0;
+  const store = options.store ?? openMemoryStore();
+  const engine = createEmbeddedEngine({ store, logger: silentLogger, clock, newId: () => `id-${(++idCount).toString(36)}`, random: stream('router') });
+  const timers = new EngineTimers(store, engine.scheduler);
+  const ports: RouterPorts = { ...engine.ports, scheduler: timers.port };
+  const secondsNow = () => (clock.now().getTime() - DAY_START) / 1000;
+  const end = scenario.durationSeconds;
+
+  const pending = new Set<Promise<void>>();
+  const failures: unknown[] = [];
+  /** Starts work at the present instant; the loop waits for it before moving time. */
+  const act = (work: () => Promise<void>) => {
+    const running: Promise<void> = work()
+      .catch((error: unknown) => {
+        failures.push(error);
+      })
+      .finally(() => pending.delete(running));
+    pending.add(running);
+  };
+  // Simulated instants are whole milliseconds, the clock's (and the router's wire times') resolution.
+  const at = (seconds: number, work: () => Promise<void>) => clock.setTimer(Math.round(seconds * 1000) - (clock.now().getTime() - DAY_START), () => act(work));
+
+  const jobs = new Map<string, SimulatedJob>();
+  const offers = { issued: 0, accepted: 0, declined: 0, ignored: 0 };
+  let open = 0;
+  const resolve = (record: SimulatedJob) => {
+    if (record.resolved) return;
+    record.resolved = true;
+    open--;
+  };
+
+  try {
+    // From the start: the history includes the workers' registrations.
+    if (options.onEvent) engine.relay.subscribe(options.onEvent);
+    await configureRouter(ports, scenario);
+    const groups = await staffGroups(ports, scenario, stream);
+    const groupOfWorker = new Map<string, GroupPlan>();
+    for (const plan of groups) for (const id of plan.workerIds) groupOfWorker.set(id, plan);
+    const shifts = planShifts(groups, end, at, ports);
+
+    const abandon = async (record: SimulatedJob) => {
+      if (record.assignedAt !== undefined || record.accepting || record.abandonedAt !== undefined || record.endedByRouterAt !== undefined) return;
+      record.hangingUp = true;
+      try {
+        await cancelJob(ports, record.id, { dispositionCode: 'Abandoned' });
+        record.abandonedAt = secondsNow();
+        resolve(record);
+      } catch (error) {
+        if (!isExpectedRefusal(error)) throw error;
+      } finally {
+        record.hangingUp = false;
+      }
+    };
+
+    const answer = (event: RouterEvent) => {
+      const workerId = String(event.data['workerId']);
+      const jobId = String(event.data['jobId']);
+      const offerId = String(event.data['offerId']);
+      const plan = groupOfWorker.get(workerId);
+      const record = jobs.get(jobId);
+      if (!plan || !record) return;
+      offers.issued++;
+      const how = plan.group.answer ?? { acceptAfterSeconds: { kind: 'fixed' as const, value: 0 }, declineProbability: 0, expireProbability: 0 };
+      const draw = plan.answers();
+      const delay = drawSeconds(plan.answers, how.acceptAfterSeconds);
+      if (draw < how.expireProbability) {
+        offers.ignored++;
+        return;
+      }
+      if (draw < how.expireProbability + how.declineProbability) {
+        at(secondsNow() + delay, async () => {
+          try {
+            await declineOffer(ports, workerId, offerId, {});
+            offers.declined++;
+          } catch (error) {
+            if (!isExpectedRefusal(error)) throw error;
+          }
+        });
+        return;
+      }
+      at(secondsNow() + delay, async () => {
+        if (record.assignedAt !== undefined || record.abandonedAt !== undefined || record.endedByRouterAt !== undefined) return;
+        record.accepting = true;
+        let assignmentId: string;
+        try {
+          ({ assignmentId } = await acceptOffer(ports, workerId, offerId));
+        } catch (error) {
+          record.accepting = false;
+          if (!isExpectedRefusal(error)) throw error;
+          if (secondsNow() >= record.arrivedAt + record.patience) await abandon(record);
+          return;
+        }
+        offers.accepted++;
+        record.accepting = false;
+        record.assignedAt = secondsNow();
+        // An answered customer no longer hangs up: one instant fewer for the loop to visit.
+        record.hangUp?.();
+        record.capacityCost = plan.costOf.get(record.channelId) ?? 1;
+        const completeAt = record.assignedAt + record.handle;
+        // The router may end an assigned job meanwhile (an exception rule's cancel): then the worker's
+        // complete or close is refused, and the job is over.
+        const ended = (error: unknown) => {
+          if (!isExpectedRefusal(error)) throw error;
+          record.closedAt ??= secondsNow();
+          resolve(record);
+        };
+        at(completeAt, async () => {
+          try {
+            await completeJob(ports, jobId, assignmentId, {});
+          } catch (error) {
+            ended(error);
+            return;
+          }
+          at(completeAt + record.wrapUp, async () => {
+            try {
+              await closeJob(ports, jobId, assignmentId, {});
+            } catch (error) {
+              ended(error);
+              return;
+            }
+            record.closedAt = secondsNow();
+            resolve(record);
+          });
+        });
+      });
+    };
+
+    const listen = (event: RouterEvent) => {
+      const record = jobs.get(String(event.data['jobId']));
+      switch (event.type) {
+        case 'RouterWorkerOfferIssued':
+          answer(event);
+          return;
+        case 'RouterJobQueued':
+          if (record) record.queueId = String(event.data['queueId']);
+          return;
+        case 'RouterJobCancelled':
+        case 'RouterJobClassificationFailed':
+          if (record && !record.hangingUp && !record.resolved && record.assignedAt === undefined) {
+            record.endedByRouterAt = secondsNow();
+            resolve(record);
+          }
+          return;
+        default:
+          return;
+      }
+    };
+    engine.relay.subscribe(listen);
+
+    scenario.arrivals.forEach((arrival, index) => scheduleArrivals(arrival, index));
+
+    function scheduleArrivals(arrival: Arrival, index: number) {
+      const profile = rateProfileOf(arrival);
+      const gaps = stream(`arrivals:${index}`);
+      const draws = stream(`customers:${index}`);
+      const next = (after: number) => {
+        const t = nextArrival(profile, after, end, gaps);
+        if (t === undefined) return;
+        at(t, async () => {
+          next(t);
+          const id = `job-${(jobs.size + 1).toString().padStart(7, '0')}`;
+          const record: SimulatedJob = {
+            id,
+            queueId: arrival.queueId,
+            channelId: arrival.channelId,
+            arrivedAt: secondsNow(),
+            patience: drawPatience(draws, arrival.patienceSeconds),
+            handle: drawSeconds(draws, arrival.handleSeconds),
+            wrapUp: arrival.wrapUpSeconds ? drawSeconds(draws, arrival.wrapUpSeconds) : 0,
+            accepting: false,
+          };
+          jobs.set(id, record);
+          open++;
+          if (Number.isFinite(record.patience)) record.hangUp = at(record.arrivedAt + record.patience, () => abandon(record));
+          await upsertJob(ports, id, jobBody(arrival), {});
+        });
+      };
+      next(0);
+    }
+
+    const routerTimersFired = await runLoop(engine, ports, timers, clock, pending, failures, () => secondsNow() >= end && open === 0, DAY_START + (end + MAX_DRAIN_SECONDS) * 1000);
+    for (const shift of shifts) shift.to = Math.min(shift.to, Math.max(end, secondsNow()));
+    return {
+      scenario,
+      jobs: [...jobs.values()].map(({ patience: _p, handle: _h, wrapUp: _w, accepting: _a, hangUp: _u, hangingUp: _c, resolved: _r, ...job }) => job),
+      shifts,
+      offers,
+      simulatedSeconds: secondsNow(),
+      wallMilliseconds: performance.now() - wallStart,
+      routerTimersFired,
+    };
+  } finally {
+    await engine.matchQueue.stop();
+    await store.close();
+  }
+}
+
+/** Moves time from event to event until `done`, letting the router settle at each instant; answers router timers fired. */
+async function runLoop(
+  engine: EmbeddedEngine,
+  ports: RouterPorts,
+  timers: EngineTimers,
+  clock: VirtualClock,
+  pending: Set<Promise<void>>,
+  failures: unknown[],
+  done: () => boolean,
+  hardStop: number,
+): Promise<number> {
+  engine.matchQueue.start((request) => runMatching(ports, request));
+  // The scheduler is started for its handler and stopped at once: the loop below fires its timers by hand.
+  engine.scheduler.start((timer) => fireTimer(ports, timer));
+  await engine.scheduler.stop();
+  let fired = 0;
+  for (;;) {
+    fired += await settle(engine, timers, clock, pending);
+    if (failures.length > 0) throw failures[0];
+    if (done()) return fired;
+    const candidates = [clock.nextDue(), await timers.nextDue()].filter((t): t is number => t !== undefined);
+    if (candidates.length === 0) return fired;
+    const next = Math.max(Math.min(...candidates), clock.now().getTime());
+    if (next > hardStop) return fired;
+    clock.advanceTo(next);
+  }
+}
+
+/** Runs everything the present instant started: the simulation's own acts, matching, due router timers and live events. */
+async function settle(engine: EmbeddedEngine, timers: EngineTimers, clock: VirtualClock, pending: Set<Promise<void>>): Promise<number> {
+  let fired = 0;
+  for (;;) {
+    while (pending.size > 0) await Promise.all([...pending]);
+    await engine.idle();
+    const now = await timers.fireDue(clock.now().getTime());
+    fired += now;
+    if (now > 0) continue;
+    // Live events are announced once their write is durable: a turn later.
+    await nextTurn();
+    if (pending.size === 0) return fired;
+  }
+}
+
+/** The job as the API takes it from the arrival stream. */
+function jobBody(arrival: Arrival): Record<string, unknown> {
+  const body: Record<string, unknown> = { channelId: arrival.channelId };
+  if (arrival.queueId !== undefined) body['queueId'] = arrival.queueId;
+  if (arrival.classificationPolicyId !== undefined) body['classificationPolicyId'] = arrival.classificationPolicyId;
+  if (arrival.priority !== undefined) body['priority'] = arrival.priority;
+  if (arrival.labels !== undefined) body['labels'] = arrival.labels;
+  if (arrival.requestedWorkerSelectors !== undefined) body['requestedWorkerSelectors'] = arrival.requestedWorkerSelectors;
+  return body;
+}
+
+/** Writes the scenario's router resources through the router's own upsert, in reference order. */
+async function configureRouter(ports: RouterPorts, scenario: Scenario): Promise<void> {
+  const steps = [
+    ['distributionPolicies', distributionPolicyResource, scenario.distributionPolicies],
+    ['exceptionPolicies', exceptionPolicyResource, scenario.exceptionPolicies],
+    ['queues', queueResource, scenario.queues],
+    ['classificationPolicies', classificationPolicyResource, scenario.classificationPolicies],
+  ] as const;
+  for (const [name, definition, resources] of steps) {
+    for (const [index, { id, ...body }] of resources.entries()) {
+      try {
+        await upsertResource(ports, definition as Parameters<typeof upsertResource>[1], id, body, {});
+      } catch (error) {
+        if (error instanceof AppError) throw new ScenarioError(`${name}.${index} (${id}): ${error.message}`);
+        throw error;
+      }
+    }
+  }
+}
+
+/** Registers every worker of every group (off shift where the group's first shift starts later). */
+async function staffGroups(ports: RouterPorts, scenario: Scenario, stream: (name: string) => Uniform): Promise<GroupPlan[]> {
+  const plans: GroupPlan[] = [];
+  for (const [index, group] of scenario.workerGroups.entries()) {
+    const name = group.name ?? `group${index + 1}`;
+    const width = String(group.count).length;
+    const workerIds = Array.from({ length: group.count }, (_, n) => `${name}-${String(n + 1).padStart(width, '0')}`);
+    const onAtStart = onShiftAt(group, 0);
+    for (const id of workerIds) {
+      const body = { capacity: group.capacity, queues: group.queues, channels: group.channels, labels: group.labels ?? {}, availableForOffers: onAtStart };
+      try {
+        await upsertWorker(ports, id, body, {});
+      } catch (error) {
+        if (error instanceof AppError) throw new ScenarioError(`workerGroups.${index} (${name}): ${error.message}`);
+        throw error;
+      }
+    }
+    plans.push({ group, name, workerIds, costOf: new Map(group.channels.map((c) => [c.channelId, c.capacityCostPerJob])), answers: stream(`answers:${name}`) });
+  }
+  return plans;
+}
+
+const shiftsOf = (group: WorkerGroup, end: number) => group.shifts ?? [{ startSeconds: 0, endSeconds: end + MAX_DRAIN_SECONDS }];
+const onShiftAt = (group: WorkerGroup, t: number) => shiftsOf(group, Infinity).some((s) => s.startSeconds <= t && t < s.endSeconds);
+
+/** Sets each group's workers available at their shifts' starts and unavailable at their ends; answers the shift records. */
+function planShifts(groups: readonly GroupPlan[], end: number, at: (seconds: number, work: () => Promise<void>) => void, ports: RouterPorts): ShiftRecord[] {
+  const records: ShiftRecord[] = [];
+  for (const { group, workerIds } of groups) {
+    for (const shift of shiftsOf(group, end)) {
+      for (const workerId of workerIds) records.push({ workerId, from: shift.startSeconds, to: shift.endSeconds, capacity: group.capacity });
+      // Back-to-back shifts: the group stays on at a boundary where another of its shifts starts.
+      const setAvailability = (t: number) => async () => {
+        const available = onShiftAt(group, t);
+        for (const workerId of workerIds) await upsertWorker(ports, workerId, { availableForOffers: available }, {});
+      };
+      if (shift.startSeconds > 0) at(shift.startSeconds, setAvailability(shift.startSeconds));
+      if (shift.endSeconds < end + MAX_DRAIN_SECONDS) at(shift.endSeconds, setAvailability(shift.endSeconds));
+    }
+  }
+  return records;
+}
