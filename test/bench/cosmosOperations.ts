@@ -8,7 +8,7 @@ import { upsertWorker } from '../../shared/app/upsertWorker';
 import { InProcessMatchQueue } from '../../shared/adapters/embedded/InProcessMatchQueue';
 import { EventRelay } from '../../shared/app/EventRelay';
 import { systemClock } from '../../shared/ports/Clock';
-import type { CosmosStore } from '../../shared/adapters/azure/CosmosStore';
+import type { CosmosRequestTally, CosmosStore } from '../../shared/adapters/azure/CosmosStore';
 import type { DistributionMode } from '../../shared/domain/model';
 import { distributionPolicyResource, queueResource } from '../../shared/domain/resources';
 import type { EngineWorker } from '../../shared/domain/routing/routingState';
@@ -25,6 +25,8 @@ export interface OperationCount {
   perJob: number[];
   /** Request units per routed job as the server reported them (the local server charges 1 per response). */
   requestCharge: number[];
+  /** Requests and bytes per routed job by `<kind> <collection>` (read, query, write), over all measured cycles. */
+  byKind: Record<string, CosmosRequestTally>;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function countOperationsPerRoutedJob(store: CosmosStore, workers: n
 
   const perJob: number[] = [];
   const requestCharge: number[] = [];
+  const byKind: Record<string, CosmosRequestTally> = {};
   const workerIds = [...assignments.keys()];
   for (let cycle = 0; cycle < cycles; cycle++) {
     const workerId = workerIds[cycle % workerIds.length] ?? '';
@@ -96,8 +99,13 @@ export async function countOperationsPerRoutedJob(store: CosmosStore, workers: n
     const stats = store.stats();
     perJob.push(stats.operations);
     requestCharge.push(stats.requestCharge);
+    for (const [kind, tally] of Object.entries(stats.byKind)) {
+      const sum = (byKind[kind] ??= { requests: 0, bytes: 0 });
+      sum.requests += tally.requests / cycles;
+      sum.bytes += tally.bytes / cycles;
+    }
     assignments.set(workerId, { jobId: accepted.jobId, assignmentId: accepted.assignmentId });
   }
   await matchQueue.stop();
-  return { workers, waitingJobs, mode: mode.kind, perJob, requestCharge };
+  return { workers, waitingJobs, mode: mode.kind, perJob, requestCharge, byKind };
 }

@@ -2,6 +2,7 @@ import { CosmosClient, type Container } from '@azure/cosmos';
 import { fromCodePointOrder, toCodePointOrder } from '../../shared/adapters/azure/codePointOrder';
 import { cosmosIndexingPolicy, COSMOS_ORDERED_KEYS, COSMOS_PARTITION_KEY_PATH } from '../../shared/adapters/azure/cosmosIndexing';
 import { cosmosItemId } from '../../shared/adapters/azure/cosmosItemId';
+import { cosmosPartitionKey, isSpreadCollection } from '../../shared/adapters/azure/cosmosPartitioning';
 import { CosmosStore } from '../../shared/adapters/azure/CosmosStore';
 import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import { JOB_MATCH_ORDER } from '../../shared/domain/routing/routingKeys';
@@ -219,7 +220,58 @@ describe('CosmosStore specifics', () => {
     });
   });
 
+  describe('partitions', () => {
+    async function rawItem(collection: string, id: string): Promise<{ pk: string; coll: string } | undefined> {
+      const query = { query: 'SELECT c.pk, c.coll FROM c WHERE c.id = @id AND c.coll = @coll', parameters: [{ name: '@id', value: cosmosItemId(id) }, { name: '@coll', value: collection }] };
+      return (await store.container.items.query<{ pk: string; coll: string }>(query).fetchAll()).resources[0];
+    }
+
+    it('give every job, worker, event and cursor a partition of its own, and each small collection one partition', async () => {
+      for (const collection of ['jobs', 'workers', 'events', 'routingState'] as const) {
+        await store.create(doc(collection, 'a/b', {}, {}));
+        await store.create(doc(collection, 'c', {}, {}));
+        expect(await rawItem(collection, 'a/b')).toEqual({ pk: `${collection}/${cosmosItemId('a/b')}`, coll: collection });
+        expect(await rawItem(collection, 'c')).toEqual({ pk: `${collection}/c`, coll: collection });
+        expect(isSpreadCollection(collection)).toBe(true);
+      }
+      for (const collection of ['queues', 'distributionPolicies', 'classificationPolicies', 'exceptionPolicies', 'timers'] as const) {
+        await store.create(doc(collection, 'a/b', {}, {}));
+        expect(await rawItem(collection, 'a/b')).toEqual({ pk: collection, coll: collection });
+        expect(cosmosPartitionKey(collection, 'anything')).toBe(collection);
+      }
+    });
+
+    it('keep a job where it is when it changes queue: one replace, and ranges of both queues see the move', async () => {
+      const created = await store.create(doc('jobs', 'j1', {}, { [JOB_MATCH_ORDER]: 'q1\u001f1' }));
+      await store.create(doc('jobs', 'j2', {}, { [JOB_MATCH_ORDER]: 'q2\u001f2' }));
+      store.resetStats();
+      await store.replace(doc('jobs', 'j1', { moved: true }, { [JOB_MATCH_ORDER]: 'q2\u001f1' }), created.etag);
+      expect(store.stats().byKind).toEqual({ 'write jobs': { requests: 1, bytes: expect.any(Number) as number } });
+      expect(await store.range('jobs', { key: JOB_MATCH_ORDER, from: 'q1\u001f', to: 'q1\u0020', limit: 10 })).toEqual([]);
+      expect((await store.range('jobs', { key: JOB_MATCH_ORDER, from: 'q2\u001f', to: 'q2\u0020', limit: 10 })).map((d) => d.id)).toEqual(['j1', 'j2']);
+      expect((await store.get('jobs', 'j1'))?.body).toEqual({ moved: true });
+    });
+
+    it('keep ids unique across partitions: a second create of a job id fails whatever its keys', async () => {
+      await store.create(doc('jobs', 'j1', {}, { [JOB_MATCH_ORDER]: 'q1\u001f1' }));
+      await expect(store.create(doc('jobs', 'j1', {}, { [JOB_MATCH_ORDER]: 'q2\u001f1' }))).rejects.toMatchObject({ reason: 'exists' });
+    });
+  });
+
   describe('opening', () => {
+    it('refuses a container of the earlier layout: without the /coll/? index, or holding documents partitioned by collection', async () => {
+      await withClient(async (client) => {
+        const { database } = await client.databases.createIfNotExists({ id: server.database });
+        const withoutColl = { ...cosmosIndexingPolicy, includedPaths: cosmosIndexingPolicy.includedPaths.filter((p) => p.path !== '/coll/?') };
+        await database.containers.create({ id: 'layout-1', partitionKey: { paths: [COSMOS_PARTITION_KEY_PATH] }, indexingPolicy: withoutColl });
+        const { container } = await database.containers.create({ id: 'layout-1-reindexed', partitionKey: { paths: [COSMOS_PARTITION_KEY_PATH] }, indexingPolicy: cosmosIndexingPolicy });
+        await container.items.create({ id: 'j1', pk: 'jobs', docId: 'j1', lastModified: '', body: {}, keys: {}, ix: {} });
+      });
+      await expect(server.openTestCosmosStore('layout-1')).rejects.toThrow(/does not index \/coll\/\?.*earlier layout.*0031-cosmos-partitioning-and-capacity/);
+      await expect(server.openTestCosmosStore('layout-1-reindexed')).rejects.toThrow(/holds documents in the earlier layout \(partition "jobs"\).*new container/);
+    });
+
+
     it('says what to do when the container is missing', async () => {
       await expect(server.openTestCosmosStore('never-created')).rejects.toThrow(/does not exist.*deploy infra\/, or for an emulator let the router create it \(JOBROUTER_COSMOS_CREATE_IF_MISSING=true\)/);
     });
@@ -259,15 +311,19 @@ describe('CosmosStore specifics', () => {
 
       // This server reports a charge of 1 on every response. `order` is not an ordered key, so its
       // range is two requests: the window's (element, id) pairs, then the documents kept.
-      expect(store.stats()).toEqual({ operations: 10, requestCharge: 10 });
+      const stats = store.stats();
+      expect(stats).toMatchObject({ operations: 10, requestCharge: 10 });
+      // By kind and collection: create, failed replace, replace, two deletes; one read; list, two range pages, count.
+      expect(Object.fromEntries(Object.entries(stats.byKind).map(([kind, tally]) => [kind, tally.requests]))).toEqual({ 'write jobs': 5, 'read jobs': 1, 'query jobs': 4 });
+      expect(stats.byKind['write jobs']?.bytes).toBeGreaterThan(0);
       store.resetStats();
-      expect(store.stats()).toEqual({ operations: 0, requestCharge: 0 });
+      expect(store.stats()).toEqual({ operations: 0, requestCharge: 0, byKind: {} });
       await store.exists('jobs', []);
-      expect(store.stats()).toEqual({ operations: 1, requestCharge: 1 });
+      expect(store.stats()).toMatchObject({ operations: 1, requestCharge: 1, byKind: { 'query jobs': { requests: 1 } } });
       // Refused before anything is sent: no request.
       await expect(store.create(doc('jobs', 'j2', {}, { [JOB_MATCH_ORDER]: ['x'] }))).rejects.toThrow(TypeError);
       await expect(store.list('jobs', { pageSize: 0 })).rejects.toThrow(RangeError);
-      expect(store.stats()).toEqual({ operations: 1, requestCharge: 1 });
+      expect(store.stats()).toMatchObject({ operations: 1, requestCharge: 1 });
     });
   });
 });

@@ -2,7 +2,7 @@ import type { CompositePath, IndexingPolicy } from '@azure/cosmos';
 import { JOB_ASSIGNED_AT, JOB_MATCH_ORDER, JOB_QUEUED_SINCE } from '../../domain/routing/routingKeys';
 import type { Collection } from '../../ports/Store';
 
-/** Every document carries its collection name here; see docs/adr/0009-cosmos-store.md. */
+/** Every document carries its logical partition here (cosmosPartitioning.ts; docs/adr/0031-cosmos-partitioning-and-capacity.md). */
 export const COSMOS_PARTITION_KEY_PATH = '/pk';
 
 /**
@@ -25,7 +25,7 @@ const orderedKeyNames = [...new Set(Object.values(COSMOS_ORDERED_KEYS).flat())];
 
 /**
  * Only what queries read is indexed; the root (bodies, raw keys, lastModified) is excluded, which keeps
- * write charges low. `/ix/*` holds every index key as an array (eq, lte/gte, and ranges of the other
+ * write charges low. `/coll/?` restricts queries across partitions to one collection; `/ix/*` holds every index key as an array (eq, lte/gte, and ranges of the other
  * keys); `/docId/?` orders lists; the ordered keys get a range index for their filters and counts and a
  * composite index (value, docId) for their ORDER BY. infra/cosmos-indexing.json is this object as JSON.
  */
@@ -34,6 +34,7 @@ export const cosmosIndexingPolicy = {
   automatic: true,
   includedPaths: [
     { path: '/pk/?' },
+    { path: '/coll/?' },
     { path: '/docId/?' },
     { path: '/ix/*' },
     ...orderedKeyNames.map((key) => ({ path: `/keys/${key}/?` })),

@@ -1,11 +1,14 @@
 import type { SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import type { Collection, Condition, IndexValue, ListQuery, RangeQuery } from '../../ports/Store';
 import { toCodePointOrder } from './codePointOrder';
+import { isSpreadCollection } from './cosmosPartitioning';
 
 /**
- * The SQL the Cosmos store sends. Every query names its partition in the text (`c.pk = @pk`): the
- * local test server (@vercel/cosmosdb-server) ignores the partitionKey option; real Cosmos gets that
- * option too, so it never fans out.
+ * The SQL the Cosmos store sends. A query on a collection kept in one partition names it in the text
+ * (`c.pk = @pk`): the local test server (@vercel/cosmosdb-server) ignores the partitionKey option;
+ * real Cosmos gets that option too, so it never fans out. A query on a collection whose documents each
+ * have their own partition (cosmosPartitioning.ts) names the collection instead (`c.coll = @coll`) and
+ * runs across partitions.
  * Strings in index values, bounds and `docId` are in code point order form (codePointOrder.ts).
  */
 
@@ -68,11 +71,12 @@ export function countQuery(collection: Collection, query: Omit<RangeQuery, 'limi
 
 /** Collects filters and parameters; parameters are numbered so no value is ever spliced into the text. */
 class Builder {
-  private readonly filters = ['c.pk = @pk'];
+  private readonly filters: string[];
   private readonly parameters: SqlParameter[];
 
   constructor(collection: Collection) {
-    this.parameters = [{ name: '@pk', value: collection }];
+    this.filters = [isSpreadCollection(collection) ? 'c.coll = @coll' : 'c.pk = @pk'];
+    this.parameters = [{ name: isSpreadCollection(collection) ? '@coll' : '@pk', value: collection }];
   }
 
   param(value: IndexValue | readonly string[]): string {
