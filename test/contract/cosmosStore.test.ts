@@ -2,10 +2,11 @@ import { CosmosClient, type Container } from '@azure/cosmos';
 import { fromCodePointOrder, toCodePointOrder } from '../../shared/adapters/azure/codePointOrder';
 import { cosmosIndexingPolicy, COSMOS_ORDERED_KEYS, COSMOS_PARTITION_KEY_PATH } from '../../shared/adapters/azure/cosmosIndexing';
 import { cosmosItemId } from '../../shared/adapters/azure/cosmosItemId';
+import { groupedKeyParts, groupRange } from '../../shared/adapters/azure/cosmosGroupedKeys';
 import { cosmosPartitionKey, isSpreadCollection } from '../../shared/adapters/azure/cosmosPartitioning';
 import { CosmosStore } from '../../shared/adapters/azure/CosmosStore';
 import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
-import { JOB_MATCH_ORDER } from '../../shared/domain/routing/routingKeys';
+import { JOB_MATCH_ORDER, WORKER_IDLE_ORDER } from '../../shared/domain/routing/routingKeys';
 import type { IndexKeys, Store } from '../../shared/ports/Store';
 import { seededRandom } from '../support/prng';
 import { startCosmosTestServer, type CosmosTestServer } from '../support/cosmosTestServer';
@@ -217,6 +218,67 @@ describe('CosmosStore specifics', () => {
         const { resource } = await store.container.read();
         expect(resource?.indexingPolicy).toMatchObject(cosmosIndexingPolicy);
       });
+    });
+  });
+
+  describe('grouped keys (one TOP … ORDER BY rank, docId within a group)', () => {
+    it('declare the workers\' idle order, with its composite index', () => {
+      expect(groupedKeyParts('workers', WORKER_IDLE_ORDER)).toBe(2);
+      expect(cosmosIndexingPolicy.compositeIndexes).toContainEqual([
+        { path: `/rk/${WORKER_IDLE_ORDER}`, order: 'ascending' },
+        { path: '/docId', order: 'ascending' },
+      ]);
+    });
+
+    it('give the same ranges as SQLite over random groups, ranks, ties, page starts and limits, in one query when the range stays in one group', async () => {
+      const random = seededRandom(7);
+      const oracle = openSqliteStore({ path: ':memory:' });
+      try {
+        const queues = ['q', 'q1', 'qé', 'q🙂'];
+        const channels = ['c', 'c\u0000', 'cx'];
+        const ranks: string[] = [];
+        for (let i = 0; i < 50; i++) {
+          const rank = ranks.length > 0 && random.chance(0.3) ? random.pick(ranks) : `${random.int(0, 3)}.5${random.pick(['', '\u001f', 'é', '🙂'])}${random.int(0, 9)}`;
+          ranks.push(rank);
+          const id = `${random.pick(['w', 'W', 'é', 'a/b'])}${random.int(0, 99)}-${i}`;
+          const pairs = new Set(Array.from({ length: random.int(0, 4) }, () => `${random.pick(queues)}\u001f${random.pick(channels)}`));
+          const keys: IndexKeys = { [WORKER_IDLE_ORDER]: [...pairs].map((pair) => `${pair}\u001f${rank}\u001f${id}`) };
+          for (const target of [store, oracle] as Store[]) await target.create(doc('workers', id, {}, keys));
+        }
+        for (const queue of queues) {
+          for (const channel of channels) {
+            const group = `${queue}\u001f${channel}`;
+            // Whole group, from a rank on (as the next page starts), and up to a rank.
+            const pick = () => `${group}\u001f${random.pick(ranks)}`;
+            for (const [from, to] of [[`${group}\u001f`, `${group}\u0020`], [`${pick()}\u0000`, `${group}\u0020`], [`${group}\u001f`, pick()], [pick(), pick()]] as const) {
+              expect(groupRange('workers', { key: WORKER_IDLE_ORDER, from, to })).toBeDefined();
+              for (const limit of [1, 2, 100]) {
+                const window = { key: WORKER_IDLE_ORDER, from, to, limit };
+                store.resetStats();
+                const ids = (await store.range('workers', window)).map((d) => d.id);
+                expect(store.stats().operations).toBe(1);
+                expect([window, ids]).toEqual([window, (await oracle.range('workers', window)).map((d) => d.id)]);
+              }
+            }
+          }
+        }
+        // A range over several groups is read element by element, with the same answer.
+        const across = { key: WORKER_IDLE_ORDER, from: 'q', to: 'r', limit: 20 };
+        expect(groupRange('workers', across)).toBeUndefined();
+        expect((await store.range('workers', across)).map((d) => d.id)).toEqual((await oracle.range('workers', across)).map((d) => d.id));
+      } finally {
+        await oracle.close();
+      }
+    });
+
+    it('are refused, writing nothing, when the elements of one document differ in rank or lack a group', async () => {
+      await expect(store.create(doc('workers', 'w1', {}, { [WORKER_IDLE_ORDER]: ['q\u001fc\u001f1\u001fw1', 'q\u001fd\u001f2\u001fw1'] }))).rejects.toThrow(/same rank/);
+      await expect(store.create(doc('workers', 'w1', {}, { [WORKER_IDLE_ORDER]: ['q\u001fc'] }))).rejects.toThrow(/COSMOS_GROUPED_KEYS/);
+      await expect(store.create(doc('workers', 'w1', {}, { [WORKER_IDLE_ORDER]: [3] }))).rejects.toThrow(/COSMOS_GROUPED_KEYS/);
+      expect(await store.exists('workers', [])).toBe(false);
+      // An empty list is no group at all.
+      await store.create(doc('workers', 'w1', {}, { [WORKER_IDLE_ORDER]: [] }));
+      expect(await store.range('workers', { key: WORKER_IDLE_ORDER, from: 'q\u001fc\u001f', to: 'q\u001fc\u0020', limit: 5 })).toEqual([]);
     });
   });
 

@@ -16,8 +16,9 @@ import {
 import { fromCodePointOrder, toCodePointOrder } from './codePointOrder';
 import { isOrderedKey } from './cosmosIndexing';
 import { cosmosItemId } from './cosmosItemId';
+import { groupedKeyParts, groupRange, groupsOf } from './cosmosGroupedKeys';
 import { cosmosPartitionKey, isSpreadCollection } from './cosmosPartitioning';
-import { countQuery, documentsQuery, elementRangeQuery, existsQuery, indexValue, listQuery, orderedRangeQuery } from './cosmosQueries';
+import { countQuery, documentsQuery, elementRangeQuery, existsQuery, groupRangeQuery, indexValue, listQuery, orderedRangeQuery } from './cosmosQueries';
 
 /**
  * Store on one Cosmos DB container (see docs/adr/0009-cosmos-store.md and 0031-cosmos-partitioning-and-capacity.md).
@@ -29,6 +30,7 @@ import { countQuery, documentsQuery, elementRangeQuery, existsQuery, indexValue,
  * - keys: the index keys as given, strings in code point order form (decoded on read, so they
  *   round-trip); ordered keys are sorted by the server straight from here.
  * - ix: every key as an array of its distinct values, same form, for conditions and element ranges.
+ * - gx, rk: for grouped keys (cosmosGroupedKeys.ts) the document's groups and its one rank, same form.
  * Every write is conditional on the server: create fails if the id exists, replace and delete carry If-Match.
  */
 
@@ -42,6 +44,8 @@ type CosmosItem = {
   body: unknown;
   keys: IndexKeys;
   ix: Record<string, IndexValue[]>;
+  gx?: Record<string, string[]>;
+  rk?: Record<string, string>;
 };
 
 /** One element of an element range's window and the document holding it. */
@@ -137,6 +141,11 @@ export class CosmosStore implements Store {
   async range<B = Record<string, unknown>>(collection: Collection, query: RangeQuery): Promise<StoredDocument<B>[]> {
     const { limit } = query;
     if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be an integer of at least 1, got ${String(limit)}`);
+    const group = groupRange(collection, query);
+    if (group) {
+      const rows = await this.query<ItemRow>(collection, groupRangeQuery(collection, query.key, group, limit), limit);
+      return rows.map((row) => toStored<B>(collection, row));
+    }
     if (isOrderedKey(collection, query.key)) {
       const rows = await this.query<ItemRow>(collection, orderedRangeQuery(collection, query), limit);
       return rows.map((row) => toStored<B>(collection, row));
@@ -277,10 +286,18 @@ function toItem(doc: NewDocument<unknown>): CosmosItem {
   if (typeof doc.id !== 'string') throw new TypeError(`${doc.collection}: id must be a string`);
   const keys: IndexKeys = {};
   const ix: Record<string, IndexValue[]> = {};
+  const gx: Record<string, string[]> = {};
+  const rk: Record<string, string> = {};
   for (const [key, value] of Object.entries(doc.keys)) {
     // JSON drops an undefined key, so the index must not know it either.
     if (value === undefined) continue;
     const where = `${doc.collection}/${doc.id} key ${key}`;
+    const parts = groupedKeyParts(doc.collection, key);
+    const grouped = parts === undefined ? undefined : groupsOf(value, parts, where);
+    if (grouped) {
+      gx[key] = grouped.groups.map(toCodePointOrder);
+      rk[key] = toCodePointOrder(grouped.rank);
+    }
     if (Array.isArray(value)) {
       if (isOrderedKey(doc.collection, key)) {
         throw new TypeError(`${where}: an ordered key holds one value (COSMOS_ORDERED_KEYS in cosmosIndexing.ts), got an array`);
@@ -304,6 +321,7 @@ function toItem(doc: NewDocument<unknown>): CosmosItem {
     body: doc.body,
     keys,
     ix,
+    ...(Object.keys(rk).length > 0 ? { gx, rk } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import type { Collection, Condition, IndexValue, ListQuery, RangeQuery } from '../../ports/Store';
 import { toCodePointOrder } from './codePointOrder';
+import type { GroupRange } from './cosmosGroupedKeys';
 import { isSpreadCollection } from './cosmosPartitioning';
 
 /**
@@ -40,6 +41,16 @@ export function orderedRangeQuery(collection: Collection, query: RangeQuery): Sq
   const value = member('keys', query.key);
   q.bounds(value, query);
   return q.spec(`SELECT TOP ${q.param(query.limit)} ${FIELDS} FROM c`, `ORDER BY ${value} ASC, c.docId ASC`);
+}
+
+/** A grouped key's range within one group (cosmosGroupedKeys.ts): the server filters by group, sorts by rank and stops at the limit. */
+export function groupRangeQuery(collection: Collection, key: string, range: GroupRange, limit: number): SqlQuerySpec {
+  const q = new Builder(collection);
+  const rank = `c.rk[${JSON.stringify(key)}]`;
+  q.filter(`ARRAY_CONTAINS(c.gx[${JSON.stringify(key)}], ${q.param(toCodePointOrder(range.group))})`);
+  q.filter(`${rank} >= ${q.param(toCodePointOrder(range.fromRank))}`);
+  if (range.toRank !== undefined) q.filter(`${rank} < ${q.param(toCodePointOrder(range.toRank))}`);
+  return q.spec(`SELECT TOP ${q.param(limit)} ${FIELDS} FROM c`, `ORDER BY ${rank} ASC, c.docId ASC`);
 }
 
 /**
