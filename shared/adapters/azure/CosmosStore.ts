@@ -35,7 +35,7 @@ import { countQuery, documentsQuery, elementRangeQuery, existsQuery, groupRangeQ
  */
 
 // Type aliases, not interfaces: the SDK's item types need an index signature, which only aliases imply.
-type CosmosItem = {
+export type CosmosItem = {
   id: string;
   pk: string;
   coll: Collection;
@@ -282,7 +282,8 @@ function jsonBytes(value: unknown): number {
   return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
 
-function toItem(doc: NewDocument<unknown>): CosmosItem {
+/** The item the store writes for a document: for tools that write many at once (seeding a benchmark, moving a container). */
+export function toItem(doc: NewDocument<unknown>): CosmosItem {
   if (typeof doc.id !== 'string') throw new TypeError(`${doc.collection}: id must be a string`);
   const keys: IndexKeys = {};
   const ix: Record<string, IndexValue[]> = {};
