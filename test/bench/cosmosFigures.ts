@@ -21,7 +21,7 @@ export async function cosmosOperations(): Promise<OperationCount[]> {
   try {
     for (const [workers, waitingJobs] of POPULATIONS) {
       for (const mode of MODES) {
-        const count = await countOperationsPerRoutedJob(await cosmos.createTestCosmosStore('bench'), workers, waitingJobs, mode, 6);
+        const count = await countOperationsPerRoutedJob(await cosmos.createTestCosmosStore('bench'), workers, waitingJobs, mode, 4);
         console.log(`   ${mode.kind.padEnd(12)} ${String(workers).padStart(6)} busy workers ${String(waitingJobs).padStart(7)} waiting jobs: ${count.perJob.join(' ')} requests per job`);
         for (const line of breakdown(count.byKind)) console.log(`      ${line}`);
         figures.push(count);
