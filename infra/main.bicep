@@ -36,7 +36,7 @@ param routerReadOnlyKey string = base64('${newGuid()}${newGuid()}${newGuid()}')
 param cosmosDatabaseName string = 'jobrouter'
 
 @description('Cosmos DB container holding every router document (AZURE_DEFAULTS.cosmosContainer).')
-param cosmosContainerName string = 'router'
+param cosmosContainerName string = 'router2'
 
 @description('Service Bus queue carrying match requests, one session per router queue (AZURE_DEFAULTS.matchQueue).')
 param matchQueueName string = 'match-requests'

@@ -58,7 +58,7 @@ export const AZURE_SETTINGS = {
 
 export const AZURE_DEFAULTS = {
   cosmosDatabase: 'jobrouter',
-  cosmosContainer: 'router',
+  cosmosContainer: 'router2',
   matchQueue: 'match-requests',
 } as const;
 

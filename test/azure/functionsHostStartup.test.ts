@@ -5,7 +5,7 @@ import { createCommunicationAuthPolicy, parseClientArguments } from '@azure/comm
 import { CosmosClient } from '@azure/cosmos';
 import { openCosmosStore } from '../../shared/adapters/azure/openCosmosStore';
 import { connectionString } from '../../shared/hosting/accessKey';
-import { AZURE_SETTINGS } from '../../shared/hosting/azureConfig';
+import { AZURE_DEFAULTS, AZURE_SETTINGS } from '../../shared/hosting/azureConfig';
 import { SETTINGS } from '../../shared/hosting/config';
 import { functionsHost, useFunctionsHost, useFunctionsSettings } from '../../shared/hosting/functionsHost';
 import type { Logger } from '../../shared/ports/Logger';
@@ -87,7 +87,7 @@ describe('the Functions host against a fresh Cosmos DB emulator', () => {
 
     // The container appears (the deployment, or the emulator finishing its start) and the wait is over.
     const database = String(env[AZURE_SETTINGS.cosmosDatabase.name]);
-    const store = await openCosmosStore({ endpoint: server.endpoint, key: server.key, agent: server.agent, database, container: 'router', createIfMissing: true });
+    const store = await openCosmosStore({ endpoint: server.endpoint, key: server.key, agent: server.agent, database, container: AZURE_DEFAULTS.cosmosContainer, createIfMissing: true });
     await store.close();
     clock.advance(1000);
     const after = await client.path('/routing/queues').get();
@@ -120,7 +120,7 @@ describe('the Functions host against a fresh Cosmos DB emulator', () => {
 
     const cosmos = new CosmosClient({ endpoint: server.endpoint, key: server.key, agent: server.agent });
     try {
-      const { resource } = await cosmos.database(String(env[AZURE_SETTINGS.cosmosDatabase.name])).container('router').read();
+      const { resource } = await cosmos.database(String(env[AZURE_SETTINGS.cosmosDatabase.name])).container(AZURE_DEFAULTS.cosmosContainer).read();
       const infraPolicy = JSON.parse(fs.readFileSync(path.join(__dirname, '../../infra/cosmos-indexing.json'), 'utf8')) as Record<string, unknown>;
       expect(resource?.partitionKey?.paths).toEqual(['/pk']);
       expect(resource?.indexingPolicy).toMatchObject({ includedPaths: infraPolicy['includedPaths'], excludedPaths: infraPolicy['excludedPaths'], compositeIndexes: infraPolicy['compositeIndexes'] });

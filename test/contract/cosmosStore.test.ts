@@ -2,9 +2,11 @@ import { CosmosClient, type Container } from '@azure/cosmos';
 import { fromCodePointOrder, toCodePointOrder } from '../../shared/adapters/azure/codePointOrder';
 import { cosmosIndexingPolicy, COSMOS_ORDERED_KEYS, COSMOS_PARTITION_KEY_PATH } from '../../shared/adapters/azure/cosmosIndexing';
 import { cosmosItemId } from '../../shared/adapters/azure/cosmosItemId';
+import { groupedKeyParts, groupRange } from '../../shared/adapters/azure/cosmosGroupedKeys';
+import { cosmosPartitionKey, isSpreadCollection } from '../../shared/adapters/azure/cosmosPartitioning';
 import { CosmosStore } from '../../shared/adapters/azure/CosmosStore';
 import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
-import { JOB_MATCH_ORDER } from '../../shared/domain/routing/routingKeys';
+import { JOB_MATCH_ORDER, WORKER_IDLE_ORDER } from '../../shared/domain/routing/routingKeys';
 import type { IndexKeys, Store } from '../../shared/ports/Store';
 import { seededRandom } from '../support/prng';
 import { startCosmosTestServer, type CosmosTestServer } from '../support/cosmosTestServer';
@@ -219,7 +221,119 @@ describe('CosmosStore specifics', () => {
     });
   });
 
+  describe('grouped keys (one TOP … ORDER BY rank, docId within a group)', () => {
+    it('declare the workers\' idle order, with its composite index', () => {
+      expect(groupedKeyParts('workers', WORKER_IDLE_ORDER)).toBe(2);
+      expect(cosmosIndexingPolicy.compositeIndexes).toContainEqual([
+        { path: `/rk/${WORKER_IDLE_ORDER}`, order: 'ascending' },
+        { path: '/docId', order: 'ascending' },
+      ]);
+    });
+
+    it('give the same ranges as SQLite over random groups, ranks, ties, page starts and limits, in one query when the range stays in one group', async () => {
+      const random = seededRandom(7);
+      const oracle = openSqliteStore({ path: ':memory:' });
+      try {
+        const queues = ['q', 'q1', 'qé', 'q🙂'];
+        const channels = ['c', 'c\u0000', 'cx'];
+        const ranks: string[] = [];
+        for (let i = 0; i < 50; i++) {
+          const rank = ranks.length > 0 && random.chance(0.3) ? random.pick(ranks) : `${random.int(0, 3)}.5${random.pick(['', '\u001f', 'é', '🙂'])}${random.int(0, 9)}`;
+          ranks.push(rank);
+          const id = `${random.pick(['w', 'W', 'é', 'a/b'])}${random.int(0, 99)}-${i}`;
+          const pairs = new Set(Array.from({ length: random.int(0, 4) }, () => `${random.pick(queues)}\u001f${random.pick(channels)}`));
+          const keys: IndexKeys = { [WORKER_IDLE_ORDER]: [...pairs].map((pair) => `${pair}\u001f${rank}\u001f${id}`) };
+          for (const target of [store, oracle] as Store[]) await target.create(doc('workers', id, {}, keys));
+        }
+        for (const queue of queues) {
+          for (const channel of channels) {
+            const group = `${queue}\u001f${channel}`;
+            // Whole group, from a rank on (as the next page starts), and up to a rank.
+            const pick = () => `${group}\u001f${random.pick(ranks)}`;
+            for (const [from, to] of [[`${group}\u001f`, `${group}\u0020`], [`${pick()}\u0000`, `${group}\u0020`], [`${group}\u001f`, pick()], [pick(), pick()]] as const) {
+              expect(groupRange('workers', { key: WORKER_IDLE_ORDER, from, to })).toBeDefined();
+              for (const limit of [1, 2, 100]) {
+                const window = { key: WORKER_IDLE_ORDER, from, to, limit };
+                store.resetStats();
+                const ids = (await store.range('workers', window)).map((d) => d.id);
+                expect(store.stats().operations).toBe(1);
+                expect([window, ids]).toEqual([window, (await oracle.range('workers', window)).map((d) => d.id)]);
+              }
+            }
+          }
+        }
+        // A range over several groups is read element by element, with the same answer.
+        const across = { key: WORKER_IDLE_ORDER, from: 'q', to: 'r', limit: 20 };
+        expect(groupRange('workers', across)).toBeUndefined();
+        expect((await store.range('workers', across)).map((d) => d.id)).toEqual((await oracle.range('workers', across)).map((d) => d.id));
+      } finally {
+        await oracle.close();
+      }
+    });
+
+    it('are refused, writing nothing, when the elements of one document differ in rank or lack a group', async () => {
+      await expect(store.create(doc('workers', 'w1', {}, { [WORKER_IDLE_ORDER]: ['q\u001fc\u001f1\u001fw1', 'q\u001fd\u001f2\u001fw1'] }))).rejects.toThrow(/same rank/);
+      await expect(store.create(doc('workers', 'w1', {}, { [WORKER_IDLE_ORDER]: ['q\u001fc'] }))).rejects.toThrow(/COSMOS_GROUPED_KEYS/);
+      await expect(store.create(doc('workers', 'w1', {}, { [WORKER_IDLE_ORDER]: [3] }))).rejects.toThrow(/COSMOS_GROUPED_KEYS/);
+      expect(await store.exists('workers', [])).toBe(false);
+      // An empty list is no group at all.
+      await store.create(doc('workers', 'w1', {}, { [WORKER_IDLE_ORDER]: [] }));
+      expect(await store.range('workers', { key: WORKER_IDLE_ORDER, from: 'q\u001fc\u001f', to: 'q\u001fc\u0020', limit: 5 })).toEqual([]);
+    });
+  });
+
+  describe('partitions', () => {
+    async function rawItem(collection: string, id: string): Promise<{ pk: string; coll: string } | undefined> {
+      const query = { query: 'SELECT c.pk, c.coll FROM c WHERE c.id = @id AND c.coll = @coll', parameters: [{ name: '@id', value: cosmosItemId(id) }, { name: '@coll', value: collection }] };
+      return (await store.container.items.query<{ pk: string; coll: string }>(query).fetchAll()).resources[0];
+    }
+
+    it('give every job, worker, event and cursor a partition of its own, and each small collection one partition', async () => {
+      for (const collection of ['jobs', 'workers', 'events', 'routingState'] as const) {
+        await store.create(doc(collection, 'a/b', {}, {}));
+        await store.create(doc(collection, 'c', {}, {}));
+        expect(await rawItem(collection, 'a/b')).toEqual({ pk: `${collection}/${cosmosItemId('a/b')}`, coll: collection });
+        expect(await rawItem(collection, 'c')).toEqual({ pk: `${collection}/c`, coll: collection });
+        expect(isSpreadCollection(collection)).toBe(true);
+      }
+      for (const collection of ['queues', 'distributionPolicies', 'classificationPolicies', 'exceptionPolicies', 'timers'] as const) {
+        await store.create(doc(collection, 'a/b', {}, {}));
+        expect(await rawItem(collection, 'a/b')).toEqual({ pk: collection, coll: collection });
+        expect(cosmosPartitionKey(collection, 'anything')).toBe(collection);
+      }
+    });
+
+    it('keep a job where it is when it changes queue: one replace, and ranges of both queues see the move', async () => {
+      const created = await store.create(doc('jobs', 'j1', {}, { [JOB_MATCH_ORDER]: 'q1\u001f1' }));
+      await store.create(doc('jobs', 'j2', {}, { [JOB_MATCH_ORDER]: 'q2\u001f2' }));
+      store.resetStats();
+      await store.replace(doc('jobs', 'j1', { moved: true }, { [JOB_MATCH_ORDER]: 'q2\u001f1' }), created.etag);
+      expect(store.stats().byKind).toEqual({ 'write jobs': { requests: 1, bytes: expect.any(Number) as number } });
+      expect(await store.range('jobs', { key: JOB_MATCH_ORDER, from: 'q1\u001f', to: 'q1\u0020', limit: 10 })).toEqual([]);
+      expect((await store.range('jobs', { key: JOB_MATCH_ORDER, from: 'q2\u001f', to: 'q2\u0020', limit: 10 })).map((d) => d.id)).toEqual(['j1', 'j2']);
+      expect((await store.get('jobs', 'j1'))?.body).toEqual({ moved: true });
+    });
+
+    it('keep ids unique across partitions: a second create of a job id fails whatever its keys', async () => {
+      await store.create(doc('jobs', 'j1', {}, { [JOB_MATCH_ORDER]: 'q1\u001f1' }));
+      await expect(store.create(doc('jobs', 'j1', {}, { [JOB_MATCH_ORDER]: 'q2\u001f1' }))).rejects.toMatchObject({ reason: 'exists' });
+    });
+  });
+
   describe('opening', () => {
+    it('refuses a container of the earlier layout: without the /coll/? index, or holding documents partitioned by collection', async () => {
+      await withClient(async (client) => {
+        const { database } = await client.databases.createIfNotExists({ id: server.database });
+        const withoutColl = { ...cosmosIndexingPolicy, includedPaths: cosmosIndexingPolicy.includedPaths.filter((p) => p.path !== '/coll/?') };
+        await database.containers.create({ id: 'layout-1', partitionKey: { paths: [COSMOS_PARTITION_KEY_PATH] }, indexingPolicy: withoutColl });
+        const { container } = await database.containers.create({ id: 'layout-1-reindexed', partitionKey: { paths: [COSMOS_PARTITION_KEY_PATH] }, indexingPolicy: cosmosIndexingPolicy });
+        await container.items.create({ id: 'j1', pk: 'jobs', docId: 'j1', lastModified: '', body: {}, keys: {}, ix: {} });
+      });
+      await expect(server.openTestCosmosStore('layout-1')).rejects.toThrow(/does not index \/coll\/\?.*earlier layout.*0031-cosmos-partitioning-and-capacity/);
+      await expect(server.openTestCosmosStore('layout-1-reindexed')).rejects.toThrow(/holds documents in the earlier layout \(partition "jobs"\).*new container/);
+    });
+
+
     it('says what to do when the container is missing', async () => {
       await expect(server.openTestCosmosStore('never-created')).rejects.toThrow(/does not exist.*deploy infra\/, or for an emulator let the router create it \(JOBROUTER_COSMOS_CREATE_IF_MISSING=true\)/);
     });
@@ -259,15 +373,19 @@ describe('CosmosStore specifics', () => {
 
       // This server reports a charge of 1 on every response. `order` is not an ordered key, so its
       // range is two requests: the window's (element, id) pairs, then the documents kept.
-      expect(store.stats()).toEqual({ operations: 10, requestCharge: 10 });
+      const stats = store.stats();
+      expect(stats).toMatchObject({ operations: 10, requestCharge: 10 });
+      // By kind and collection: create, failed replace, replace, two deletes; one read; list, two range pages, count.
+      expect(Object.fromEntries(Object.entries(stats.byKind).map(([kind, tally]) => [kind, tally.requests]))).toEqual({ 'write jobs': 5, 'read jobs': 1, 'query jobs': 4 });
+      expect(stats.byKind['write jobs']?.bytes).toBeGreaterThan(0);
       store.resetStats();
-      expect(store.stats()).toEqual({ operations: 0, requestCharge: 0 });
+      expect(store.stats()).toEqual({ operations: 0, requestCharge: 0, byKind: {} });
       await store.exists('jobs', []);
-      expect(store.stats()).toEqual({ operations: 1, requestCharge: 1 });
+      expect(store.stats()).toMatchObject({ operations: 1, requestCharge: 1, byKind: { 'query jobs': { requests: 1 } } });
       // Refused before anything is sent: no request.
       await expect(store.create(doc('jobs', 'j2', {}, { [JOB_MATCH_ORDER]: ['x'] }))).rejects.toThrow(TypeError);
       await expect(store.list('jobs', { pageSize: 0 })).rejects.toThrow(RangeError);
-      expect(store.stats()).toEqual({ operations: 1, requestCharge: 1 });
+      expect(store.stats()).toMatchObject({ operations: 1, requestCharge: 1 });
     });
   });
 });

@@ -16,29 +16,36 @@ import {
 import { fromCodePointOrder, toCodePointOrder } from './codePointOrder';
 import { isOrderedKey } from './cosmosIndexing';
 import { cosmosItemId } from './cosmosItemId';
-import { countQuery, documentsQuery, elementRangeQuery, existsQuery, indexValue, listQuery, orderedRangeQuery } from './cosmosQueries';
+import { groupedKeyParts, groupRange, groupsOf } from './cosmosGroupedKeys';
+import { cosmosPartitionKey, isSpreadCollection } from './cosmosPartitioning';
+import { countQuery, documentsQuery, elementRangeQuery, existsQuery, groupRangeQuery, indexValue, listQuery, orderedRangeQuery } from './cosmosQueries';
 
 /**
- * Store on one Cosmos DB container (see docs/adr/0009-cosmos-store.md).
+ * Store on one Cosmos DB container (see docs/adr/0009-cosmos-store.md and 0031-cosmos-partitioning-and-capacity.md).
  *
- * Item shape: `{ id, pk, docId, lastModified, body, keys, ix }`
- * - id: cosmosItemId(store id), safe in Cosmos ids and URLs; pk: the collection (one logical partition each).
+ * Item shape: `{ id, pk, coll, docId, lastModified, body, keys, ix }`
+ * - id: cosmosItemId(store id), safe in Cosmos ids and URLs; pk: its logical partition (cosmosPartitioning.ts);
+ *   coll: the collection, which queries across partitions filter on.
  * - docId: the store id in code point order form (codePointOrder.ts), which lists sort and page by.
  * - keys: the index keys as given, strings in code point order form (decoded on read, so they
  *   round-trip); ordered keys are sorted by the server straight from here.
  * - ix: every key as an array of its distinct values, same form, for conditions and element ranges.
+ * - gx, rk: for grouped keys (cosmosGroupedKeys.ts) the document's groups and its one rank, same form.
  * Every write is conditional on the server: create fails if the id exists, replace and delete carry If-Match.
  */
 
 // Type aliases, not interfaces: the SDK's item types need an index signature, which only aliases imply.
-type CosmosItem = {
+export type CosmosItem = {
   id: string;
-  pk: Collection;
+  pk: string;
+  coll: Collection;
   docId: string;
   lastModified: string;
   body: unknown;
   keys: IndexKeys;
   ix: Record<string, IndexValue[]>;
+  gx?: Record<string, string[]>;
+  rk?: Record<string, string>;
 };
 
 /** One element of an element range's window and the document holding it. */
@@ -53,11 +60,22 @@ type ItemRow = {
   keys: IndexKeys;
 };
 
+/** What one Cosmos request did: a point read, a query page, or a write (create, replace, delete). */
+export type CosmosRequestKind = 'read' | 'query' | 'write';
+
+/** Requests of one kind on one collection, and the JSON bytes they carried (written items, read items and query rows). */
+export interface CosmosRequestTally {
+  requests: number;
+  bytes: number;
+}
+
 export interface CosmosStoreStats {
   /** Requests for data: one per point operation, one per page of a query. */
   operations: number;
   /** Request units the server reported for them. */
   requestCharge: number;
+  /** The same requests by `<kind> <collection>`, e.g. `write jobs`. */
+  byKind: Record<string, CosmosRequestTally>;
 }
 
 /** Results per query page when a query has no TOP of its own. */
@@ -68,6 +86,7 @@ const REQUEST_CHARGE_HEADER = 'x-ms-request-charge';
 export class CosmosStore implements Store {
   private operations = 0;
   private requestCharge = 0;
+  private byKind: Record<string, CosmosRequestTally> = {};
   private released = false;
 
   /** `release` runs once on close(), e.g. disposing the client this store owns. */
@@ -77,27 +96,27 @@ export class CosmosStore implements Store {
   ) {}
 
   async get<B = Record<string, unknown>>(collection: Collection, id: string): Promise<StoredDocument<B> | undefined> {
-    const item = this.container.item(cosmosItemId(id), collection);
-    const response = await this.request(() => item.read<ItemRow>());
+    const response = await this.request('read', collection, () => itemRef(this.container, collection, id).read<ItemRow>());
     return response.resource ? toStored<B>(collection, response.resource) : undefined;
   }
 
   async create<B>(doc: NewDocument<B>): Promise<StoredDocument<B>> {
     const item = toItem(doc);
-    const response = await this.write(doc.collection, doc.id, { 409: 'exists' }, () => this.container.items.create(item));
+    const response = await this.write(doc.collection, doc.id, { 409: 'exists' }, () => this.container.items.create(item), item);
     return toStored<B>(doc.collection, written(response.resource));
   }
 
   async replace<B>(doc: NewDocument<B>, ifMatch: string): Promise<StoredDocument<B>> {
     const item = toItem(doc);
     const response = await this.write(doc.collection, doc.id, { 404: 'missing', 412: 'etagMismatch' }, () =>
-      this.container.item(item.id, doc.collection).replace(item, { accessCondition: { type: 'IfMatch', condition: ifMatch } }),
+      this.container.item(item.id, item.pk).replace(item, { accessCondition: { type: 'IfMatch', condition: ifMatch } }),
+      item,
     );
     return toStored<B>(doc.collection, written(response.resource));
   }
 
   async delete(collection: Collection, id: string, ifMatch?: string): Promise<boolean> {
-    const item = this.container.item(cosmosItemId(id), collection);
+    const item = itemRef(this.container, collection, id);
     const options = ifMatch === undefined ? undefined : { accessCondition: { type: 'IfMatch', condition: ifMatch } };
     try {
       await this.write(collection, id, { 412: 'etagMismatch' }, () => item.delete(options));
@@ -122,6 +141,11 @@ export class CosmosStore implements Store {
   async range<B = Record<string, unknown>>(collection: Collection, query: RangeQuery): Promise<StoredDocument<B>[]> {
     const { limit } = query;
     if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be an integer of at least 1, got ${String(limit)}`);
+    const group = groupRange(collection, query);
+    if (group) {
+      const rows = await this.query<ItemRow>(collection, groupRangeQuery(collection, query.key, group, limit), limit);
+      return rows.map((row) => toStored<B>(collection, row));
+    }
     if (isOrderedKey(collection, query.key)) {
       const rows = await this.query<ItemRow>(collection, orderedRangeQuery(collection, query), limit);
       return rows.map((row) => toStored<B>(collection, row));
@@ -165,12 +189,13 @@ export class CosmosStore implements Store {
 
   /** Cosmos requests made and request units charged since the store opened or resetStats(). */
   stats(): CosmosStoreStats {
-    return { operations: this.operations, requestCharge: this.requestCharge };
+    return { operations: this.operations, requestCharge: this.requestCharge, byKind: structuredClone(this.byKind) };
   }
 
   resetStats(): void {
     this.operations = 0;
     this.requestCharge = 0;
+    this.byKind = {};
   }
 
   private async query<T>(collection: Collection, spec: SqlQuerySpec, maxItemCount: number): Promise<T[]> {
@@ -180,9 +205,10 @@ export class CosmosStore implements Store {
   }
 
   private async *pages<T>(collection: Collection, spec: SqlQuerySpec, maxItemCount: number): AsyncGenerator<T[]> {
-    const pages = this.container.items.query<T>(spec, { partitionKey: collection, maxItemCount });
+    // A collection spread over partitions is queried across them (the SDK fans out per physical partition).
+    const pages = this.container.items.query<T>(spec, isSpreadCollection(collection) ? { maxItemCount } : { partitionKey: collection, maxItemCount });
     while (pages.hasMoreResults()) {
-      const page = await this.request(() => pages.fetchNext());
+      const page = await this.request('query', collection, () => pages.fetchNext());
       yield page.resources;
     }
   }
@@ -193,9 +219,10 @@ export class CosmosStore implements Store {
     id: string,
     conflicts: Partial<Record<number, StoreConflictError['reason']>>,
     run: () => Promise<T>,
+    sent?: CosmosItem,
   ): Promise<T> {
     try {
-      return await this.request(run);
+      return await this.request('write', collection, run, sent);
     } catch (error) {
       const reason = error instanceof ErrorResponse && typeof error.code === 'number' ? conflicts[error.code] : undefined;
       if (reason) throw new StoreConflictError(collection, id, reason);
@@ -203,12 +230,24 @@ export class CosmosStore implements Store {
     }
   }
 
-  /** One Cosmos request, counted with its charge whether it succeeds or fails. */
-  private async request<T extends { requestCharge: number }>(run: () => Promise<T>): Promise<T> {
+  /**
+   * One Cosmos request, counted with its charge whether it succeeds or fails, and tallied by kind and
+   * collection with the JSON bytes it carried: the item sent (writes) or the items answered (reads, query pages).
+   */
+  private async request<T extends { requestCharge: number; resource?: unknown; resources?: unknown }>(
+    kind: CosmosRequestKind,
+    collection: Collection,
+    run: () => Promise<T>,
+    sent?: CosmosItem,
+  ): Promise<T> {
     this.operations += 1;
+    const tally = (this.byKind[`${kind} ${collection}`] ??= { requests: 0, bytes: 0 });
+    tally.requests += 1;
+    if (sent) tally.bytes += jsonBytes(sent);
     try {
       const response = await run();
       this.requestCharge += response.requestCharge || 0;
+      if (!sent) tally.bytes += jsonBytes(response.resources ?? response.resource);
       return response;
     } catch (error) {
       if (error instanceof ErrorResponse) this.requestCharge += Number(error.headers?.[REQUEST_CHARGE_HEADER]) || 0;
@@ -233,14 +272,33 @@ export function cosmosUnavailable(error: unknown): StoreUnavailableError | undef
   return undefined;
 }
 
-function toItem(doc: NewDocument<unknown>): CosmosItem {
+/** The item of a document, in its partition. */
+function itemRef(container: Container, collection: Collection, id: string) {
+  const itemId = cosmosItemId(id);
+  return container.item(itemId, cosmosPartitionKey(collection, id, itemId));
+}
+
+function jsonBytes(value: unknown): number {
+  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+/** The item the store writes for a document: for tools that write many at once (seeding a benchmark, moving a container). */
+export function toItem(doc: NewDocument<unknown>): CosmosItem {
   if (typeof doc.id !== 'string') throw new TypeError(`${doc.collection}: id must be a string`);
   const keys: IndexKeys = {};
   const ix: Record<string, IndexValue[]> = {};
+  const gx: Record<string, string[]> = {};
+  const rk: Record<string, string> = {};
   for (const [key, value] of Object.entries(doc.keys)) {
     // JSON drops an undefined key, so the index must not know it either.
     if (value === undefined) continue;
     const where = `${doc.collection}/${doc.id} key ${key}`;
+    const parts = groupedKeyParts(doc.collection, key);
+    const grouped = parts === undefined ? undefined : groupsOf(value, parts, where);
+    if (grouped) {
+      gx[key] = grouped.groups.map(toCodePointOrder);
+      rk[key] = toCodePointOrder(grouped.rank);
+    }
     if (Array.isArray(value)) {
       if (isOrderedKey(doc.collection, key)) {
         throw new TypeError(`${where}: an ordered key holds one value (COSMOS_ORDERED_KEYS in cosmosIndexing.ts), got an array`);
@@ -254,14 +312,17 @@ function toItem(doc: NewDocument<unknown>): CosmosItem {
       ix[key] = [single];
     }
   }
+  const id = cosmosItemId(doc.id);
   return {
-    id: cosmosItemId(doc.id),
-    pk: doc.collection,
+    id,
+    pk: cosmosPartitionKey(doc.collection, doc.id, id),
+    coll: doc.collection,
     docId: toCodePointOrder(doc.id),
     lastModified: doc.lastModified,
     body: doc.body,
     keys,
     ix,
+    ...(Object.keys(rk).length > 0 ? { gx, rk } : {}),
   };
 }
 

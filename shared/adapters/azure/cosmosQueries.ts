@@ -1,11 +1,15 @@
 import type { SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import type { Collection, Condition, IndexValue, ListQuery, RangeQuery } from '../../ports/Store';
 import { toCodePointOrder } from './codePointOrder';
+import type { GroupRange } from './cosmosGroupedKeys';
+import { isSpreadCollection } from './cosmosPartitioning';
 
 /**
- * The SQL the Cosmos store sends. Every query names its partition in the text (`c.pk = @pk`): the
- * local test server (@vercel/cosmosdb-server) ignores the partitionKey option; real Cosmos gets that
- * option too, so it never fans out.
+ * The SQL the Cosmos store sends. A query on a collection kept in one partition names it in the text
+ * (`c.pk = @pk`): the local test server (@vercel/cosmosdb-server) ignores the partitionKey option;
+ * real Cosmos gets that option too, so it never fans out. A query on a collection whose documents each
+ * have their own partition (cosmosPartitioning.ts) names the collection instead (`c.coll = @coll`) and
+ * runs across partitions.
  * Strings in index values, bounds and `docId` are in code point order form (codePointOrder.ts).
  */
 
@@ -39,6 +43,16 @@ export function orderedRangeQuery(collection: Collection, query: RangeQuery): Sq
   return q.spec(`SELECT TOP ${q.param(query.limit)} ${FIELDS} FROM c`, `ORDER BY ${value} ASC, c.docId ASC`);
 }
 
+/** A grouped key's range within one group (cosmosGroupedKeys.ts): the server filters by group, sorts by rank and stops at the limit. */
+export function groupRangeQuery(collection: Collection, key: string, range: GroupRange, limit: number): SqlQuerySpec {
+  const q = new Builder(collection);
+  const rank = `c.rk[${JSON.stringify(key)}]`;
+  q.filter(`ARRAY_CONTAINS(c.gx[${JSON.stringify(key)}], ${q.param(toCodePointOrder(range.group))})`);
+  q.filter(`${rank} >= ${q.param(toCodePointOrder(range.fromRank))}`);
+  if (range.toRank !== undefined) q.filter(`${rank} < ${q.param(toCodePointOrder(range.toRank))}`);
+  return q.spec(`SELECT TOP ${q.param(limit)} ${FIELDS} FROM c`, `ORDER BY ${rank} ASC, c.docId ASC`);
+}
+
 /**
  * Any other key: one small row per element in the window (`docId`, `element`), unsorted; the store
  * keeps the first ones as the pages pass and then reads only those documents (documentsQuery).
@@ -68,11 +82,12 @@ export function countQuery(collection: Collection, query: Omit<RangeQuery, 'limi
 
 /** Collects filters and parameters; parameters are numbered so no value is ever spliced into the text. */
 class Builder {
-  private readonly filters = ['c.pk = @pk'];
+  private readonly filters: string[];
   private readonly parameters: SqlParameter[];
 
   constructor(collection: Collection) {
-    this.parameters = [{ name: '@pk', value: collection }];
+    this.filters = [isSpreadCollection(collection) ? 'c.coll = @coll' : 'c.pk = @pk'];
+    this.parameters = [{ name: isSpreadCollection(collection) ? '@coll' : '@pk', value: collection }];
   }
 
   param(value: IndexValue | readonly string[]): string {

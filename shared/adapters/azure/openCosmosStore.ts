@@ -1,8 +1,10 @@
 import type { Agent } from 'node:https';
-import { CosmosClient, ErrorResponse, PartitionKeyDefinitionVersion, type ContainerDefinition } from '@azure/cosmos';
+import { CosmosClient, ErrorResponse, PartitionKeyDefinitionVersion, type Container, type ContainerDefinition } from '@azure/cosmos';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { CosmosStore } from './CosmosStore';
 import { COSMOS_PARTITION_KEY_PATH, cosmosIndexingPolicy } from './cosmosIndexing';
+import { isSpreadCollection } from './cosmosPartitioning';
+import { COLLECTIONS } from '../../ports/Store';
 
 export interface OpenCosmosStoreOptions {
   endpoint: string;
@@ -36,7 +38,9 @@ export async function openCosmosStore(options: OpenCosmosStoreOptions): Promise<
           `the router needs ${COSMOS_PARTITION_KEY_PATH} (create the container as infra/ does)`,
       );
     }
-    return new CosmosStore(client.database(options.database).container(options.container), () => client.dispose());
+    const container = client.database(options.database).container(options.container);
+    await refuseEarlierLayout(container, definition, options);
+    return new CosmosStore(container, () => client.dispose());
   } catch (error) {
     client.dispose();
     throw error;
@@ -65,4 +69,27 @@ async function readContainer(client: CosmosClient, options: OpenCosmosStoreOptio
     `Cosmos DB container ${options.database}/${options.container} does not exist at ${options.endpoint}: ` +
       'deploy infra/, or for an emulator let the router create it (JOBROUTER_COSMOS_CREATE_IF_MISSING=true)',
   );
+}
+
+/** The partition values the first layout gave the collections that now spread over one partition per document. */
+const EARLIER_LAYOUT_PARTITIONS = COLLECTIONS.filter(isSpreadCollection);
+
+/**
+ * The store reads and writes documents where cosmosPartitioning.ts puts them. A container written by the
+ * earlier layout (every collection in one partition named after it) holds jobs and workers the store would
+ * never find, so it is refused rather than served half empty: see docs/adr/0031-cosmos-partitioning-and-capacity.md
+ * for moving to a new container. Costs one query at startup.
+ */
+async function refuseEarlierLayout(container: Container, definition: ContainerDefinition, options: OpenCosmosStoreOptions): Promise<void> {
+  const where = `Cosmos DB container ${options.database}/${options.container}`;
+  const indexed = definition.indexingPolicy?.includedPaths?.some((included) => included.path === '/coll/?') ?? false;
+  if (!indexed) {
+    throw new Error(`${where} does not index /coll/?: it was created for the earlier layout; deploy a new container with infra/cosmos-indexing.json (docs/adr/0031-cosmos-partitioning-and-capacity.md)`);
+  }
+  const { resources } = await container.items
+    .query<string>({ query: 'SELECT TOP 1 VALUE c.pk FROM c WHERE ARRAY_CONTAINS(@earlier, c.pk)', parameters: [{ name: '@earlier', value: EARLIER_LAYOUT_PARTITIONS }] }, { maxItemCount: 1 })
+    .fetchAll();
+  if (resources.length > 0) {
+    throw new Error(`${where} holds documents in the earlier layout (partition ${JSON.stringify(resources[0])}); move them to a new container first (docs/adr/0031-cosmos-partitioning-and-capacity.md)`);
+  }
 }
