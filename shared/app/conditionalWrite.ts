@@ -71,8 +71,17 @@ export async function conditionalWrite<B, R>(
 
 /**
  * Writes a document whatever it holds now (create or replace): for state where the last writer is right
- * (a cursor, a watermark, a timer's next due time).
+ * (a cursor, a watermark, a timer's next due time). `likelyNew`: the id is usually unused (a timer of a
+ * new offer), so the create is tried before any read — one store call instead of two — and only a
+ * document found in place costs the read and replace.
  */
-export function putDocument<B>(store: Store, doc: NewDocument<B>): Promise<StoredDocument<B>> {
+export async function putDocument<B>(store: Store, doc: NewDocument<B>, options: { likelyNew?: boolean } = {}): Promise<StoredDocument<B>> {
+  if (options.likelyNew) {
+    try {
+      return await store.create(doc);
+    } catch (error) {
+      if (!(error instanceof StoreConflictError)) throw error;
+    }
+  }
   return conditionalWrite<B, StoredDocument<B>>(store, doc.collection, doc.id, () => ({ put: doc, answer: (written) => written }));
 }

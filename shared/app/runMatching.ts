@@ -1,6 +1,6 @@
 import { ineligibility } from '../domain/routing/eligibility';
 import { isMatchable, JOB_MATCH_ORDER, prefixRange, WORKER_OFFERABLE } from '../domain/routing/routingKeys';
-import { jobRouting, type EngineJob } from '../domain/routing/routingState';
+import { jobRouting, type EngineJob, type EngineWorker } from '../domain/routing/routingState';
 import { offerableChannels } from '../domain/routing/workerCapacity';
 import type { MatchRequest } from '../ports/MatchQueue';
 import type { RouterPorts } from '../ports/RouterPorts';
@@ -9,6 +9,7 @@ import { readJob, readQueueWithPolicy, readWorker, type QueueWithPolicy } from '
 import { selectCandidates } from './selectCandidates';
 
 const PAGE = 64;
+const FIRST_WORKER_PAGE = 8;
 /**
  * How deep into a queue a worker-driven pass looks for a job the worker can take. A job is matched
  * against all workers when it is queued or changed; this pass only serves jobs that were waiting for
@@ -23,6 +24,10 @@ const WORKER_SCAN_LIMIT = 2_000;
  * with every other use case: each offer is two conditional writes (see issueOffer).
  */
 export async function runMatching(ports: RouterPorts, request: MatchRequest): Promise<number> {
+  // A worker pass looks at the worker first: one that cannot take an offer in this queue (it just
+  // accepted up to its capacity, went away or left the queue) needs nothing else read.
+  const worker = request.workerId === undefined || request.jobId ? undefined : (await readWorker(ports, request.workerId))?.body;
+  if (request.workerId !== undefined && !request.jobId && !(worker && canTakeOfferIn(worker, request.queueId))) return 0;
   const target = await readQueueWithPolicy(ports, request.queueId);
   if (!target) return 0;
   if (request.jobId) {
@@ -30,8 +35,10 @@ export async function runMatching(ports: RouterPorts, request: MatchRequest): Pr
     if (!job || job.body.queueId !== request.queueId) return 0;
     return matchJob(ports, job.body, target);
   }
-  return matchQueue(ports, target, request.workerId);
+  return matchQueue(ports, target, worker);
 }
+
+const canTakeOfferIn = (worker: EngineWorker, queueId: string) => worker.queues.includes(queueId) && offerableChannels(worker).length > 0;
 
 /** Rounds of candidate selection per job when a chosen worker changed before its offer (a race). */
 const MAX_ROUNDS = 3;
@@ -64,31 +71,39 @@ async function anyOfferableWorker(ports: RouterPorts, queueId: string): Promise<
   return (await ports.store.count('workers', { key: WORKER_OFFERABLE, ...prefixRange(queueId) })) > 0;
 }
 
-async function matchQueue(ports: RouterPorts, target: QueueWithPolicy, workerId: string | undefined): Promise<number> {
+/**
+ * The queue's jobs in matching order, each matched in turn: all of them (recovery), or for one worker
+ * until it is full. A worker pass reads small pages first (the worker usually takes one of the first
+ * jobs), growing to PAGE.
+ */
+async function matchQueue(ports: RouterPorts, target: QueueWithPolicy, forWorker: EngineWorker | undefined): Promise<number> {
   const queueId = target.queue.id;
   const range = prefixRange(queueId);
   const mode = modeOf(target.policy);
   let issued = 0;
   let from = range.from;
   let scanned = 0;
+  let limit = forWorker ? FIRST_WORKER_PAGE : PAGE;
+  let worker = forWorker;
   for (;;) {
-    if (!(await anyOfferableWorker(ports, queueId))) return issued;
-    if (workerId !== undefined && scanned >= WORKER_SCAN_LIMIT) return issued;
-    const page = await ports.store.range<EngineJob>('jobs', { key: JOB_MATCH_ORDER, from, to: range.to, limit: PAGE });
-    // The worker is read again only after it was offered something (its room changed).
-    let worker = workerId === undefined ? undefined : (await readWorker(ports, workerId))?.body;
+    // A worker that can take an offer is itself an offerable worker of the queue: no need to count them.
+    if (!forWorker && !(await anyOfferableWorker(ports, queueId))) return issued;
+    if (forWorker && scanned >= WORKER_SCAN_LIMIT) return issued;
+    const page = await ports.store.range<EngineJob>('jobs', { key: JOB_MATCH_ORDER, from, to: range.to, limit });
     for (const doc of page) {
       scanned++;
-      if (workerId !== undefined) {
-        if (!worker || !worker.queues.includes(queueId) || offerableChannels(worker).length === 0) return issued;
+      if (forWorker) {
+        if (!worker || !canTakeOfferIn(worker, queueId)) return issued;
         if (ineligibility(doc.body, worker, mode, ports.clock.now())) continue;
       }
       const offered = await matchJob(ports, doc.body, target);
       issued += offered;
-      if (offered > 0 && workerId !== undefined) worker = (await readWorker(ports, workerId))?.body;
+      // The worker is read again only after it was offered something (its room changed).
+      if (offered > 0 && forWorker) worker = (await readWorker(ports, forWorker.id))?.body;
     }
     const last = page[page.length - 1];
-    if (page.length < PAGE || !last) return issued;
+    if (page.length < limit || !last) return issued;
     from = `${String(last.keys[JOB_MATCH_ORDER])}\u0000`;
+    limit = Math.min(PAGE, limit * 2);
   }
 }

@@ -33,7 +33,7 @@ export function deadLetterDocument(timer: StoredTimer, reason: string, attempts:
 
 /** Records a dead letter where no live timer document shares its id (the Azure host): the latest one is kept. */
 export async function putDeadLetter(store: Store, doc: NewDocument<DeadLetteredTimer>): Promise<void> {
-  await putDocument(store, doc);
+  await putDocument(store, doc, { likelyNew: true });
 }
 
 /** The condition that selects dead letters (every one has the key; live timers do not). */

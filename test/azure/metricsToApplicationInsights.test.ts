@@ -25,6 +25,11 @@ import { API_VERSION, patch } from '../support/signedClient';
  * Application Insights can run here). The receiver reads what an ingestion endpoint would.
  */
 
+// The exporter's own usage telemetry (statsbeat) would post to Microsoft from a timer that outlives this
+// suite (and fails in the next suite of the same Jest worker): off here, where nothing can reach it anyway.
+process.env['APPLICATIONINSIGHTS_STATSBEAT_DISABLED'] = 'true';
+process.env['APPLICATION_INSIGHTS_NO_STATSBEAT'] = 'true';
+
 interface Envelope {
   name: string;
   data: { baseType: string; baseData: { metrics: { name: string; value: number; count?: number }[]; properties?: Record<string, string> } };

@@ -102,6 +102,33 @@ test('the arrivals chart is drawn with the router\'s figures', async () => {
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
 });
 
+test('a wallboard signed in with the read-only key sees the board, and a write signed with that key in the browser is refused', async () => {
+  // A fresh tab: the access key kept by the previous sign-in is forgotten.
+  await page.evaluate('sessionStorage.clear()');
+  await page.goto(`${router.url}dashboard`);
+  await signIn(router.readOnlyKey);
+  await page.waitForSelector('#board:not([hidden])');
+  await expectText(waitingIn('sales'), '3');
+  // The browser signs a write itself (Web Crypto HMAC, as the dashboard signs its reads) with the read-only key.
+  const answer = await page.evaluate<{ status: number; body: string }>(`(async () => {
+    const key = ${JSON.stringify(router.readOnlyKey)};
+    const bytes = Uint8Array.from(atob(key), (c) => c.charCodeAt(0));
+    const hmac = await crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const b64 = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer)));
+    const body = JSON.stringify({ distributionPolicyId: 'longest' });
+    const target = '/routing/queues/from-the-wallboard?api-version=2023-11-01';
+    const date = new Date().toUTCString();
+    const hash = b64(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
+    const signature = b64(await crypto.subtle.sign('HMAC', hmac, new TextEncoder().encode('PATCH\\n' + target + '\\n' + date + ';' + location.host + ';' + hash)));
+    const response = await fetch(target, { method: 'PATCH', body, headers: { 'content-type': 'application/merge-patch+json', 'x-ms-date': date, 'x-ms-content-sha256': hash, authorization: 'HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=' + signature } });
+    return { status: response.status, body: await response.text() };
+  })()`);
+  expect(answer.status).toBe(403);
+  expect(answer.body).toMatch(/read-only/);
+  // Refused means unchanged: the queue was not created.
+  expect((await router.client.pathUnchecked('/routing/queues/from-the-wallboard').get()).status).toBe('404');
+});
+
 /**
  * Evaluates `expression` in the page until it is true. Asked from here rather than with waitForFunction,
  * whose polling compiles the text inside the page, which the dashboard's Content-Security-Policy forbids.

@@ -21,7 +21,7 @@ import { cosmosPartitionKey, isSpreadCollection } from './cosmosPartitioning';
 import { countQuery, documentsQuery, elementRangeQuery, existsQuery, groupRangeQuery, indexValue, listQuery, orderedRangeQuery } from './cosmosQueries';
 
 /**
- * Store on one Cosmos DB container (see docs/adr/0009-cosmos-store.md and 0031-cosmos-partitioning-and-capacity.md).
+ * Store on one Cosmos DB container (see docs/adr/0009-cosmos-store.md and docs/adr/0031-cosmos-partitioning-and-capacity.md).
  *
  * Item shape: `{ id, pk, coll, docId, lastModified, body, keys, ix }`
  * - id: cosmosItemId(store id), safe in Cosmos ids and URLs; pk: its logical partition (cosmosPartitioning.ts);

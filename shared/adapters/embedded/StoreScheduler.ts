@@ -105,8 +105,9 @@ export class StoreScheduler implements Scheduler {
 
   async schedule(timer: Timer): Promise<void> {
     const body: StoredTimer = { ...timer, dueAt: sortableDueTime(timer.dueAt) };
-    // The last schedule of an id wins (a replace), whatever a concurrent one wrote.
-    await putDocument(this.store, { collection: 'timers', id: timer.id, lastModified: this.clock.now().toISOString(), body, keys: { [DUE]: dueKey(body) } });
+    // The last schedule of an id wins (a replace), whatever a concurrent one wrote. Most ids are new
+    // (one per offer, per assignment): the create is tried first.
+    await putDocument(this.store, { collection: 'timers', id: timer.id, lastModified: this.clock.now().toISOString(), body, keys: { [DUE]: dueKey(body) } }, { likelyNew: true });
     if (this.armedFor === undefined || Date.parse(body.dueAt) < this.armedFor) this.wake();
   }
 

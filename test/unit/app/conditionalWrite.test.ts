@@ -73,3 +73,30 @@ describe('conditionalWrite: one read–decide–write with one retry policy', ()
     expect(await store.get('routingState', 'c')).toBeUndefined();
   });
 });
+
+describe('putDocument', () => {
+  it('creates without a read when the id is likely new, and still replaces what is in place', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    const calls: string[] = [];
+    const counted = new Proxy(store, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(property));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    await putDocument(counted, doc(1), { likelyNew: true });
+    expect(calls).toEqual(['create']);
+    calls.length = 0;
+    const written = await putDocument(counted, doc(2), { likelyNew: true });
+    expect(calls).toEqual(['create', 'get', 'replace']);
+    expect(written.body.n).toBe(2);
+    calls.length = 0;
+    await putDocument(counted, doc(3));
+    expect(calls).toEqual(['get', 'replace']);
+    await store.close();
+  });
+});
