@@ -1,17 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { getClient, type Client } from '@azure-rest/core-client';
-import { createCommunicationAuthPolicy, parseClientArguments } from '@azure/communication-common';
 import { CosmosClient } from '@azure/cosmos';
 import { openCosmosStore } from '../../shared/adapters/azure/openCosmosStore';
-import { connectionString } from '../../shared/hosting/accessKey';
 import { AZURE_DEFAULTS, AZURE_SETTINGS } from '../../shared/hosting/azureConfig';
 import { SETTINGS } from '../../shared/hosting/config';
-import { functionsHost, useFunctionsHost, useFunctionsSettings } from '../../shared/hosting/functionsHost';
+import { useFunctionsSettings } from '../../shared/hosting/functionsHost';
 import type { Logger } from '../../shared/ports/Logger';
-import { startCosmosTestServer, type CosmosTestServer } from '../support/cosmosTestServer';
-import { functionsTransport } from '../support/functionsTransport';
-import { API_VERSION } from '../support/signedClient';
+import { functionsClient, functionsHostOnCosmos } from '../support/functionsHostOnCosmos';
 import { TestClock } from '../support/testClock';
 
 /**
@@ -21,48 +16,15 @@ import { TestClock } from '../support/testClock';
  * match request (the client connects on its first send).
  */
 
-const ACCESS_KEY = Buffer.alloc(32, 7).toString('base64');
-const SERVICE_BUS = 'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=test;SharedAccessKey=unused';
-
-function signedClient(accessKey = ACCESS_KEY): Client {
-  const { url, credential } = parseClientArguments(connectionString('http://localhost/', accessKey));
-  const client = getClient(url, { apiVersion: API_VERSION, allowInsecureConnection: true, retryOptions: { maxRetries: 0 }, httpClient: functionsTransport });
-  client.pipeline.addPolicy(createCommunicationAuthPolicy(credential));
-  return client;
-}
-
 /** A Logger that keeps what the composition reports. */
 function recordingLogger(): Logger & { errors: string[] } {
   const errors: string[] = [];
   return { errors, info: () => undefined, warn: () => undefined, error: (fields, message) => errors.push(`${message} ${String((fields['err'] as Error | undefined)?.message)}`) };
 }
 
-let server: CosmosTestServer;
-let databases = 0;
-beforeAll(async () => {
-  server = await startCosmosTestServer();
-});
-afterEach(async () => {
-  const host = await functionsHost().catch(() => undefined);
-  await host?.close?.();
-  useFunctionsHost(undefined);
-});
-afterAll(async () => {
-  await server.close();
-});
-
-/** App settings as local.settings.json would give them, on a database of its own. */
-function settings(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    [SETTINGS.accessKey]: ACCESS_KEY,
-    [SETTINGS.logLevel]: 'silent',
-    [AZURE_SETTINGS.cosmosEndpoint.name]: server.endpoint,
-    [AZURE_SETTINGS.cosmosKey.name]: server.key,
-    [AZURE_SETTINGS.cosmosDatabase.name]: `startup-${++databases}`,
-    [AZURE_SETTINGS.serviceBus.name]: SERVICE_BUS,
-    ...extra,
-  };
-}
+const cosmosHost = functionsHostOnCosmos('startup');
+const settings = cosmosHost.settings;
+const signedClient = functionsClient;
 
 const errorOf = (body: unknown) => (body as { communicationError: { code: string; message: string; target: string } }).communicationError;
 
@@ -71,7 +33,7 @@ describe('the Functions host against a fresh Cosmos DB emulator', () => {
     const env = settings();
     const clock = new TestClock();
     const logger = recordingLogger();
-    useFunctionsSettings(env, { clock, logger, cosmosAgent: server.agent });
+    useFunctionsSettings(env, { clock, logger, cosmosAgent: cosmosHost.server().agent });
     const client = signedClient();
 
     const first = await client.path('/routing/queues').get();
@@ -87,7 +49,7 @@ describe('the Functions host against a fresh Cosmos DB emulator', () => {
 
     // The container appears (the deployment, or the emulator finishing its start) and the wait is over.
     const database = String(env[AZURE_SETTINGS.cosmosDatabase.name]);
-    const store = await openCosmosStore({ endpoint: server.endpoint, key: server.key, agent: server.agent, database, container: AZURE_DEFAULTS.cosmosContainer, createIfMissing: true });
+    const store = await openCosmosStore({ endpoint: cosmosHost.server().endpoint, key: cosmosHost.server().key, agent: cosmosHost.server().agent, database, container: AZURE_DEFAULTS.cosmosContainer, createIfMissing: true });
     await store.close();
     clock.advance(1000);
     const after = await client.path('/routing/queues').get();
@@ -99,7 +61,7 @@ describe('the Functions host against a fresh Cosmos DB emulator', () => {
   it('waits twice as long after each failure in a row', async () => {
     const clock = new TestClock();
     const logger = recordingLogger();
-    useFunctionsSettings(settings(), { clock, logger, cosmosAgent: server.agent });
+    useFunctionsSettings(settings(), { clock, logger, cosmosAgent: cosmosHost.server().agent });
     const client = signedClient();
     expect((await client.path('/routing/queues').get()).headers['retry-after']).toBe('1');
     clock.advance(1000);
@@ -111,14 +73,14 @@ describe('the Functions host against a fresh Cosmos DB emulator', () => {
 
   it('with JOBROUTER_COSMOS_CREATE_IF_MISSING=true: creates the database and the container with the indexing policy of infra/, and serves at once', async () => {
     const env = settings({ [AZURE_SETTINGS.cosmosCreateIfMissing.name]: 'true' });
-    useFunctionsSettings(env, { cosmosAgent: server.agent, logger: recordingLogger() });
+    useFunctionsSettings(env, { cosmosAgent: cosmosHost.server().agent, logger: recordingLogger() });
     const client = signedClient();
     const created = await client.path('/routing/queues/{queueId}', 'q1').patch({ body: { distributionPolicyId: 'dp' }, contentType: 'application/merge-patch+json' });
     // The queue names a policy that does not exist: a 400 from the router itself, so the store answered.
     expect(created.status).toBe('400');
     expect((await client.path('/routing/queues').get()).status).toBe('200');
 
-    const cosmos = new CosmosClient({ endpoint: server.endpoint, key: server.key, agent: server.agent });
+    const cosmos = new CosmosClient({ endpoint: cosmosHost.server().endpoint, key: cosmosHost.server().key, agent: cosmosHost.server().agent });
     try {
       const { resource } = await cosmos.database(String(env[AZURE_SETTINGS.cosmosDatabase.name])).container(AZURE_DEFAULTS.cosmosContainer).read();
       const infraPolicy = JSON.parse(fs.readFileSync(path.join(__dirname, '../../infra/cosmos-indexing.json'), 'utf8')) as Record<string, unknown>;
@@ -139,7 +101,7 @@ describe('the Functions host with wrong settings', () => {
     ['a create flag that is not true or false', { [AZURE_SETTINGS.cosmosCreateIfMissing.name]: 'yes' }, /JOBROUTER_COSMOS_CREATE_IF_MISSING="yes" must be true or false/],
   ])('%s: every request is a 503 naming the setting, never a 500, and nothing is retried', async (_case, wrong, message) => {
     const logger = recordingLogger();
-    useFunctionsSettings(settings(wrong), { clock: new TestClock(), logger, cosmosAgent: server.agent });
+    useFunctionsSettings(settings(wrong), { clock: new TestClock(), logger, cosmosAgent: cosmosHost.server().agent });
     const client = signedClient();
     for (const request of [client.path('/routing/queues').get(), client.path('/routing/jobs/{jobId}', 'j').patch({ body: {}, contentType: 'application/merge-patch+json' })]) {
       const response = await request;

@@ -1,13 +1,9 @@
-import { getClient, type Client } from '@azure-rest/core-client';
-import { createCommunicationAuthPolicy, parseClientArguments } from '@azure/communication-common';
-import { connectionString } from '../../shared/hosting/accessKey';
 import { AZURE_SETTINGS } from '../../shared/hosting/azureConfig';
 import { SETTINGS } from '../../shared/hosting/config';
-import { functionsHost, useFunctionsHost, useFunctionsSettings } from '../../shared/hosting/functionsHost';
+import { useFunctionsSettings } from '../../shared/hosting/functionsHost';
 import { silentLogger } from '../../shared/ports/Logger';
-import { startCosmosTestServer, type CosmosTestServer } from '../support/cosmosTestServer';
-import { functionsTransport } from '../support/functionsTransport';
-import { API_VERSION, patch } from '../support/signedClient';
+import { functionsClient, functionsHostOnCosmos, FUNCTIONS_ACCESS_KEY } from '../support/functionsHostOnCosmos';
+import { patch } from '../support/signedClient';
 
 /**
  * The read-only key on the Azure host: the Functions host composed from app settings (JOBROUTER_READONLY_KEY
@@ -16,48 +12,17 @@ import { API_VERSION, patch } from '../support/signedClient';
  * names a broker that is never reached: nothing here sends a match request.
  */
 
-const ACCESS_KEY = Buffer.alloc(32, 7).toString('base64');
+const ACCESS_KEY = FUNCTIONS_ACCESS_KEY;
 const READONLY_KEY = Buffer.alloc(32, 8).toString('base64');
-const SERVICE_BUS = 'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=test;SharedAccessKey=unused';
-
-function clientWith(key: string): Client {
-  const { url, credential } = parseClientArguments(connectionString('http://localhost/', key));
-  const client = getClient(url, { apiVersion: API_VERSION, allowInsecureConnection: true, retryOptions: { maxRetries: 0 }, httpClient: functionsTransport });
-  client.pipeline.addPolicy(createCommunicationAuthPolicy(credential));
-  return client;
-}
-
 const errorOf = (body: unknown) => (body as { communicationError: { code: string; message: string; target: string } }).communicationError;
 
-let server: CosmosTestServer;
-beforeAll(async () => {
-  server = await startCosmosTestServer();
-});
-afterEach(async () => {
-  const host = await functionsHost().catch(() => undefined);
-  await host?.close?.();
-  useFunctionsHost(undefined);
-});
-afterAll(async () => {
-  await server.close();
-});
-
-function settings(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    [SETTINGS.accessKey]: ACCESS_KEY,
-    [SETTINGS.logLevel]: 'silent',
-    [AZURE_SETTINGS.cosmosEndpoint.name]: server.endpoint,
-    [AZURE_SETTINGS.cosmosKey.name]: server.key,
-    [AZURE_SETTINGS.cosmosDatabase.name]: `readonly-${Math.random().toString(36).slice(2)}`,
-    [AZURE_SETTINGS.cosmosCreateIfMissing.name]: 'true',
-    [AZURE_SETTINGS.serviceBus.name]: SERVICE_BUS,
-    ...extra,
-  };
-}
+const cosmosHost = functionsHostOnCosmos('readonly');
+const settings = (extra: Record<string, string> = {}) => cosmosHost.settings({ [AZURE_SETTINGS.cosmosCreateIfMissing.name]: 'true', ...extra });
+const clientWith = functionsClient;
 
 describe('the read-only key on the Azure host', () => {
   it('reads with it, is refused every write with a 403 that says why, and the write changes nothing', async () => {
-    useFunctionsSettings(settings({ [SETTINGS.readOnlyKey]: READONLY_KEY }), { logger: silentLogger, cosmosAgent: server.agent });
+    useFunctionsSettings(settings({ [SETTINGS.readOnlyKey]: READONLY_KEY }), { logger: silentLogger, cosmosAgent: cosmosHost.server().agent });
     const admin = clientWith(ACCESS_KEY);
     const reader = clientWith(READONLY_KEY);
     expect((await patch(admin, '/routing/distributionPolicies/ro-dp', { offerExpiresAfterSeconds: 30, mode: { kind: 'longestIdle' } })).status).toBe('201');
@@ -83,7 +48,7 @@ describe('the read-only key on the Azure host', () => {
   });
 
   it('without JOBROUTER_READONLY_KEY takes only the access key', async () => {
-    useFunctionsSettings(settings(), { logger: silentLogger, cosmosAgent: server.agent });
+    useFunctionsSettings(settings(), { logger: silentLogger, cosmosAgent: cosmosHost.server().agent });
     expect((await clientWith(ACCESS_KEY).pathUnchecked('/routing/queues').get()).status).toBe('200');
     const refused = await clientWith(READONLY_KEY).pathUnchecked('/routing/queues').get();
     expect(refused.status).toBe('401');
