@@ -1,4 +1,3 @@
-import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import { deleteWorker } from '../../shared/app/deleteWorker';
 import { upsertWorker } from '../../shared/app/upsertWorker';
 import type { RecordedEventBody } from '../../shared/domain/routing/eventHistory';
@@ -7,7 +6,7 @@ import { DeliveryFailure, type EventChannel } from '../../shared/ports/EventChan
 import type { RouterEvent } from '../../shared/ports/EventPublisher';
 import { silentLogger } from '../../shared/ports/Logger';
 import type { Store } from '../../shared/ports/Store';
-import { startCosmosTestServer, type CosmosTestServer } from '../support/cosmosTestServer';
+import { sqliteAndCosmosStores } from '../support/sqliteAndCosmosStores';
 import { TestClock } from '../support/testClock';
 
 const DAY = 24 * 60 * 60_000;
@@ -34,18 +33,7 @@ const crashingAfterCommit = (store: Store): Store =>
     create: (doc: Parameters<Store['create']>[0]) => (doc.collection === 'events' ? Promise.reject(new Error('the process died here')) : store.create(doc)),
   });
 
-let cosmos: CosmosTestServer;
-beforeAll(async () => {
-  cosmos = await startCosmosTestServer();
-});
-afterAll(async () => {
-  await cosmos.close();
-});
-
-const stores: [string, () => Promise<Store>][] = [
-  ['SQLite', () => Promise.resolve(openSqliteStore({ path: ':memory:' }))],
-  ['Cosmos DB (local server)', async () => cosmos.createTestCosmosStore('outbox')],
-];
+const stores = sqliteAndCosmosStores('outbox');
 
 describe.each(stores)('the event outbox on %s', (_, open) => {
   let store: Store;

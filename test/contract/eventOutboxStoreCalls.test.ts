@@ -13,7 +13,7 @@ import { DeliveryFailure, type EventChannel } from '../../shared/ports/EventChan
 import type { OutboxEntry, RouterEvent } from '../../shared/ports/EventPublisher';
 import { silentLogger } from '../../shared/ports/Logger';
 import type { Collection, Store } from '../../shared/ports/Store';
-import { startCosmosTestServer, type CosmosTestServer } from '../support/cosmosTestServer';
+import { sqliteAndCosmosStores } from '../support/sqliteAndCosmosStores';
 import { routerEvent } from '../support/historyDocuments';
 import { TestClock } from '../support/testClock';
 
@@ -59,18 +59,7 @@ function recordingCalls(inner: Store): { store: Store; calls: Call[] } {
 const taken = (calls: Call[]) => calls.splice(0);
 const onEvents = (calls: readonly Call[]) => calls.filter((call) => call.endsWith(' events'));
 
-let cosmos: CosmosTestServer;
-beforeAll(async () => {
-  cosmos = await startCosmosTestServer();
-});
-afterAll(async () => {
-  await cosmos.close();
-});
-
-const stores: [string, () => Promise<Store>][] = [
-  ['SQLite', () => Promise.resolve(openSqliteStore({ path: ':memory:' }))],
-  ['Cosmos DB (local server)', async () => cosmos.createTestCosmosStore('outboxcalls')],
-];
+const stores = sqliteAndCosmosStores('outboxcalls');
 
 describe.each(stores)('store calls of the event path on %s', (_, open) => {
   let inner: Store;
