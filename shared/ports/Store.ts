@@ -121,6 +121,12 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * A caller never changes the store's state through an object: a store either copies what is written
+ * and answers fresh copies, or (the in-memory store, for speed) freezes the written body and keys and
+ * answers them, frozen, to every reader. So a caller that changes what it read changes a copy of it,
+ * and does not change a body after writing it.
+ */
 export interface Store {
   get<B = Record<string, unknown>>(collection: Collection, id: string): Promise<StoredDocument<B> | undefined>;
   /** Creates a document that must not exist yet; throws StoreConflictError('exists') otherwise. */

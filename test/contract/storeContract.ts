@@ -15,13 +15,17 @@ import {
  * `open` is called before every test and must return an empty store; the suite closes it afterwards.
  * `reopen` closes that store and returns a new one over the same data (a restart): the durability
  * tests use it and are only declared for adapters that say they are durable (an in-memory store is not). The suite supplies every lastModified itself
- * and reads no clock.
+ * and reads no clock. Results are the caller's own `fresh` copies it may change at will, or `frozen`
+ * snapshots shared between readers (and a written body becomes the store's, frozen), where a change
+ * throws; either way, what is stored stays as written.
  */
 export function describeStoreContract(
   name: string,
   open: () => Promise<{ store: Store; reopen?: () => Promise<Store> }>,
-  options: { durable: boolean },
+  options: { durable: boolean; reads?: 'fresh' | 'frozen' },
 ): void {
+  /** Changes a result or a written input: it must either not reach the store or (frozen) throw. */
+  const changeResult = (change: () => void) => (options.reads === 'frozen' ? expect(change).toThrow(TypeError) : change());
   describe(name, () => {
     let store: Store;
     let reopen: (() => Promise<Store>) | undefined;
@@ -91,22 +95,22 @@ export function describeStoreContract(
         expect(await allIds('jobs', [eq('status', 'closed')])).toEqual([]);
       });
 
-      it('returns fresh objects: mutating results or inputs does not change what is stored', async () => {
+      it(`returns ${options.reads ?? 'fresh'} objects: mutating results or inputs does not change what is stored`, async () => {
         const input = doc('workers', 'w1', { labels: { a: 1 } }, { queues: ['q1'] });
         const created = await store.create(input);
-        (input.body as { labels: { a: number } }).labels.a = 99;
-        (input.keys.queues as string[]).push('q2');
-        (created.body as { labels: { a: number } }).labels.a = 98;
+        changeResult(() => ((input.body as { labels: { a: number } }).labels.a = 99));
+        changeResult(() => (input.keys.queues as string[]).push('q2'));
+        changeResult(() => ((created.body as { labels: { a: number } }).labels.a = 98));
 
         const read = await store.get('workers', 'w1');
         expect(read?.body).toEqual({ labels: { a: 1 } });
         expect(read?.keys).toEqual({ queues: ['q1'] });
-        (read!.body as { labels: { a: number } }).labels.a = 97;
-        read!.keys.queues = [];
+        changeResult(() => ((read!.body as { labels: { a: number } }).labels.a = 97));
+        changeResult(() => (read!.keys.queues = []));
 
         const listed = (await store.list('workers', { pageSize: 10 })).items[0]!;
         expect(listed.body).toEqual({ labels: { a: 1 } });
-        (listed.body as { labels: { a: number } }).labels.a = 96;
+        changeResult(() => ((listed.body as { labels: { a: number } }).labels.a = 96));
 
         expect((await store.get('workers', 'w1'))?.body).toEqual({ labels: { a: 1 } });
         expect(await allIds('workers', [eq('queues', 'q1')])).toEqual(['w1']);

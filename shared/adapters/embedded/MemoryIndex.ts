@@ -29,7 +29,8 @@ const utf8Rank = (unit: number) => (unit >= 0xe000 ? unit - 0x800 : unit + 0x200
 /** Most values belong to one document (engine order keys end with the id), so one id is kept bare. */
 type Ids = string | BTree<string, undefined>;
 
-class OrderedValues {
+/** The (value, id) pairs of one string index key, in (value, id) order. */
+export class OrderedValues {
   private readonly tree = new BTree<string, Ids>(undefined, compareUtf8);
   private entries = 0;
 

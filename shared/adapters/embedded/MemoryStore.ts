@@ -1,5 +1,6 @@
 // The port is async for remote stores; this one does its work synchronously inside the methods.
 /* eslint-disable @typescript-eslint/require-await */
+import BTree from 'sorted-btree';
 import {
   StoreConflictError,
   type Collection,
@@ -13,14 +14,21 @@ import {
   type Store,
   type StoredDocument,
 } from '../../ports/Store';
+import { compareUtf8, OrderedValues } from './MemoryIndex';
 
 /**
  * A Store in the process's memory, for runs that need no durability and all the speed they can get
  * (the routing simulator). It keeps the SQLite store's semantics (the contract suite runs against
- * both): bodies are kept as JSON text and parsed on every read, so callers never share objects with
- * the store; index values are typed (a string never equals a number); strings compare by their UTF-8
- * bytes. `range` and `count` walk a sorted index per string key; `list` and `exists` scan the
- * collection in id order, which is fine for the populations a simulation lists.
+ * both), except that it copies nothing it need not: a written body and keys become the store's and
+ * are frozen (a JSON copy is kept instead when they are not plain JSON data), and every reader gets
+ * them as they are, so a read costs no parse and a caller that tried to change what it read or wrote
+ * throws (modules run in strict mode) instead of changing the store. Index values are typed (a string
+ * never equals a number); strings compare by their UTF-8 bytes. `range` and `count` walk an ordered
+ * index of the key, built the first time the key is ranged and kept from then on (the keys of events,
+ * never ranged, cost no index work), and ids are kept in order for `list`: both B-trees, so a write
+ * costs O(log n) however large a collection grows (a simulated day records close to a million events).
+ * `list` and `exists` with conditions scan the collection in id order, which is fine for the
+ * populations a simulation lists.
  *
  * Etags are `"<counter>-0000-0700-0000-<seconds>0000"`: unique per store, and the same on every run,
  * so a seeded simulation stays repeatable down to its documents.
@@ -29,47 +37,11 @@ import {
 interface Entry {
   etag: string;
   lastModified: string;
-  body: string;
-  keys: string;
+  /** Frozen JSON copies: shared with every reader. */
+  body: unknown;
+  keys: IndexKeys;
   /** The index values by key (every array element), typed as SQLite types them. */
   values: Map<string, IndexValue[]>;
-}
-
-/** One (value, id) pair of a string key, in the order range answers. */
-interface IndexRow {
-  value: string;
-  id: string;
-}
-
-/**
- * SQLite's BINARY collation: UTF-8 byte order, which is code point order. UTF-16 code units agree with
- * it except that a surrogate (half of a code point above U+FFFF) must sort after U+E000–U+FFFF.
- */
-function compareStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    const rank = (unit: number) => (unit >= 0xd800 && unit <= 0xdfff ? unit + 0x10000 : unit);
-    return rank(x) - rank(y);
-  }
-  return a.length - b.length;
-}
-
-const compareRows = (a: IndexRow, b: IndexRow) => compareStrings(a.value, b.value) || compareStrings(a.id, b.id);
-
-/** First position in `rows` whose row is not before `probe`. */
-function lowerBound<T>(rows: readonly T[], probe: T, compare: (a: T, b: T) => number): number {
-  let low = 0;
-  let high = rows.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (compare(rows[mid]!, probe) < 0) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 function checkValue(value: unknown, where: string): IndexValue {
@@ -84,16 +56,53 @@ function checkValue(value: unknown, where: string): IndexValue {
 /** Whether `value` satisfies `op` against `target`: only values of the same type compare (booleans as 0/1). */
 function satisfies(value: IndexValue, op: Condition['op'], target: IndexValue): boolean {
   if (typeof value !== typeof target) return false;
-  const order = typeof value === 'string' ? compareStrings(value, target as string) : Number(value) - Number(target);
+  const order = typeof value === 'string' ? compareUtf8(value, target as string) : Number(value) - Number(target);
   return op === 'eq' ? order === 0 : op === 'lte' ? order <= 0 : order >= 0;
+}
+
+/**
+ * What the store keeps of a written value: the value itself, frozen all the way down, when it is
+ * already what JSON would give back (plain objects and arrays of strings, finite numbers, booleans and
+ * null), so a write costs no copy; otherwise a frozen JSON copy (dates become strings, undefined
+ * members go), as the SQLite store would keep it.
+ */
+function snapshot(value: unknown): unknown {
+  return deepFreeze(isJsonShaped(value) ? value : JSON.parse(JSON.stringify(value)));
+}
+
+function isJsonShaped(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(isJsonShaped);
+      const prototype = Object.getPrototypeOf(value) as unknown;
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      for (const key in value) if (!isJsonShaped((value as Record<string, unknown>)[key])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function deepFreeze(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) for (const element of value) deepFreeze(element);
+  else for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+  return Object.freeze(value);
 }
 
 export class MemoryStore implements Store {
   private readonly documents = new Map<Collection, Map<string, Entry>>();
   /** Ids per collection in binary order, for list pages. */
-  private readonly ids = new Map<Collection, string[]>();
-  /** Sorted (value, id) rows per `<collection>\u0000<key>` of string values. */
-  private readonly indexes = new Map<string, IndexRow[]>();
+  private readonly ids = new Map<Collection, BTree<string, undefined>>();
+  /** Ordered (value, id) pairs of string values, per collection and key, for the keys ranged or counted so far. */
+  private readonly indexed = new Map<Collection, Map<string, OrderedValues>>();
   private etags = 0;
   private closed = false;
 
@@ -103,22 +112,23 @@ export class MemoryStore implements Store {
   }
 
   async create<B>(doc: NewDocument<B>): Promise<StoredDocument<B>> {
-    const entry = this.entryOf(doc);
+    const values = this.valuesOf(doc);
     const docs = this.collection(doc.collection);
     if (docs.has(doc.id)) throw new StoreConflictError(doc.collection, doc.id, 'exists');
+    const entry = this.entryOf(doc, values);
     docs.set(doc.id, entry);
-    const ids = this.idsOf(doc.collection);
-    ids.splice(lowerBound(ids, doc.id, compareStrings), 0, doc.id);
+    this.idsOf(doc.collection).set(doc.id, undefined);
     this.index(doc.collection, doc.id, entry, +1);
     return toDocument<B>(doc.collection, doc.id, entry);
   }
 
   async replace<B>(doc: NewDocument<B>, ifMatch: string): Promise<StoredDocument<B>> {
-    const entry = this.entryOf(doc);
+    const values = this.valuesOf(doc);
     const docs = this.collection(doc.collection);
     const current = docs.get(doc.id);
     if (!current) throw new StoreConflictError(doc.collection, doc.id, 'missing');
     if (current.etag !== ifMatch) throw new StoreConflictError(doc.collection, doc.id, 'etagMismatch');
+    const entry = this.entryOf(doc, values);
     this.index(doc.collection, doc.id, current, -1);
     docs.set(doc.id, entry);
     this.index(doc.collection, doc.id, entry, +1);
@@ -131,8 +141,7 @@ export class MemoryStore implements Store {
     if (!current) return false;
     if (ifMatch !== undefined && current.etag !== ifMatch) throw new StoreConflictError(collection, id, 'etagMismatch');
     docs.delete(id);
-    const ids = this.idsOf(collection);
-    ids.splice(lowerBound(ids, id, compareStrings), 1);
+    this.idsOf(collection).delete(id);
     this.index(collection, id, current, -1);
     return true;
   }
@@ -141,12 +150,9 @@ export class MemoryStore implements Store {
     const { pageSize } = query;
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be an integer of at least 1, got ${String(pageSize)}`);
     const where = this.checkConditions(query.where ?? []);
-    const ids = this.idsOf(collection);
     const docs = this.collection(collection);
     const items: StoredDocument<B>[] = [];
-    const start = query.afterId === undefined ? 0 : lowerBound(ids, query.afterId, compareStrings);
-    for (let i = start; i < ids.length; i++) {
-      const id = ids[i]!;
+    for (const id of this.idsOf(collection).keys(query.afterId)) {
       if (id === query.afterId) continue;
       const entry = docs.get(id)!;
       if (!matches(entry, where)) continue;
@@ -164,21 +170,13 @@ export class MemoryStore implements Store {
 
   async range<B = Record<string, unknown>>(collection: Collection, query: RangeQuery): Promise<StoredDocument<B>[]> {
     if (!Number.isSafeInteger(query.limit) || query.limit < 1) throw new RangeError(`limit must be an integer of at least 1, got ${String(query.limit)}`);
-    const rows = this.indexes.get(`${collection}\u0000${query.key}`) ?? [];
     const docs = this.collection(collection);
-    const found: StoredDocument<B>[] = [];
-    for (let i = lowerBound(rows, { value: query.from, id: '' }, compareRows); i < rows.length && found.length < query.limit; i++) {
-      const row = rows[i]!;
-      if (compareStrings(row.value, query.to) >= 0) break;
-      found.push(toDocument<B>(collection, row.id, docs.get(row.id)!));
-    }
-    return found;
+    const rows = this.orderedIndex(collection, query.key).range(query.from, query.to, query.limit);
+    return rows.map((row) => toDocument<B>(collection, row.id, docs.get(row.id)!));
   }
 
   async count(collection: Collection, query: Omit<RangeQuery, 'limit'>): Promise<number> {
-    const rows = this.indexes.get(`${collection}\u0000${query.key}`) ?? [];
-    if (compareStrings(query.from, query.to) >= 0) return 0;
-    return lowerBound(rows, { value: query.to, id: '' }, compareRows) - lowerBound(rows, { value: query.from, id: '' }, compareRows);
+    return this.orderedIndex(collection, query.key).count(query.from, query.to);
   }
 
   /** Writes are in memory: nothing to wait for (and nothing survives the process). */
@@ -197,16 +195,16 @@ export class MemoryStore implements Store {
     return docs;
   }
 
-  private idsOf(collection: Collection): string[] {
+  private idsOf(collection: Collection): BTree<string, undefined> {
     let ids = this.ids.get(collection);
-    if (!ids) this.ids.set(collection, (ids = [] as string[]));
+    if (!ids) this.ids.set(collection, (ids = new BTree<string, undefined>(undefined, compareUtf8)));
     return ids;
   }
 
-  private entryOf(doc: NewDocument<unknown>): Entry {
+  /** Checks a document about to be written; answers its typed index values. */
+  private valuesOf(doc: NewDocument<unknown>): Map<string, IndexValue[]> {
     if (typeof doc.id !== 'string') throw new TypeError(`${doc.collection}: id must be a string`);
-    const ms = Date.parse(doc.lastModified);
-    if (Number.isNaN(ms)) throw new TypeError(`${doc.collection}/${doc.id}: lastModified is not an ISO instant: ${String(doc.lastModified)}`);
+    if (Number.isNaN(Date.parse(doc.lastModified))) throw new TypeError(`${doc.collection}/${doc.id}: lastModified is not an ISO instant: ${String(doc.lastModified)}`);
     const values = new Map<string, IndexValue[]>();
     for (const [key, value] of Object.entries(doc.keys)) {
       // JSON drops an undefined key, so the index must not know it either.
@@ -214,25 +212,44 @@ export class MemoryStore implements Store {
       const elements: readonly unknown[] = Array.isArray(value) ? value : [value];
       values.set(key, [...new Set(elements.map((element) => checkValue(element, `${doc.collection}/${doc.id} key ${key}`)))]);
     }
-    const seconds = Math.min(Math.max(Math.floor(ms / 1000), 0), 0xffffffff);
-    const etag = `"${(++this.etags).toString(16).padStart(8, '0')}-0000-0700-0000-${seconds.toString(16).padStart(8, '0')}0000"`;
-    return { etag, lastModified: doc.lastModified, body: JSON.stringify(doc.body), keys: JSON.stringify(doc.keys), values };
+    return values;
   }
 
-  /** Adds (+1) or removes (−1) the entry's string values in the range indexes. */
+  /** The entry a write that passed its checks keeps: the written body and keys become the store's (frozen). */
+  private entryOf(doc: NewDocument<unknown>, values: Map<string, IndexValue[]>): Entry {
+    const seconds = Math.min(Math.max(Math.floor(Date.parse(doc.lastModified) / 1000), 0), 0xffffffff);
+    const etag = `"${(++this.etags).toString(16).padStart(8, '0')}-0000-0700-0000-${seconds.toString(16).padStart(8, '0')}0000"`;
+    return { etag, lastModified: doc.lastModified, body: snapshot(doc.body), keys: snapshot(doc.keys) as IndexKeys, values };
+  }
+
+  /** Adds (+1) or removes (−1) the entry's string values in the range indexes kept for its collection. */
   private index(collection: Collection, id: string, entry: Entry, direction: 1 | -1): void {
-    for (const [key, values] of entry.values) {
-      const name = `${collection}\u0000${key}`;
-      let rows = this.indexes.get(name);
-      if (!rows) this.indexes.set(name, (rows = []));
-      for (const value of values) {
+    const kept = this.indexed.get(collection);
+    if (!kept) return;
+    for (const [key, index] of kept) {
+      for (const value of entry.values.get(key) ?? []) {
         if (typeof value !== 'string') continue;
-        const row = { value, id };
-        const at = lowerBound(rows, row, compareRows);
-        if (direction > 0) rows.splice(at, 0, row);
-        else if (rows[at]?.id === id && rows[at]?.value === value) rows.splice(at, 1);
+        if (direction > 0) index.add(value, id);
+        else index.remove(value, id);
       }
     }
+  }
+
+  /**
+   * The ordered index of one key, built from the collection the first time the key is ranged or
+   * counted and kept from then on: most keys are never ranged (those of events, say), so their
+   * writes cost no index update.
+   */
+  private orderedIndex(collection: Collection, key: string): OrderedValues {
+    let kept = this.indexed.get(collection);
+    if (!kept) this.indexed.set(collection, (kept = new Map<string, OrderedValues>()));
+    let index = kept.get(key);
+    if (index) return index;
+    kept.set(key, (index = new OrderedValues()));
+    for (const [id, entry] of this.collection(collection)) {
+      for (const value of entry.values.get(key) ?? []) if (typeof value === 'string') index.add(value, id);
+    }
+    return index;
   }
 
   private checkConditions(where: readonly Condition[]): Condition[] {
@@ -248,7 +265,7 @@ function matches(entry: Entry, where: readonly Condition[]): boolean {
 }
 
 function toDocument<B>(collection: Collection, id: string, entry: Entry): StoredDocument<B> {
-  return { collection, id, etag: entry.etag, lastModified: entry.lastModified, body: JSON.parse(entry.body) as B, keys: JSON.parse(entry.keys) as IndexKeys };
+  return { collection, id, etag: entry.etag, lastModified: entry.lastModified, body: entry.body as B, keys: entry.keys };
 }
 
 export const openMemoryStore = (): MemoryStore => new MemoryStore();

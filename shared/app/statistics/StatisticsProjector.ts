@@ -198,7 +198,8 @@ export class StatisticsProjector {
       const doc = await this.store.get<TrackBody<T>>('statistics', `${kind}:${id}`);
       // A track this batch already wrote (a run cut short) is taken as it was before the batch.
       const state = doc ? (doc.body.batch >= batch ? doc.body.before : doc.body.after) : null;
-      loaded.set(id, state ?? undefined);
+      // The projection moves the track on in place: a copy, as a store may hand out its own (frozen) bodies.
+      loaded.set(id, state ? structuredClone(state) : undefined);
     });
     return loaded;
   }
@@ -219,7 +220,7 @@ export class StatisticsProjector {
     const id = aggregateId(delta.granularity, delta.scope, delta.startMs);
     await conditionalWrite<AggregateBody, void>(this.store, 'statistics', id, (current) => {
       if (current && current.body.batch >= batch) return { done: undefined };
-      const figures = current ? current.body.figures : emptyFigures();
+      const figures = current ? structuredClone(current.body.figures) : emptyFigures();
       mergeFigures(figures, delta.figures);
       const start = new Date(delta.startMs).toISOString();
       return {

@@ -89,13 +89,14 @@ export class StoreStatistics implements Statistics {
   private async openWorkerTime(scope: StatisticsScope, toMs: number, fromMs: number): Promise<Map<number, Figures>> {
     const slots = new Map<number, Figures>();
     if (scope.kind !== 'router' && scope.kind !== 'worker') return slots;
+    // The tracks are accounted up to the window below: copies, as a store may hand out its own (frozen) bodies.
     const workers = new Map<string, WorkerTrack | undefined>();
     if (scope.kind === 'worker') {
       const doc = await this.store.get<TrackBody>('statistics', `worker:${scope.id ?? ''}`);
-      if (doc?.body.after) workers.set(scope.id ?? '', doc.body.after);
+      if (doc?.body.after) workers.set(scope.id ?? '', { ...doc.body.after });
     } else {
       for await (const docs of pagesOf<TrackBody>(this.store, 'statistics', { where: [{ key: 'track', op: 'eq', value: 'open' }], pageSize: 500 })) {
-        for (const doc of docs) if (doc.id.startsWith('worker:') && doc.body.after) workers.set(doc.id.slice('worker:'.length), doc.body.after);
+        for (const doc of docs) if (doc.id.startsWith('worker:') && doc.body.after) workers.set(doc.id.slice('worker:'.length), { ...doc.body.after });
       }
     }
     // Time before the window is not asked for: accounting starts at the window, however long ago the last event was.

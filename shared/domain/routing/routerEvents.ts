@@ -50,6 +50,9 @@ export function jobStatusName(status: JobStatus): string {
 }
 
 function event(context: EventContext, type: RouterEventType, subject: string, data: Record<string, unknown>): RouterEvent {
+  // Absent members are left out, as the wire leaves them out: the event is then plain JSON data, which
+  // a store can keep as it is.
+  for (const key in data) if (data[key] === undefined) delete data[key];
   return { id: context.newId(), type, subject, time: context.now.toISOString(), data };
 }
 

@@ -84,14 +84,28 @@ export function recordEndedOffer(worker: EngineWorker, ended: EndedOffer): void 
 export type EngineJob = RouterJob & { _routing?: JobRouting };
 export type EngineWorker = RouterWorker & { _routing?: WorkerRouting };
 
+/*
+ * A body read from a store that hands out frozen snapshots (the in-memory store) cannot take a
+ * routing member: readers of such a body get a frozen empty one, so a write through it throws.
+ */
+const NO_JOB_ROUTING: JobRouting = deepFrozen({ offers: [], declines: [], unassignmentCount: 0 });
+const NO_WORKER_ROUTING: WorkerRouting = deepFrozen({ holdings: {}, endedOffers: [] });
+
+function deepFrozen<T extends object>(value: T): T {
+  for (const member of Object.values(value)) if (typeof member === 'object' && member !== null) Object.freeze(member);
+  return Object.freeze(value);
+}
+
 export function jobRouting(job: EngineJob): JobRouting {
-  job._routing ??= { offers: [], declines: [], unassignmentCount: 0 };
-  return job._routing;
+  if (job._routing) return job._routing;
+  if (!Object.isExtensible(job)) return NO_JOB_ROUTING;
+  return (job._routing = { offers: [], declines: [], unassignmentCount: 0 });
 }
 
 export function workerRouting(worker: EngineWorker): WorkerRouting {
-  worker._routing ??= { holdings: {}, endedOffers: [] };
-  return worker._routing;
+  if (worker._routing) return worker._routing;
+  if (!Object.isExtensible(worker)) return NO_WORKER_ROUTING;
+  return (worker._routing = { holdings: {}, endedOffers: [] });
 }
 
 /** A body without its engine-private members: what the wire shows. */
