@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { VirtualClock } from '../adapters/VirtualClock';
 import { openMemoryStore } from '../adapters/embedded/MemoryStore';
 import { acceptOffer } from '../app/acceptOffer';
@@ -19,7 +18,8 @@ import { silentLogger } from '../ports/Logger';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Store } from '../ports/Store';
 import { nextArrival, rateProfileOf } from './arrivalTimes';
-import { EngineTimers } from './engineTimers';
+import { ClockScheduler } from './clockScheduler';
+import { LiveOnlyEvents } from './liveOnlyEvents';
 import { ScenarioError, type Arrival, type Scenario, type WorkerGroup } from './scenario';
 import { drawPatience, drawSeconds, seededStreams, type Uniform } from './seededRandom';
 
@@ -111,8 +111,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let idCount = 0;
   const store = options.store ?? openMemoryStore();
   const engine = createEmbeddedEngine({ store, logger: silentLogger, clock, newId: () => `id-${(++idCount).toString(36)}`, random: stream('router') });
-  const timers = new EngineTimers(store, engine.scheduler);
-  const ports: RouterPorts = { ...engine.ports, scheduler: timers.port };
+  const events = new LiveOnlyEvents();
+  // The router's timers fire as the simulation's acts do: the loop waits for what they start.
+  const scheduler = new ClockScheduler(clock, (timer) => act(() => fireTimer(ports, timer)));
+  const ports: RouterPorts = { ...engine.ports, scheduler, events };
   const secondsNow = () => (clock.now().getTime() - DAY_START) / 1000;
   const end = scenario.durationSeconds;
 
@@ -141,7 +143,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   try {
     // From the start: the history includes the workers' registrations.
-    if (options.onEvent) engine.relay.subscribe(options.onEvent);
+    if (options.onEvent) events.subscribe(options.onEvent);
     await configureRouter(ports, scenario);
     const groups = await staffGroups(ports, scenario, stream);
     const groupOfWorker = new Map<string, GroupPlan>();
@@ -255,7 +257,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           return;
       }
     };
-    engine.relay.subscribe(listen);
+    events.subscribe(listen);
 
     scenario.arrivals.forEach((arrival, index) => scheduleArrivals(arrival, index));
 
@@ -288,7 +290,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       next(0);
     }
 
-    const routerTimersFired = await runLoop(engine, ports, timers, clock, pending, failures, () => secondsNow() >= end && open === 0, DAY_START + (end + MAX_DRAIN_SECONDS) * 1000);
+    await runLoop(engine, ports, clock, pending, failures, () => secondsNow() >= end && open === 0, DAY_START + (end + MAX_DRAIN_SECONDS) * 1000);
     for (const shift of shifts) shift.to = Math.min(shift.to, Math.max(end, secondsNow()));
     return {
       scenario,
@@ -297,7 +299,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       offers,
       simulatedSeconds: secondsNow(),
       wallMilliseconds: performance.now() - wallStart,
-      routerTimersFired,
+      routerTimersFired: scheduler.fired,
     };
   } finally {
     await engine.matchQueue.stop();
@@ -305,47 +307,33 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
 }
 
-/** Moves time from event to event until `done`, letting the router settle at each instant; answers router timers fired. */
+/** Moves time from event to event until `done`, letting the router settle at each instant. */
 async function runLoop(
   engine: EmbeddedEngine,
   ports: RouterPorts,
-  timers: EngineTimers,
   clock: VirtualClock,
   pending: Set<Promise<void>>,
   failures: unknown[],
   done: () => boolean,
   hardStop: number,
-): Promise<number> {
+): Promise<void> {
   engine.matchQueue.start((request) => runMatching(ports, request));
-  // The scheduler is started for its handler and stopped at once: the loop below fires its timers by hand.
-  engine.scheduler.start((timer) => fireTimer(ports, timer));
-  await engine.scheduler.stop();
-  let fired = 0;
   for (;;) {
-    fired += await settle(engine, timers, clock, pending);
+    await settle(engine, pending);
     if (failures.length > 0) throw failures[0];
-    if (done()) return fired;
-    const candidates = [clock.nextDue(), await timers.nextDue()].filter((t): t is number => t !== undefined);
-    if (candidates.length === 0) return fired;
-    const next = Math.max(Math.min(...candidates), clock.now().getTime());
-    if (next > hardStop) return fired;
-    clock.advanceTo(next);
+    if (done()) return;
+    const next = clock.nextDue();
+    if (next === undefined || next > hardStop) return;
+    clock.advanceTo(Math.max(next, clock.now().getTime()));
   }
 }
 
-/** Runs everything the present instant started: the simulation's own acts, matching, due router timers and live events. */
-async function settle(engine: EmbeddedEngine, timers: EngineTimers, clock: VirtualClock, pending: Set<Promise<void>>): Promise<number> {
-  let fired = 0;
-  for (;;) {
+/** Runs everything the present instant started: the simulation's acts, the router's timers, and matching. */
+async function settle(engine: EmbeddedEngine, pending: Set<Promise<void>>): Promise<void> {
+  do {
     while (pending.size > 0) await Promise.all([...pending]);
     await engine.idle();
-    const now = await timers.fireDue(clock.now().getTime());
-    fired += now;
-    if (now > 0) continue;
-    // Live events are announced once their write is durable: a turn later.
-    await nextTurn();
-    if (pending.size === 0) return fired;
-  }
+  } while (pending.size > 0);
 }
 
 /** The job as the API takes it from the arrival stream. */

@@ -1,0 +1,37 @@
+import type { EventPublisher, OutboxEntry, RouterEvent } from '../../shared/ports/EventPublisher';
+import { LiveOnlyEvents } from '../../shared/simulation/liveOnlyEvents';
+
+const entry = (n: number): OutboxEntry => ({
+  position: `2026-01-05T09:00:00.000Z-${n}`,
+  event: { id: `e${n}`, type: 'RouterJobReceived', subject: `job/j${n}`, time: '2026-01-05T09:00:00.000Z', data: { jobId: `j${n}` } },
+});
+
+describe('LiveOnlyEvents: the events of a simulation, announced and not recorded', () => {
+  it('announces each entry once, in order, and knows the ones it announced', async () => {
+    const events = new LiveOnlyEvents();
+    const heard: RouterEvent[] = [];
+    const stop = events.subscribe((event) => heard.push(event));
+    await events.record([entry(1), entry(2)]);
+    expect(events.holds(entry(1))).toBe(true);
+    expect(events.holds(entry(3))).toBe(false);
+    // A deleted document hands its outbox over again: nothing is announced twice.
+    await events.record([entry(2), entry(3)]);
+    stop();
+    await events.record([entry(4)]);
+    expect(heard.map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
+  });
+
+  it('announces the events of a delete once it is confirmed, and never those of a delete abandoned', async () => {
+    const events = new LiveOnlyEvents();
+    const heard: string[] = [];
+    events.subscribe((event) => heard.push(event.id));
+    const publisher: EventPublisher = events;
+    const document = { collection: 'jobs' as const, id: 'j1', etag: '"1"' };
+    await publisher.prepare([entry(1)], document);
+    await publisher.prepare([entry(2)], document);
+    expect(heard).toEqual([]);
+    await events.abandon([entry(2)]);
+    await events.confirm([entry(1), entry(2)]);
+    expect(heard).toEqual(['e1']);
+  });
+});
