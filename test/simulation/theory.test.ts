@@ -7,8 +7,9 @@
  * figure is computed, and SE = sd(batch figures)/√B. That holds when a batch is several relaxation
  * times of the queue long, so that batch figures are close to independent: an M/M/c queue forgets its
  * state over about ρ/(1−√ρ)² arrivals (71 at ρ = 0.8, 140 at 0.85, 340 at 0.9, 1,500 at 0.95), less
- * with abandonment. With 6,000 arrivals, batches of 600 are 4–8 relaxation times at the loads checked
- * here (0.5–0.8 for Erlang C); (figure − theory)/SE then follows Student's t with 9 degrees of freedom, and |t| > 4.78 has
+ * with abandonment. With 6,000 arrivals, batches of 600 are 4–8 relaxation times at 0.5–0.8; Erlang C
+ * at 0.9 and 0.95 runs 40,000 and 150,000 arrivals, batches of 12 and 10 relaxation times (about a
+ * minute each, the longest tests of the suite); (figure − theory)/SE then follows Student's t with 9 degrees of freedom, and |t| > 4.78 has
  * probability 0.1 %. The check is |figure − theory| ≤ 5·SE + a floor for what batch means cannot see
  * (the warm-up transient, the millisecond grid of simulated time): 0.005 on shares, 0.2 s on mean
  * waits. So that a loose estimate cannot pass everything, each SE must itself be small (`precise`).
@@ -16,8 +17,6 @@
  * up to a quarter of the expected value. The warm-up is ten relaxation times (in seconds,
  * 1/(cμ(1−√ρ)²) for Erlang C; at least 20 handle times): a queue that starts empty waits less at
  * first, and a shorter warm-up shows as waits below theory at high loads.
- * Erlang C at 0.9 and 0.95 needs batches of thousands of arrivals: SIM_LONG=1 adds those points with
- * runs long enough for them (minutes); 95 % occupancy is checked in every run with Erlang A.
  * Seeds are fixed: a run gives the same figures every time, so a failure means the engine (or the
  * simulator) changed how it routes, not bad luck.
  */
@@ -33,7 +32,6 @@ const THRESHOLD_SECONDS = 20;
 const BATCHES = 10;
 /** Counted arrivals per load point: about this many, after a warm-up of WARMUP_HANDLES handle times. */
 const ARRIVALS = 6000;
-const LONG = process.env['SIM_LONG'] === '1';
 const WARMUP_HANDLES = 20;
 
 interface Point {
@@ -124,7 +122,8 @@ describe('M/M/c: the router agrees with Erlang C', () => {
     [0.5, 11, ARRIVALS],
     [0.7, 12, ARRIVALS],
     [0.8, 13, ARRIVALS],
-    ...(LONG ? ([[0.9, 14, 40_000], [0.95, 15, 150_000]] as [number, number, number][]) : []),
+    [0.9, 14, 40_000],
+    [0.95, 15, 150_000],
   ];
   it.each(points)('at %p occupancy', async (rho, seed, arrivals) => {
     const point = await simulate({ lambda: rate(rho), handleSeconds: HANDLE_SECONDS, agents: AGENTS, patienceSeconds: Infinity }, seed, arrivals);
