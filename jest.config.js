@@ -25,7 +25,8 @@ const SLOW = [
   'test/unit/rules/powerFxFuzz.test.ts', // property-based runs over generated expressions
   'test/dashboard/', // a real Chromium process driving the operations dashboard
   'test/statistics/projectorRecovery.test.ts', // property-based runs of crashed and concurrent statistics projectors
-  'test/simulation/theory.test.ts', // six simulated days of 6,000 arrivals each, against Erlang C and A
+  'test/simulation/theory.test.ts', // simulated days of 6,000 to 150,000 arrivals, against Erlang C and A
+  'test/simulation/whatIfThreads.test.ts', // the command line, which compiles the router first when its sources changed
 ];
 
 /** The contract suites that need the Azure counterparts run with the Azure composition. */

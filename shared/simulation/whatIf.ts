@@ -1,6 +1,11 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { runScenario, type RunOptions } from './runScenario';
-import { parseScenario, ScenarioError } from './scenario';
+import { parseScenario, ScenarioError, type Scenario } from './scenario';
 import { summarize, type SimulationResults } from './simulationResults';
+import type { VariantAnswer } from './whatIfWorker';
 
 export interface WhatIfPoint {
   value: unknown;
@@ -11,6 +16,8 @@ export interface WhatIfResults {
   /** The dotted path that was varied. */
   variable: string;
   points: WhatIfPoint[];
+  /** How many variants ran at a time (each in a thread of its own when more than one). */
+  variantsAtOnce: number;
 }
 
 /** A copy of `input` with the value at a dotted path (`workerGroups.0.count`) replaced. */
@@ -28,21 +35,104 @@ export function withValueAt(input: unknown, path: string, value: unknown): unkno
   return copy;
 }
 
+export interface WhatIfOptions extends Omit<RunOptions, 'store'> {
+  /**
+   * Variants run at once, each in a thread of its own: the machine's cores by default. A variant is a
+   * whole simulated day on one core, and variants share nothing, so a sweep takes about as long as
+   * its slowest variants on as many cores. Threads need the compiled router (the command line has it);
+   * from sources, or with `onEvent` (which cannot cross threads), variants run one after another.
+   */
+  parallel?: number;
+}
+
+/** The compiled variant runner next to this file, when there is one. */
+const WORKER_FILE = join(__dirname, 'whatIfWorker.js');
+
 /**
  * Runs one variant of the scenario per value of its `sweep` (the same seed for each, so the variants
- * differ by the variable and not by the draws) and answers each variant's results.
+ * differ by the variable and not by the draws) and answers each variant's results, in the order of the
+ * values; `onPoint` hears each in that order.
  */
-export async function runWhatIf(input: unknown, options: Omit<RunOptions, 'store'> = {}, onPoint?: (point: WhatIfPoint) => void): Promise<WhatIfResults> {
+export async function runWhatIf(input: unknown, options: WhatIfOptions = {}, onPoint?: (point: WhatIfPoint) => void): Promise<WhatIfResults> {
   const base = parseScenario(input);
   if (!base.sweep) throw new ScenarioError('The scenario has no "sweep": give { "path": "workerGroups.0.count", "values": [18, 20, 22] }.');
   const { sweep } = base;
   const { sweep: _sweep, ...rest } = input as Record<string, unknown>;
+  // Every variant is checked before any runs: a bad value fails the sweep at once.
+  const variants = sweep.values.map((value) => ({ value, input: withValueAt(rest, sweep.path, value) }));
+  for (const variant of variants) parseScenario(variant.input);
+  const inThreads = (options.parallel ?? availableParallelism()) > 1 && variants.length > 1 && options.onEvent === undefined && existsSync(WORKER_FILE);
+  const threads = inThreads ? Array.from({ length: Math.min(options.parallel ?? availableParallelism(), variants.length) }, () => new VariantThread()) : [];
   const points: WhatIfPoint[] = [];
-  for (const value of sweep.values) {
-    const scenario = parseScenario(withValueAt(rest, sweep.path, value));
-    const point = { value, results: summarize(await runScenario(scenario, options)) };
-    points.push(point);
-    onPoint?.(point);
+  try {
+    // Each thread takes the next variant when it is done with one; the answers are heard in order.
+    const results = variants.map(() => new Deferred<SimulationResults>());
+    let next = 0;
+    const work = async (run: (input: unknown) => Promise<SimulationResults>) => {
+      while (next < variants.length) {
+        const index = next++;
+        await run(variants[index]!.input).then(results[index]!.resolve, results[index]!.reject);
+      }
+    };
+    const workers = inThreads ? threads.map((thread) => work((input) => thread.run(input))) : [work((input) => runHere(parseScenario(input), options))];
+    for (const [index, variant] of variants.entries()) {
+      const point = { value: variant.value, results: await results[index]!.promise };
+      points.push(point);
+      onPoint?.(point);
+    }
+    await Promise.all(workers);
+  } finally {
+    await Promise.all(threads.map((thread) => thread.close()));
   }
-  return { variable: sweep.path, points };
+  return { variable: sweep.path, points, variantsAtOnce: Math.max(threads.length, 1) };
+}
+
+async function runHere(scenario: Scenario, options: Omit<RunOptions, 'store'>): Promise<SimulationResults> {
+  return summarize(await runScenario(scenario, options));
+}
+
+/** A promise with its settle functions at hand. */
+class Deferred<T> {
+  resolve!: (value: T) => void;
+  reject!: (error: unknown) => void;
+  readonly promise = new Promise<T>((resolve, reject) => {
+    this.resolve = resolve;
+    this.reject = reject;
+  });
+
+  constructor() {
+    // Heard in order by the sweep; until then a failure must not count as unhandled.
+    this.promise.catch(() => undefined);
+  }
+}
+
+/** A thread that runs variants one at a time (its modules load once, however many it runs). */
+class VariantThread {
+  private readonly worker = new Worker(WORKER_FILE);
+  private current: Deferred<SimulationResults> | undefined;
+
+  constructor() {
+    this.worker.on('message', (answer: VariantAnswer) => {
+      const current = this.current;
+      this.current = undefined;
+      if ('results' in answer) current?.resolve(answer.results);
+      else current?.reject(answer.scenario ? new ScenarioError(answer.error) : new Error(answer.error));
+    });
+    const fail = (error: unknown) => {
+      this.current?.reject(error);
+      this.current = undefined;
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`a what-if variant's thread ended (exit code ${code}) before it answered`)));
+  }
+
+  run(input: unknown): Promise<SimulationResults> {
+    this.current = new Deferred<SimulationResults>();
+    this.worker.postMessage(input);
+    return this.current.promise;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
