@@ -64,13 +64,18 @@ function satisfies(value: IndexValue, op: Condition['op'], target: IndexValue): 
  * What the store keeps of a written value: the value itself, frozen all the way down, when it is
  * already what JSON would give back (plain objects and arrays of strings, finite numbers, booleans and
  * null), so a write costs no copy; otherwise a frozen JSON copy (dates become strings, undefined
- * members go), as the SQLite store would keep it.
+ * members go), as the SQLite store would keep it. Either way the written value is frozen: it became
+ * the store's (see the Store port).
  */
 function snapshot(value: unknown): unknown {
-  return deepFreeze(isJsonShaped(value) ? value : JSON.parse(JSON.stringify(value)));
+  if (freezeJson(value)) return value;
+  const copy = JSON.parse(JSON.stringify(value)) as unknown;
+  freezeJson(copy);
+  return copy;
 }
 
-function isJsonShaped(value: unknown): boolean {
+/** Freezes `value` all the way down, in one walk; answers whether all of it is plain JSON data. */
+function freezeJson(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -79,22 +84,20 @@ function isJsonShaped(value: unknown): boolean {
       return Number.isFinite(value);
     case 'object': {
       if (value === null) return true;
-      if (Array.isArray(value)) return value.every(isJsonShaped);
-      const prototype = Object.getPrototypeOf(value) as unknown;
-      if (prototype !== Object.prototype && prototype !== null) return false;
-      for (const key in value) if (!isJsonShaped((value as Record<string, unknown>)[key])) return false;
-      return true;
+      let json = true;
+      if (Array.isArray(value)) {
+        for (const element of value) if (!freezeJson(element)) json = false;
+      } else {
+        const prototype = Object.getPrototypeOf(value) as unknown;
+        if (prototype !== Object.prototype) json = false;
+        for (const key in value) if (!freezeJson((value as Record<string, unknown>)[key])) json = false;
+      }
+      Object.freeze(value);
+      return json;
     }
     default:
       return false;
   }
-}
-
-function deepFreeze(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  if (Array.isArray(value)) for (const element of value) deepFreeze(element);
-  else for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
-  return Object.freeze(value);
 }
 
 export class MemoryStore implements Store {
