@@ -17,7 +17,8 @@ import { openEmbeddedStore } from './openEmbeddedStore';
 import { readEventRetentionDays } from './eventRetention';
 import { readStatisticsRetentionDays } from './statisticsRetention';
 import { statisticsFor } from '../app/statistics/statisticsFor';
-import { readFunctionsSettings, type FunctionsMode } from './functionsSettings';
+import { lockDataFolder, type DataFolderLock } from './dataFolderLock';
+import { readFunctionsSettings, type FunctionsMode, type FunctionsSettings } from './functionsSettings';
 import { RetryingComposition } from './retryingComposition';
 import { readEventTopic } from './webhookConfig';
 import { embeddedReadiness, storeAnswers } from './readinessChecks';
@@ -115,38 +116,62 @@ export function useFunctionsSettings(env: NodeJS.ProcessEnv, options: Compositio
   composition = retryingHost(env, options);
 }
 
+/** The Functions host on a SQLite file in its data folder (no Cosmos DB endpoint): one instance. */
+function composeOnSqlite(
+  env: NodeJS.ProcessEnv,
+  settings: Extract<FunctionsSettings, { mode: 'embedded' }>,
+  logger: Logger,
+  eventTopic: ReturnType<typeof readEventTopic>,
+  options: Omit<CompositionOptions, 'clock'>,
+  lock: DataFolderLock,
+): FunctionsHost {
+  const { config } = settings;
+  // The key first: nothing is started yet if it cannot be read or written.
+  const accessKey = loadOrCreateAccessKey(config.dataDir, config.accessKey);
+  const readOnlyKey = loadOrCreateAccessKey(config.dataDir, config.readOnlyKey, READONLY_KEY_FILE);
+  const metrics = azureMonitorMetrics(env, options.metricsExport?.intervalMs, options.metricsExport?.client);
+  const store = openEmbeddedStore(config.dataDir, undefined, metrics && ((seconds) => metrics.metrics.commitSynced(seconds)));
+  const engine = createEmbeddedEngine({ store, logger, delivery: { retentionDays: readEventRetentionDays(env) }, statisticsRetentionDays: readStatisticsRetentionDays(env) });
+  if (metrics) observeRouter(metrics.metrics, { liveEvents: engine.relay, store, clock: systemClock, logger, channels: [], timersInStore: true });
+  const started = engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
+  logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
+  return {
+    mode: 'embedded',
+    accessKey,
+    readOnlyKey,
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+    logLevel: config.logLevel,
+    relay: engine.relay,
+    eventTopic,
+    readiness: embeddedReadiness(engine),
+    ports: (invocation) => withLogger(engine.ports, invocation.logger),
+    metrics: metrics?.metrics,
+    close: async () => {
+      await started;
+      await engine.stop();
+      await metrics?.shutdown();
+      await store.close();
+      lock.release();
+    },
+  };
+}
+
 export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit<CompositionOptions, 'clock'> = {}): Promise<FunctionsHost> {
   const logger = options.logger ?? hostLogger(env);
   const settings = readFunctionsSettings(env);
   const { config } = settings;
   const eventTopic = readEventTopic(env);
   if (settings.mode === 'embedded') {
-    // The key first: nothing is started yet if it cannot be read or written.
-    const accessKey = loadOrCreateAccessKey(config.dataDir, config.accessKey);
-    const readOnlyKey = loadOrCreateAccessKey(config.dataDir, config.readOnlyKey, READONLY_KEY_FILE);
-    const metrics = azureMonitorMetrics(env, options.metricsExport?.intervalMs, options.metricsExport?.client);
-    const store = openEmbeddedStore(config.dataDir, undefined, metrics && ((seconds) => metrics.metrics.commitSynced(seconds)));
-    const engine = createEmbeddedEngine({ store, logger, delivery: { retentionDays: readEventRetentionDays(env) }, statisticsRetentionDays: readStatisticsRetentionDays(env) });
-    if (metrics) observeRouter(metrics.metrics, { liveEvents: engine.relay, store, clock: systemClock, logger, channels: [], timersInStore: true });
-    engine.start().catch((error: unknown) => logger.error({ err: error }, 'routing engine did not start'));
-    logger.info({ dataDir: config.dataDir }, `no ${AZURE_SETTINGS.cosmosEndpoint.name}: state in SQLite, one instance only`);
-    return {
-      mode: 'embedded',
-      accessKey,
-      readOnlyKey,
-      maxBodyBytes: config.maxBodyBytes,
-      logger,
-      logLevel: config.logLevel,
-      relay: engine.relay,
-      eventTopic,
-      readiness: embeddedReadiness(engine),
-      ports: (invocation) => withLogger(engine.ports, invocation.logger),
-      metrics: metrics?.metrics,
-      close: async () => {
-        await engine.stop();
-        await metrics?.shutdown();
-      },
-    };
+    // One instance per data folder, as for the embedded host: its timers and matcher assume no other
+    // process changes the same SQLite file. Taken first: nothing is written into a folder another owns.
+    const lock = lockDataFolder(config.dataDir);
+    try {
+      return composeOnSqlite(env, settings, logger, eventTopic, options, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
   const { azure } = settings;
   const metrics = azureMonitorMetrics(env, options.metricsExport?.intervalMs, options.metricsExport?.client);
