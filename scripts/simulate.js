@@ -8,7 +8,9 @@ const { ensureBuilt } = require('./ensureBuilt');
 const dist = ensureBuilt((line) => process.stderr.write(line));
 const { simulatorCli } = require(path.join(dist, 'shared', 'simulation', 'simulatorCli.js'));
 
-simulatorCli(process.argv.slice(2), (text) => process.stdout.write(`${text}\n`), (text) => process.stderr.write(`${text}\n`)).then(
+// How far a long run got, on the terminal only (a redirected stderr gets no progress lines).
+const progress = process.stderr.isTTY ? (text) => process.stderr.write(text) : undefined;
+simulatorCli(process.argv.slice(2), (text) => process.stdout.write(`${text}\n`), (text) => process.stderr.write(`${text}\n`), { progress }).then(
   (code) => {
     process.exitCode = code;
   },

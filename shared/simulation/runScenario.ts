@@ -81,7 +81,19 @@ export interface RunOptions {
   store?: Store;
   /** Hears every router event of the run as it is recorded (to keep the run's event history). */
   onEvent?: (event: RouterEvent) => void;
+  /** Hears how far the run got, every simulated hour (a long run on a terminal shows it). */
+  onProgress?: (progress: RunProgress) => void;
 }
+
+export interface RunProgress {
+  simulatedSeconds: number;
+  durationSeconds: number;
+  jobs: number;
+  wallMilliseconds: number;
+}
+
+/** How often a run tells how far it got, in simulated seconds. */
+const PROGRESS_EVERY_SECONDS = 3600;
 
 /** How long after the day the run keeps going so that the last arrivals are answered or abandon. */
 const MAX_DRAIN_SECONDS = 24 * 3600;
@@ -260,6 +272,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     events.subscribe(listen);
 
     scenario.arrivals.forEach((arrival, index) => scheduleArrivals(arrival, index));
+    const { onProgress } = options;
+    if (onProgress) {
+      const report = () => onProgress({ simulatedSeconds: secondsNow(), durationSeconds: end, jobs: jobs.size, wallMilliseconds: performance.now() - wallStart });
+      // A clock timer like any act: it moves with simulated time and stops with the arrivals.
+      const every = (t: number) =>
+        at(t, () => {
+          report();
+          if (t + PROGRESS_EVERY_SECONDS < end) every(t + PROGRESS_EVERY_SECONDS);
+          return Promise.resolve();
+        });
+      if (PROGRESS_EVERY_SECONDS < end) every(PROGRESS_EVERY_SECONDS);
+    }
 
     function scheduleArrivals(arrival: Arrival, index: number) {
       const profile = rateProfileOf(arrival);

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderRunReport, renderWhatIfReport, type ReportFiles } from './htmlReport';
-import { runScenario } from './runScenario';
+import { runScenario, type RunProgress } from './runScenario';
 import { parseScenario, scenarioJsonSchema, ScenarioError } from './scenario';
 import { scenarioFromHistory, type HistoryEvent } from './scenarioFromHistory';
 import { summarize, type Kpis, type SimulationResults } from './simulationResults';
@@ -73,7 +73,18 @@ function writeReport(dir: string, files: ReportFiles): string {
 }
 
 /** The simulator's command line; answers the exit code. */
-export async function simulatorCli(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+/** How far a long run got, on one line of a terminal that is rewritten in place. */
+function progressLine(write: (text: string) => void): (progress: RunProgress) => void {
+  const clock = (seconds: number) => `${Math.floor(seconds / 3600)}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}`;
+  return ({ simulatedSeconds, durationSeconds, jobs, wallMilliseconds }) =>
+    write(`\r${clock(simulatedSeconds)} of ${clock(durationSeconds)} simulated, ${jobs.toLocaleString('en-US')} jobs, ${Math.round(jobs / (wallMilliseconds / 1000)).toLocaleString('en-US')} jobs/s `);
+}
+
+/**
+ * The `simulate` command. `options.progress` writes how far a run got (each simulated hour) to the
+ * terminal, as one line rewritten in place: the script turns it on when stderr is a terminal.
+ */
+export async function simulatorCli(argv: readonly string[], out: (text: string) => void, err: (text: string) => void, options: { progress?: (text: string) => void } = {}): Promise<number> {
   try {
     const { values } = parseArgs({
       args: [...argv],
@@ -123,7 +134,10 @@ export async function simulatorCli(argv: readonly string[], out: (text: string) 
       if (values.report) err(`report: ${writeReport(resolve(values.report), renderWhatIfReport(whatIf, title))}`);
       return 0;
     }
-    const results = summarize(await runScenario(scenario));
+    const onProgress = options.progress && progressLine(options.progress);
+    const run = await runScenario(scenario, { onProgress });
+    if (onProgress) options.progress?.('\r\x1b[K');
+    const results = summarize(run);
     out(values.json ? JSON.stringify(results, null, 2) : text(results));
     if (values.report) err(`report: ${writeReport(resolve(values.report), renderRunReport(results, title))}`);
     return 0;

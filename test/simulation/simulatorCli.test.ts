@@ -55,3 +55,20 @@ it('answers usage mistakes with exit code 2 and scenario mistakes with 1, saying
   writeFileSync(bad, JSON.stringify({ ...tiny, workerGroups: [] }));
   expect(await cli('--scenario', bad)).toMatchObject({ code: 1, err: expect.stringContaining('workerGroups') as unknown });
 });
+
+it('on a terminal, tells how far a run got each simulated hour on one line it rewrites, and gives the same figures', async () => {
+  const file = join(dir, 'three-hours.json');
+  const scenario = { ...minimal, durationSeconds: 3 * 3600, warmupSeconds: 0 };
+  writeFileSync(file, JSON.stringify(scenario));
+  const progress: string[] = [];
+  const out: string[] = [];
+  const code = await simulatorCli(['--scenario', file, '--json'], (t) => out.push(t), () => undefined, { progress: (t) => progress.push(t) });
+  expect(code).toBe(0);
+  expect(progress.slice(0, 2)).toEqual([expect.stringMatching(/^\r1:00 of 3:00 simulated, [\d,]+ jobs, [\d,]+ jobs\/s $/), expect.stringMatching(/^\r2:00 of 3:00 simulated/)]);
+  // The line is cleared at the end, so the results start on a clean line.
+  expect(progress).toHaveLength(3);
+  expect(progress[2]).toBe('\r\x1b[K');
+  const withProgress = JSON.parse(out.join('\n')) as { overall: unknown };
+  const without = await cli('--scenario', file, '--json');
+  expect(withProgress.overall).toEqual((JSON.parse(without.out) as { overall: unknown }).overall);
+}, 120_000);
