@@ -1,3 +1,4 @@
+import { copyJson } from '../domain/copyJson';
 import { ordered, type ResourceDefinition } from '../domain/resources';
 import type { EventContext } from '../domain/routing/routerEvents';
 import type { OutboxEntry, RouterEvent } from '../ports/EventPublisher';
@@ -44,7 +45,7 @@ export async function mutateDocument<Body extends { id: string }>(
     async (current) => {
       if (!current) return { done: undefined };
       const now = ports.clock.now();
-      const draft = structuredClone(current.body);
+      const draft = copyJson(current.body);
       if (!change(draft, now)) return { done: { before: current.body, document: current, changed: false } };
       const body = ordered<Body>(draft, definition.wireOrder);
       const caused = events ? await events(body, writeContext(ports, now)) : [];
