@@ -1,4 +1,5 @@
 import { copyJson } from '../domain/copyJson';
+import { isoString } from '../domain/isoString';
 import { ordered, type ResourceDefinition } from '../domain/resources';
 import type { EventContext } from '../domain/routing/routerEvents';
 import type { OutboxEntry, RouterEvent } from '../ports/EventPublisher';
@@ -50,7 +51,7 @@ export async function mutateDocument<Body extends { id: string }>(
       const body = ordered<Body>(draft, definition.wireOrder);
       const caused = events ? await events(body, writeContext(ports, now)) : [];
       added = await fillOutbox(ports, body, outboxOf(current.body), caused, now);
-      const put = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
+      const put = { collection: definition.collection, id, lastModified: isoString(now.getTime()), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
       return { put, answer: (document) => ({ before: current.body, document, changed: true }) };
     },
     { what: `The ${definition.noun} '${id}'` },

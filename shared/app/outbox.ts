@@ -66,11 +66,16 @@ export async function fillOutbox(ports: Pick<RouterPorts, 'store' | 'events'>, b
   return added;
 }
 
-/** Index keys with the outbox marker: the time of the newest entry, while there is one. */
+/**
+ * Adds the outbox marker to a write's index keys (the time of the newest entry, while there is one) and
+ * answers them. `keys` is the write's own fresh object (its definition's `indexKeys`), so it is changed
+ * rather than copied.
+ */
 export function withOutboxKey(keys: IndexKeys, body: object): IndexKeys {
-  const pending = outboxOf(body)?.pending ?? [];
-  const newest = pending[pending.length - 1];
-  return newest ? { ...keys, [OUTBOX_KEY]: newest.event.time } : keys;
+  const pending = outboxOf(body)?.pending;
+  const newest = pending?.[pending.length - 1];
+  if (newest) keys[OUTBOX_KEY] = newest.event.time;
+  return keys;
 }
 
 /** Hands committed entries to the relay. Recording is retried by the relay's sweep, so a failure here is logged, not thrown. */

@@ -1,16 +1,25 @@
 import { sortableDueTime } from './dueTime';
+import { isoString } from './isoString';
 
 /**
  * Timestamps on the wire look like the .NET service wrote them: UTC with a `+00:00` offset and the
  * fraction trimmed of trailing zeros (`2023-11-15T00:05:12.7032354+00:00`, `2100-01-01T01:01:01+00:00`).
  */
 export function toWireTime(instant: Date | string): string {
-  const date = typeof instant === 'string' ? new Date(parseInstant(instant)) : instant;
-  const iso = date.toISOString(); // 2023-11-15T00:05:12.703Z
-  const [whole, fraction = ''] = iso.slice(0, -1).split('.');
-  const trimmed = (fraction.length ? keepPrecision(instant, fraction) : '').replace(/0+$/, '');
-  return `${whole}${trimmed ? `.${trimmed}` : ''}+00:00`;
+  const iso = isoString(typeof instant === 'string' ? parseInstant(instant) : instant.getTime()); // 2023-11-15T00:05:12.703Z
+  const dot = iso.length - 5;
+  const fraction = typeof instant === 'string' ? keepPrecision(instant, iso.slice(dot + 1, -1)) : iso.slice(dot + 1, -1);
+  const trimmed = withoutTrailingZeros(fraction);
+  return trimmed ? `${iso.slice(0, dot)}.${trimmed}+00:00` : `${iso.slice(0, dot)}+00:00`;
 }
+
+function withoutTrailingZeros(digits: string): string {
+  let end = digits.length;
+  while (end > 0 && digits.charCodeAt(end - 1) === ZERO) end--;
+  return end === digits.length ? digits : digits.slice(0, end);
+}
+
+const ZERO = 48;
 
 /** Keeps up to 7 fractional digits from an RFC 3339 input (JS Dates stop at milliseconds). */
 function keepPrecision(instant: Date | string, msFraction: string): string {
@@ -22,9 +31,16 @@ function keepPrecision(instant: Date | string, msFraction: string): string {
 
 /** Milliseconds since the epoch of an RFC 3339 string (more than 3 fractional digits allowed). */
 export function parseInstant(value: string): number {
-  const normalised = value.replace(/(\.\d{3})\d+/, '$1');
-  return Date.parse(normalised);
+  // Most instants carry at most 3 fractional digits (every one the router writes in sortable form): no rewrite needed.
+  const dot = value.indexOf('.');
+  if (dot < 0 || (value.indexOf('.', dot + 1) < 0 && !isDigitAt(value, dot + 4))) return Date.parse(value);
+  return Date.parse(value.replace(/(\.\d{3})\d+/, '$1'));
 }
+
+const isDigitAt = (text: string, index: number) => {
+  const code = text.charCodeAt(index);
+  return code >= 48 && code <= 57;
+};
 
 /** A sortable UTC form (`…Z`, millisecond precision) for index keys and range filters; see sortableDueTime. */
 export function toSortableTime(value: string | Date): string {

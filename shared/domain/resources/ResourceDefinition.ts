@@ -49,7 +49,10 @@ export interface ResourceDefinition<Input = unknown, Body extends { id: string }
   /** Rules across fields that a schema cannot see (e.g. a job needs a queue or a classification policy). */
   check?(body: Body, context: BuildContext<Body>): string | undefined;
   references(body: Body): Reference[];
-  /** `now` for keys that depend on time (a job's order changes when an expedite selector expires). */
+  /**
+   * `now` for keys that depend on time (a job's order changes when an expedite selector expires). Answers a
+   * fresh object each call: the write adds its own keys to it.
+   */
   indexKeys(body: Body, now: Date): IndexKeys;
   deleteBlockers: DeleteBlocker[];
   /** 400 (policies) or 409 (queues) when a delete is blocked: the service used both. */
