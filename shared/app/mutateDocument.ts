@@ -1,4 +1,3 @@
-import { copyJson } from '../domain/copyJson';
 import { isoString } from '../domain/isoString';
 import { ordered, type ResourceDefinition } from '../domain/resources';
 import type { EventContext } from '../domain/routing/routerEvents';
@@ -6,7 +5,7 @@ import type { OutboxEntry, RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { StoredDocument } from '../ports/Store';
 import { conditionalWrite } from './conditionalWrite';
-import { fillOutbox, nextHistoryPosition, outboxOf, relayCommitted, withOutboxKey, writeContext } from './outbox';
+import { draftOf, fillOutbox, nextHistoryPosition, outboxOf, relayCommitted, withOutboxKey, writeContext } from './outbox';
 
 export type Definition<Body extends { id: string }> = Pick<ResourceDefinition<unknown, Body>, 'collection' | 'noun' | 'indexKeys' | 'wireOrder'>;
 
@@ -46,7 +45,7 @@ export async function mutateDocument<Body extends { id: string }>(
     async (current) => {
       if (!current) return { done: undefined };
       const now = ports.clock.now();
-      const draft = copyJson(current.body);
+      const draft = draftOf(current.body);
       if (!change(draft, now)) return { done: { before: current.body, document: current, changed: false } };
       const body = ordered<Body>(draft, definition.wireOrder);
       const caused = events ? await events(body, writeContext(ports, now)) : [];

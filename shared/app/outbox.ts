@@ -1,3 +1,4 @@
+import { copyJson } from '../domain/copyJson';
 import { historyId, historyPosition } from '../domain/routing/eventHistory';
 import type { EventContext } from '../domain/routing/routerEvents';
 import type { OutboxEntry, RouterEvent } from '../ports/EventPublisher';
@@ -28,6 +29,22 @@ export const nextHistoryPosition = (time: string) => historyPosition(time, ++seq
 type WithOutbox = { _outbox?: Outbox };
 
 export const outboxOf = (body: object): Outbox | undefined => (body as WithOutbox)._outbox;
+
+/**
+ * A deep copy of a stored body for a writer to change, without its outbox: the write's outbox is made
+ * anew from the one read (`fillOutbox`), so a copy of its entries (whole events) would be thrown away.
+ */
+export function draftOf<B extends object>(body: B): B {
+  const source = body as Record<string, unknown>;
+  const draft: Record<string, unknown> = {};
+  for (const key in source) {
+    if (key === '_outbox') continue;
+    // The wire order names the members, never `__proto__`; should a stored body have one, it stays a member.
+    if (key === '__proto__') Object.defineProperty(draft, key, { value: copyJson(source[key]), enumerable: true, writable: true, configurable: true });
+    else draft[key] = copyJson(source[key]);
+  }
+  return draft as B;
+}
 
 /** What the document was written with: builds events that carry the write's own time. */
 export const writeContext = (ports: Pick<RouterPorts, 'newId'>, now: Date): EventContext => ({ newId: ports.newId, now });
