@@ -9,6 +9,16 @@ export function isoString(instantMs: number): string {
   if (!(instantMs >= FIRST_MS && instantMs <= LAST_MS)) return new Date(instantMs).toISOString();
   // A Date drops a fraction of a millisecond towards zero (a sum such as `now + 1.0005 * 1000` has one).
   const ms = Math.trunc(instantMs);
+  // One write formats its own time several times (lastModified, wire times, keys): the last answer is kept.
+  if (ms === last.ms) return last.iso;
+  last.ms = ms;
+  last.iso = formatted(ms);
+  return last.iso;
+}
+
+const last = { ms: Number.NaN, iso: '' };
+
+function formatted(ms: number): string {
   const days = Math.floor(ms / DAY_MS);
   let rest = ms - days * DAY_MS;
   // Days since 1970-01-01 to a civil date: the proleptic Gregorian calendar counted from 0000-03-01 in

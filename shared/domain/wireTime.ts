@@ -6,9 +6,22 @@ import { isoString } from './isoString';
  * fraction trimmed of trailing zeros (`2023-11-15T00:05:12.7032354+00:00`, `2100-01-01T01:01:01+00:00`).
  */
 export function toWireTime(instant: Date | string): string {
-  const iso = isoString(typeof instant === 'string' ? parseInstant(instant) : instant.getTime()); // 2023-11-15T00:05:12.703Z
+  if (typeof instant === 'string') return wireForm(isoString(parseInstant(instant)), instant);
+  // A write stamps several fields with its own time: the last Date's answer is kept.
+  const ms = instant.getTime();
+  if (ms !== lastWire.ms) {
+    lastWire.text = wireForm(isoString(ms), undefined);
+    lastWire.ms = ms;
+  }
+  return lastWire.text;
+}
+
+const lastWire = { ms: Number.NaN, text: '' };
+
+/** `iso` (2023-11-15T00:05:12.703Z) in wire form, with the precision `text` gave when it is the source. */
+function wireForm(iso: string, text: string | undefined): string {
   const dot = iso.length - 5;
-  const fraction = typeof instant === 'string' ? keepPrecision(instant, iso.slice(dot + 1, -1)) : iso.slice(dot + 1, -1);
+  const fraction = text === undefined ? iso.slice(dot + 1, -1) : keepPrecision(text, iso.slice(dot + 1, -1));
   const trimmed = withoutTrailingZeros(fraction);
   return trimmed ? `${iso.slice(0, dot)}.${trimmed}+00:00` : `${iso.slice(0, dot)}+00:00`;
 }
@@ -22,8 +35,7 @@ function withoutTrailingZeros(digits: string): string {
 const ZERO = 48;
 
 /** Keeps up to 7 fractional digits from an RFC 3339 input (JS Dates stop at milliseconds). */
-function keepPrecision(instant: Date | string, msFraction: string): string {
-  if (typeof instant !== 'string') return msFraction;
+function keepPrecision(instant: string, msFraction: string): string {
   const match = /\.(\d+)(?:Z|[+-]\d{2}:\d{2})$/i.exec(instant);
   if (!match?.[1] || !/(?:Z|[+-]00:00)$/i.test(instant)) return msFraction;
   return match[1].slice(0, 7);

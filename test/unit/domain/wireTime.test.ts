@@ -61,6 +61,19 @@ describe('wire times', () => {
     expect(() => toWireTime(new Date(Number.NaN))).toThrow(RangeError);
   });
 
+  it('answers right when the same instants come again in any order (the last answer is kept)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(0, 1, 120, 1_000), instantMs), { minLength: 1, maxLength: 12 }), (times) => {
+        for (const ms of times) {
+          expect(toWireTime(new Date(ms))).toBe(reference.toWireTime(new Date(ms)));
+          expect(sortableDueTime(ms)).toBe(new Date(ms).toISOString());
+          expect(toWireTime(new Date(ms).toISOString())).toBe(reference.toWireTime(new Date(ms).toISOString()));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('sortable forms are the 24-character toISOString of the instant brought into range', () => {
     fc.assert(
       fc.property(fc.oneof(fc.double({ noNaN: false }), instantMs), (ms) => {
