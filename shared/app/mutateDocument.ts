@@ -1,5 +1,5 @@
 import { isoString } from '../domain/isoString';
-import { ordered, type ResourceDefinition } from '../domain/resources';
+import { reordered, type ResourceDefinition } from '../domain/resources';
 import type { EventContext } from '../domain/routing/routerEvents';
 import type { OutboxEntry, RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
@@ -47,7 +47,7 @@ export async function mutateDocument<Body extends { id: string }>(
       const now = ports.clock.now();
       const draft = draftOf(current.body);
       if (!change(draft, now)) return { done: { before: current.body, document: current, changed: false } };
-      const body = ordered<Body>(draft, definition.wireOrder);
+      const body = reordered<Body>(draft, definition.wireOrder);
       const caused = events ? await events(body, writeContext(ports, now)) : [];
       added = await fillOutbox(ports, body, outboxOf(current.body), caused, now);
       const put = { collection: definition.collection, id, lastModified: isoString(now.getTime()), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };

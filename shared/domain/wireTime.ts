@@ -56,5 +56,13 @@ const isDigitAt = (text: string, index: number) => {
 
 /** A sortable UTC form (`…Z`, millisecond precision) for index keys and range filters; see sortableDueTime. */
 export function toSortableTime(value: string | Date): string {
-  return sortableDueTime(typeof value === 'string' ? parseInstant(value) : value);
+  if (typeof value !== 'string') return sortableDueTime(value);
+  // A job's index keys put its enqueue time in two keys: the last text's answer is kept.
+  if (value !== lastSortable.text) {
+    lastSortable.sortable = sortableDueTime(parseInstant(value));
+    lastSortable.text = value;
+  }
+  return lastSortable.sortable;
 }
+
+const lastSortable: { text?: string; sortable: string } = { sortable: '' };

@@ -84,6 +84,22 @@ export function ordered<T>(entries: Record<string, unknown>, order: readonly str
 }
 
 /**
+ * `ordered(draft, order)` for a draft the caller owns: the draft itself when its keys already follow
+ * the order with no undefined value (a change that only edits values leaves them so), else the
+ * ordered copy. Saves a copy of the whole body on most writes.
+ */
+export function reordered<T>(draft: Record<string, unknown>, order: readonly string[]): T {
+  let at = 0;
+  for (const key in draft) {
+    if (draft[key] === undefined) return ordered<T>(draft, order);
+    while (at < order.length && order[at] !== key) at++;
+    if (at === order.length) return ordered<T>(draft, order);
+    at++;
+  }
+  return draft as T;
+}
+
+/**
  * Labels with the automatic `Id` label the service adds to queues and workers: appended after the
  * user's labels on create, kept in place afterwards (both orders appear in the recordings).
  */

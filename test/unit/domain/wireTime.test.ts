@@ -68,7 +68,9 @@ describe('wire times', () => {
           expect(toWireTime(new Date(ms))).toBe(reference.toWireTime(new Date(ms)));
           expect(sortableDueTime(ms)).toBe(new Date(ms).toISOString());
           expect(toWireTime(new Date(ms).toISOString())).toBe(reference.toWireTime(new Date(ms).toISOString()));
+          expect(toSortableTime(reference.toWireTime(new Date(ms)))).toBe(new Date(ms).toISOString());
         }
+        for (const text of ['', 'x', '', '2026-01-01T00:00:00+00:00']) expect(toSortableTime(text)).toBe(new Date(clamp(reference.parseInstant(text))).toISOString());
       }),
       { numRuns: 500 },
     );
