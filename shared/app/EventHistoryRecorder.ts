@@ -61,7 +61,7 @@ export class EventHistoryRecorder {
         const id = historyId(entry.position, entry.event.id);
         // A document about to be deleted, and every sweep, hand over entries recorded long before: no need to try again.
         if (this.recorded.has(id)) continue;
-        if (await this.create(entry, undefined)) recorded.push(entry.event);
+        if (await this.create(id, entry, undefined)) recorded.push(entry.event);
         this.recorded.set(id, true);
       }
     } finally {
@@ -72,7 +72,7 @@ export class EventHistoryRecorder {
 
   async prepare(entries: readonly OutboxEntry[], document: NonNullable<RecordedEventBody['_awaiting']>): Promise<void> {
     for (const entry of entries) {
-      const created = await this.create(entry, document);
+      const created = await this.create(historyId(entry.position, entry.event.id), entry, document);
       if (created) this.prepared.set(created.id, created);
     }
   }
@@ -117,13 +117,13 @@ export class EventHistoryRecorder {
   }
 
   /** The created document, or undefined when the history held it already. */
-  private async create(entry: OutboxEntry, awaiting: RecordedEventBody['_awaiting']): Promise<RecordedEventDocument | undefined> {
+  private async create(id: string, entry: OutboxEntry, awaiting: RecordedEventBody['_awaiting']): Promise<RecordedEventDocument | undefined> {
     const { event } = entry;
     const delivery: Record<string, DeliveryState> = {};
     for (const channel of this.channels) if (channel.accepts(event.type)) delivery[channel.name] = { attempts: 0 };
     const body: RecordedEventBody = { ...event, _delivery: delivery, ...(awaiting ? { _awaiting: awaiting } : {}) };
     try {
-      return await this.store.create({ collection: 'events', id: historyId(entry.position, event.id), lastModified: event.time, body, keys: recordedEventKeys(body) });
+      return await this.store.create({ collection: 'events', id, lastModified: event.time, body, keys: recordedEventKeys(body) });
     } catch (error) {
       if (error instanceof StoreConflictError && error.reason === 'exists') return undefined;
       throw error;

@@ -1,10 +1,11 @@
-import { ordered, type ResourceDefinition } from '../domain/resources';
+import { isoString } from '../domain/isoString';
+import { reordered, type ResourceDefinition } from '../domain/resources';
 import type { EventContext } from '../domain/routing/routerEvents';
 import type { OutboxEntry, RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { StoredDocument } from '../ports/Store';
 import { conditionalWrite } from './conditionalWrite';
-import { fillOutbox, nextHistoryPosition, outboxOf, relayCommitted, withOutboxKey, writeContext } from './outbox';
+import { draftOf, fillOutbox, nextHistoryPosition, outboxOf, relayCommitted, withOutboxKey, writeContext } from './outbox';
 
 export type Definition<Body extends { id: string }> = Pick<ResourceDefinition<unknown, Body>, 'collection' | 'noun' | 'indexKeys' | 'wireOrder'>;
 
@@ -44,12 +45,12 @@ export async function mutateDocument<Body extends { id: string }>(
     async (current) => {
       if (!current) return { done: undefined };
       const now = ports.clock.now();
-      const draft = structuredClone(current.body);
+      const draft = draftOf(current.body);
       if (!change(draft, now)) return { done: { before: current.body, document: current, changed: false } };
-      const body = ordered<Body>(draft, definition.wireOrder);
+      const body = reordered<Body>(draft, definition.wireOrder);
       const caused = events ? await events(body, writeContext(ports, now)) : [];
       added = await fillOutbox(ports, body, outboxOf(current.body), caused, now);
-      const put = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
+      const put = { collection: definition.collection, id, lastModified: isoString(now.getTime()), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
       return { put, answer: (document) => ({ before: current.body, document, changed: true }) };
     },
     { what: `The ${definition.noun} '${id}'` },

@@ -1,3 +1,4 @@
+import { copyJson } from '../domain/copyJson';
 import { historyId, historyPosition } from '../domain/routing/eventHistory';
 import type { EventContext } from '../domain/routing/routerEvents';
 import type { OutboxEntry, RouterEvent } from '../ports/EventPublisher';
@@ -28,6 +29,22 @@ export const nextHistoryPosition = (time: string) => historyPosition(time, ++seq
 type WithOutbox = { _outbox?: Outbox };
 
 export const outboxOf = (body: object): Outbox | undefined => (body as WithOutbox)._outbox;
+
+/**
+ * A deep copy of a stored body for a writer to change, without its outbox: the write's outbox is made
+ * anew from the one read (`fillOutbox`), so a copy of its entries (whole events) would be thrown away.
+ */
+export function draftOf<B extends object>(body: B): B {
+  const source = body as Record<string, unknown>;
+  const draft: Record<string, unknown> = {};
+  for (const key in source) {
+    if (key === '_outbox') continue;
+    // The wire order names the members, never `__proto__`; should a stored body have one, it stays a member.
+    if (key === '__proto__') Object.defineProperty(draft, key, { value: copyJson(source[key]), enumerable: true, writable: true, configurable: true });
+    else draft[key] = copyJson(source[key]);
+  }
+  return draft as B;
+}
 
 /** What the document was written with: builds events that carry the write's own time. */
 export const writeContext = (ports: Pick<RouterPorts, 'newId'>, now: Date): EventContext => ({ newId: ports.newId, now });
@@ -66,11 +83,16 @@ export async function fillOutbox(ports: Pick<RouterPorts, 'store' | 'events'>, b
   return added;
 }
 
-/** Index keys with the outbox marker: the time of the newest entry, while there is one. */
+/**
+ * Adds the outbox marker to a write's index keys (the time of the newest entry, while there is one) and
+ * answers them. `keys` is the write's own fresh object (its definition's `indexKeys`), so it is changed
+ * rather than copied.
+ */
 export function withOutboxKey(keys: IndexKeys, body: object): IndexKeys {
-  const pending = outboxOf(body)?.pending ?? [];
-  const newest = pending[pending.length - 1];
-  return newest ? { ...keys, [OUTBOX_KEY]: newest.event.time } : keys;
+  const pending = outboxOf(body)?.pending;
+  const newest = pending?.[pending.length - 1];
+  if (newest) keys[OUTBOX_KEY] = newest.event.time;
+  return keys;
 }
 
 /** Hands committed entries to the relay. Recording is retried by the relay's sweep, so a failure here is logged, not thrown. */

@@ -1,3 +1,4 @@
+import { copyJson } from '../domain/copyJson';
 import { recordedEventKeys, type RecordedEventBody, type RecordedEventDocument } from '../domain/routing/eventHistory';
 import { StoreConflictError, type NewDocument, type Store } from '../ports/Store';
 import { conditionalWrite } from './conditionalWrite';
@@ -21,7 +22,7 @@ const written = (id: string, body: RecordedEventBody, now: Date): NewDocument<Re
  */
 export async function rewriteRecordedEvent(store: Store, id: string, change: EventChange, now: Date, known?: RecordedEventDocument): Promise<boolean> {
   if (known) {
-    const body = structuredClone(known.body);
+    const body = copyJson(known.body);
     if (!change(body)) return false;
     try {
       await store.replace(written(id, body, now), known.etag);
@@ -36,7 +37,7 @@ export async function rewriteRecordedEvent(store: Store, id: string, change: Eve
     id,
     (current) => {
       if (!current) return { done: false };
-      const body = structuredClone(current.body);
+      const body = copyJson(current.body);
       if (!change(body)) return { done: false };
       return { put: written(id, body, now), answer: () => true };
     },

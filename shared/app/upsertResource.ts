@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceDefinition } from '../domain/resources';
+import { isoString } from '../domain/isoString';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { StoredDocument } from '../ports/Store';
 import { conditionalWrite } from './conditionalWrite';
@@ -59,7 +60,7 @@ export async function upsertResource<Input, Body extends { id: string }>(
       await beforeWrite?.(body, current?.body);
       const caused = events ? await events(body, current?.body, writeContext(ports, now)) : [];
       added = await fillOutbox(ports, body, carried, caused, now);
-      const put = { collection: definition.collection, id, lastModified: now.toISOString(), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
+      const put = { collection: definition.collection, id, lastModified: isoString(now.getTime()), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
       return { put, answer: (saved) => ({ created: !current, document: saved, previous: current?.body }) };
     },
     { what: `The ${definition.noun} '${id}'` },

@@ -1,3 +1,5 @@
+import { isoString } from './isoString';
+
 /**
  * The instants the router represents: the four-digit years, 0001-01-01 to 9999-12-31 (UTC). Inside
  * them an ISO string (`2026-…Z`, always 24 characters) sorts in time order, which is what the timer
@@ -28,7 +30,7 @@ export function instantAfter(start: Date | number, seconds: number): Date {
 /** An ISO due time (`dueAt` of a timer) as the 24-character form that sorts in time order. */
 export function sortableDueTime(dueAt: string | number | Date): string {
   const ms = typeof dueAt === 'number' ? dueAt : typeof dueAt === 'string' ? Date.parse(dueAt) : dueAt.getTime();
-  return new Date(representableMs(ms)).toISOString();
+  return isoString(representableMs(ms));
 }
 
 export function isRepresentableMs(ms: number): boolean {

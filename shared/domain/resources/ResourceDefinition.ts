@@ -49,7 +49,10 @@ export interface ResourceDefinition<Input = unknown, Body extends { id: string }
   /** Rules across fields that a schema cannot see (e.g. a job needs a queue or a classification policy). */
   check?(body: Body, context: BuildContext<Body>): string | undefined;
   references(body: Body): Reference[];
-  /** `now` for keys that depend on time (a job's order changes when an expedite selector expires). */
+  /**
+   * `now` for keys that depend on time (a job's order changes when an expedite selector expires). Answers a
+   * fresh object each call: the write adds its own keys to it.
+   */
   indexKeys(body: Body, now: Date): IndexKeys;
   deleteBlockers: DeleteBlocker[];
   /** 400 (policies) or 409 (queues) when a delete is blocked: the service used both. */
@@ -78,6 +81,22 @@ export function ordered<T>(entries: Record<string, unknown>, order: readonly str
     if (entries[key] !== undefined) result[key] = entries[key];
   }
   return result as T;
+}
+
+/**
+ * `ordered(draft, order)` for a draft the caller owns: the draft itself when its keys already follow
+ * the order with no undefined value (a change that only edits values leaves them so), else the
+ * ordered copy. Saves a copy of the whole body on most writes.
+ */
+export function reordered<T>(draft: Record<string, unknown>, order: readonly string[]): T {
+  let at = 0;
+  for (const key in draft) {
+    if (draft[key] === undefined) return ordered<T>(draft, order);
+    while (at < order.length && order[at] !== key) at++;
+    if (at === order.length) return ordered<T>(draft, order);
+    at++;
+  }
+  return draft as T;
 }
 
 /**

@@ -218,12 +218,11 @@ export const jobResource: ResourceDefinition<JobInput, RouterJob> = {
     return refs;
   },
   indexKeys: (body, now) => {
-    const keys: IndexKeys = {
-      ...jobRoutingKeys(body, now),
-      status: body.status,
-      open: !isTerminal(body.status),
-      active: ACTIVE_JOB_STATUSES.includes(body.status),
-    };
+    // A fresh object each call: the other keys join it instead of a copy of it (one object per write, not two).
+    const keys: IndexKeys = jobRoutingKeys(body, now);
+    keys['status'] = body.status;
+    keys['open'] = !isTerminal(body.status);
+    keys['active'] = ACTIVE_JOB_STATUSES.includes(body.status);
     if (body.queueId) keys['queueId'] = body.queueId;
     if (body.channelId) keys['channelId'] = body.channelId;
     if (body.classificationPolicyId) keys['classificationPolicyId'] = body.classificationPolicyId;

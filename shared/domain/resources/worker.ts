@@ -98,14 +98,13 @@ export const workerResource: ResourceDefinition<WorkerInput, EngineWorker> = {
   references: (body) => body.queues.map((queueId, index) => ({ collection: 'queues' as const, id: queueId, field: `queues[${index}]` })),
   indexKeys: (body) => {
     const withCapacity = body.channels.filter((c) => hasRoomFor(body, c.channelId)).map((c) => c.channelId);
-    const keys: IndexKeys = {
-      ...workerRoutingKeys(body),
-      state: body.state,
-      queueId: body.queues,
-      channelId: body.channels.map((channel) => channel.channelId),
-      channelWithCapacity: withCapacity,
-      hasCapacity: withCapacity.length > 0,
-    };
+    // A fresh object each call: the other keys join it instead of a copy of it (one object per write, not two).
+    const keys: IndexKeys = workerRoutingKeys(body);
+    keys['state'] = body.state;
+    keys['queueId'] = body.queues;
+    keys['channelId'] = body.channels.map((channel) => channel.channelId);
+    keys['channelWithCapacity'] = withCapacity;
+    keys['hasCapacity'] = withCapacity.length > 0;
     return keys;
   },
   deleteBlockers: [],

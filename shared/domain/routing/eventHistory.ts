@@ -47,11 +47,19 @@ export function recordedEventKeys(body: RecordedEventBody): Record<string, strin
   const keys: Record<string, string | boolean | string[]> = { type: body.type, time: body.time };
   if (typeof body.data['jobId'] === 'string') keys['jobId'] = body.data['jobId'];
   if (typeof body.data['workerId'] === 'string') keys['workerId'] = body.data['workerId'];
-  const delivery = Object.entries(body._delivery ?? {});
-  const pendingFor = body._awaiting ? [] : delivery.filter(([, d]) => !d.deliveredAt && !d.deadLetteredAt).map(([name]) => name);
-  const deadFor = delivery.filter(([, d]) => d.deadLetteredAt).map(([name]) => name);
-  if (pendingFor.length > 0) keys['pendingFor'] = pendingFor;
-  if (deadFor.length > 0) keys['deadFor'] = deadFor;
+  // Every recorded event and every delivery computes these: one pass, and a list only when it has a name.
+  let pendingFor: string[] | undefined;
+  let deadFor: string[] | undefined;
+  const delivery = body._delivery;
+  if (delivery) {
+    for (const name of Object.keys(delivery)) {
+      const state = delivery[name]!;
+      if (state.deadLetteredAt) (deadFor ??= []).push(name);
+      else if (!state.deliveredAt && !body._awaiting) (pendingFor ??= []).push(name);
+    }
+  }
+  if (pendingFor) keys['pendingFor'] = pendingFor;
+  if (deadFor) keys['deadFor'] = deadFor;
   if (body._awaiting) keys['awaiting'] = true;
   return keys;
 }
