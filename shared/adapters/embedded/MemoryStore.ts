@@ -40,8 +40,13 @@ interface Entry {
   /** Frozen JSON copies: shared with every reader. */
   body: unknown;
   keys: IndexKeys;
-  /** The index values by key (every array element), typed as SQLite types them. */
-  values: Map<string, IndexValue[]>;
+}
+
+/** The values of one index key of a document: every element of an array, or the one value (none when absent). */
+function valuesAt(keys: IndexKeys, key: string): readonly unknown[] {
+  const value = keys[key];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
 }
 
 function checkValue(value: unknown, where: string): IndexValue {
@@ -115,10 +120,10 @@ export class MemoryStore implements Store {
   }
 
   async create<B>(doc: NewDocument<B>): Promise<StoredDocument<B>> {
-    const values = this.valuesOf(doc);
+    this.check(doc);
     const docs = this.collection(doc.collection);
     if (docs.has(doc.id)) throw new StoreConflictError(doc.collection, doc.id, 'exists');
-    const entry = this.entryOf(doc, values);
+    const entry = this.entryOf(doc);
     docs.set(doc.id, entry);
     this.idsOf(doc.collection).set(doc.id, undefined);
     this.index(doc.collection, doc.id, entry, +1);
@@ -126,12 +131,12 @@ export class MemoryStore implements Store {
   }
 
   async replace<B>(doc: NewDocument<B>, ifMatch: string): Promise<StoredDocument<B>> {
-    const values = this.valuesOf(doc);
+    this.check(doc);
     const docs = this.collection(doc.collection);
     const current = docs.get(doc.id);
     if (!current) throw new StoreConflictError(doc.collection, doc.id, 'missing');
     if (current.etag !== ifMatch) throw new StoreConflictError(doc.collection, doc.id, 'etagMismatch');
-    const entry = this.entryOf(doc, values);
+    const entry = this.entryOf(doc);
     this.index(doc.collection, doc.id, current, -1);
     docs.set(doc.id, entry);
     this.index(doc.collection, doc.id, entry, +1);
@@ -204,25 +209,18 @@ export class MemoryStore implements Store {
     return ids;
   }
 
-  /** Checks a document about to be written; answers its typed index values. */
-  private valuesOf(doc: NewDocument<unknown>): Map<string, IndexValue[]> {
+  /** Refuses a document whose id, time or index values the SQLite store would refuse. */
+  private check(doc: NewDocument<unknown>): void {
     if (typeof doc.id !== 'string') throw new TypeError(`${doc.collection}: id must be a string`);
     if (Number.isNaN(Date.parse(doc.lastModified))) throw new TypeError(`${doc.collection}/${doc.id}: lastModified is not an ISO instant: ${String(doc.lastModified)}`);
-    const values = new Map<string, IndexValue[]>();
-    for (const [key, value] of Object.entries(doc.keys)) {
-      // JSON drops an undefined key, so the index must not know it either.
-      if (value === undefined) continue;
-      const elements: readonly unknown[] = Array.isArray(value) ? value : [value];
-      values.set(key, [...new Set(elements.map((element) => checkValue(element, `${doc.collection}/${doc.id} key ${key}`)))]);
-    }
-    return values;
+    for (const key in doc.keys) for (const value of valuesAt(doc.keys, key)) checkValue(value, `${doc.collection}/${doc.id} key ${key}`);
   }
 
   /** The entry a write that passed its checks keeps: the written body and keys become the store's (frozen). */
-  private entryOf(doc: NewDocument<unknown>, values: Map<string, IndexValue[]>): Entry {
+  private entryOf(doc: NewDocument<unknown>): Entry {
     const seconds = Math.min(Math.max(Math.floor(Date.parse(doc.lastModified) / 1000), 0), 0xffffffff);
     const etag = `"${(++this.etags).toString(16).padStart(8, '0')}-0000-0700-0000-${seconds.toString(16).padStart(8, '0')}0000"`;
-    return { etag, lastModified: doc.lastModified, body: snapshot(doc.body), keys: snapshot(doc.keys) as IndexKeys, values };
+    return { etag, lastModified: doc.lastModified, body: snapshot(doc.body), keys: snapshot(doc.keys) as IndexKeys };
   }
 
   /** Adds (+1) or removes (−1) the entry's string values in the range indexes kept for its collection. */
@@ -230,7 +228,7 @@ export class MemoryStore implements Store {
     const kept = this.indexed.get(collection);
     if (!kept) return;
     for (const [key, index] of kept) {
-      for (const value of entry.values.get(key) ?? []) {
+      for (const value of valuesAt(entry.keys, key)) {
         if (typeof value !== 'string') continue;
         if (direction > 0) index.add(value, id);
         else index.remove(value, id);
@@ -250,7 +248,7 @@ export class MemoryStore implements Store {
     if (index) return index;
     kept.set(key, (index = new OrderedValues()));
     for (const [id, entry] of this.collection(collection)) {
-      for (const value of entry.values.get(key) ?? []) if (typeof value === 'string') index.add(value, id);
+      for (const value of valuesAt(entry.keys, key)) if (typeof value === 'string') index.add(value, id);
     }
     return index;
   }
@@ -264,7 +262,7 @@ export class MemoryStore implements Store {
 }
 
 function matches(entry: Entry, where: readonly Condition[]): boolean {
-  return where.every((condition) => (entry.values.get(condition.key) ?? []).some((value) => satisfies(value, condition.op, condition.value)));
+  return where.every((condition) => valuesAt(entry.keys, condition.key).some((value) => satisfies(value as IndexValue, condition.op, condition.value)));
 }
 
 function toDocument<B>(collection: Collection, id: string, entry: Entry): StoredDocument<B> {
