@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import { REMEMBERED_ENTRIES } from '../app/EventHistoryRecorder';
 import type { EventPublisher, OutboxEntry, RouterEvent } from '../ports/EventPublisher';
 import type { LiveEvents } from '../ports/LiveEvents';
@@ -11,13 +10,16 @@ import type { LiveEvents } from '../ports/LiveEvents';
  * no webhook, so that history (nine documents per job) would be written for no reader. As the host's
  * recorder does, it remembers (bounded) which entries it announced: an entry handed over again (a
  * deleted document's outbox) is not announced twice, and the next write of a document drops the
- * entries it knows from the outbox.
+ * entries it knows from the outbox. It remembers the last REMEMBERED_ENTRIES to twice as many, in two
+ * generations of sets: cheaper than a least-recently-used list, and entries are asked about in the
+ * order they were announced, a write or two later.
  */
 export class LiveOnlyEvents implements EventPublisher, LiveEvents {
   private readonly listeners = new Set<(event: RouterEvent) => void>();
   /** Events of deletes that have not happened yet, by history position. */
   private readonly awaiting = new Map<string, RouterEvent>();
-  private readonly announced = new LRUCache<string, true>({ max: REMEMBERED_ENTRIES });
+  private announced = new Set<string>();
+  private announcedBefore = new Set<string>();
 
   subscribe(listener: (event: RouterEvent) => void): () => void {
     this.listeners.add(listener);
@@ -25,7 +27,7 @@ export class LiveOnlyEvents implements EventPublisher, LiveEvents {
   }
 
   holds(entry: OutboxEntry): boolean {
-    return this.announced.has(entry.position);
+    return this.announced.has(entry.position) || this.announcedBefore.has(entry.position);
   }
 
   record(entries: readonly OutboxEntry[]): Promise<void> {
@@ -53,8 +55,12 @@ export class LiveOnlyEvents implements EventPublisher, LiveEvents {
   }
 
   private announce(entry: OutboxEntry): void {
-    if (this.announced.has(entry.position)) return;
-    this.announced.set(entry.position, true);
+    if (this.holds(entry)) return;
+    if (this.announced.size >= REMEMBERED_ENTRIES) {
+      this.announcedBefore = this.announced;
+      this.announced = new Set();
+    }
+    this.announced.add(entry.position);
     // A listener's failure is the simulation's: it ends the run rather than going unnoticed.
     for (const listener of this.listeners) listener(entry.event);
   }

@@ -1,4 +1,5 @@
 import type { EventPublisher, OutboxEntry, RouterEvent } from '../../shared/ports/EventPublisher';
+import { REMEMBERED_ENTRIES } from '../../shared/app/EventHistoryRecorder';
 import { LiveOnlyEvents } from '../../shared/simulation/liveOnlyEvents';
 
 const entry = (n: number): OutboxEntry => ({
@@ -34,4 +35,12 @@ describe('LiveOnlyEvents: the events of a simulation, announced and not recorded
     await events.confirm([entry(1), entry(2)]);
     expect(heard).toEqual(['e1']);
   });
+});
+
+it('remembers at least the last REMEMBERED_ENTRIES entries it announced, and forgets older ones (bounded memory)', async () => {
+  const events = new LiveOnlyEvents();
+  const total = 2 * REMEMBERED_ENTRIES + 1;
+  for (let n = 1; n <= total; n++) await events.record([entry(n)]);
+  for (let n = total - REMEMBERED_ENTRIES + 1; n <= total; n++) expect(events.holds(entry(n))).toBe(true);
+  expect(events.holds(entry(1))).toBe(false);
 });
