@@ -74,6 +74,8 @@ export interface SimulationRun {
   wallMilliseconds: number;
   /** Router timers fired (offer expiries, settles, classification, exceptions). */
   routerTimersFired: number;
+  /** Every timer the virtual clock fired: the simulation's acts (arrivals, answers, ends, hang-ups, shifts) and the router's timers. */
+  clockTimersFired: number;
 }
 
 export interface RunOptions {
@@ -314,7 +316,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       next(0);
     }
 
-    await runLoop(engine, ports, clock, pending, failures, () => secondsNow() >= end && open === 0, DAY_START + (end + MAX_DRAIN_SECONDS) * 1000);
+    const clockTimersFired = await runLoop(engine, ports, clock, pending, failures, () => secondsNow() >= end && open === 0, DAY_START + (end + MAX_DRAIN_SECONDS) * 1000);
     for (const shift of shifts) shift.to = Math.min(shift.to, Math.max(end, secondsNow()));
     return {
       scenario,
@@ -324,6 +326,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       simulatedSeconds: secondsNow(),
       wallMilliseconds: performance.now() - wallStart,
       routerTimersFired: scheduler.fired,
+      clockTimersFired,
     };
   } finally {
     await engine.matchQueue.stop();
@@ -331,7 +334,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
 }
 
-/** Moves time from event to event until `done`, letting the router settle at each instant. */
+/** Moves time from event to event until `done`, letting the router settle at each instant; answers the timers fired. */
 async function runLoop(
   engine: EmbeddedEngine,
   ports: RouterPorts,
@@ -340,15 +343,16 @@ async function runLoop(
   failures: unknown[],
   done: () => boolean,
   hardStop: number,
-): Promise<void> {
+): Promise<number> {
   engine.matchQueue.start((request) => runMatching(ports, request));
+  let fired = 0;
   for (;;) {
     await settle(engine, pending);
     if (failures.length > 0) throw failures[0];
-    if (done()) return;
+    if (done()) return fired;
     const next = clock.nextDue();
-    if (next === undefined || next > hardStop) return;
-    clock.advanceTo(Math.max(next, clock.now().getTime()));
+    if (next === undefined || next > hardStop) return fired;
+    fired += clock.advanceTo(Math.max(next, clock.now().getTime()));
   }
 }
 

@@ -1,10 +1,14 @@
 /**
  * Section `simulate`: simulated jobs per wall second, every job through the router's use cases (create,
  * match, offer, accept, complete, close; abandonment through cancel), for a 300-agent centre whose day
- * is about 100,000 jobs. The bench runs a slice of that day (BENCH_SIM_SECONDS, default half an hour)
- * and gives the wall time of the whole day at the measured rate, so the run stays short. The store
- * calls per job say what stands in the way of a faster simulation.
+ * is about 100,000 jobs. The bench runs the whole day on the memory store (BENCH_SIM_SECONDS shortens
+ * it) and a tenth of it on in-memory SQLite, to show what the store costs. The ceiling, measured in the
+ * same run, is the simulation's own loop without the router: the virtual clock firing as many timers
+ * per job as the run fired, each an async act the loop waits for, as the real loop does. The store
+ * calls per job say what the router does per job.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { VirtualClock } from '../../shared/adapters/VirtualClock';
 import { openMemoryStore } from '../../shared/adapters/embedded/MemoryStore';
 import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import { runScenario } from '../../shared/simulation/runScenario';
@@ -21,6 +25,33 @@ export interface SimulationFigures {
   dayWallSeconds: number;
   storeCallsPerJob: number;
   calls: StoreCalls;
+  /** The simulation loop alone, with as many timers per job as the run fired, in jobs per wall second. */
+  ceilingJobsPerSecond: number;
+}
+
+/**
+ * The loop of runScenario with nothing routed: `timers` clock timers, each starting an async act that
+ * the loop waits for before time moves on, with a turn of the event loop per instant. Answers jobs per
+ * wall second at `timersPerJob`.
+ */
+async function loopCeiling(jobs: number, timersPerJob: number): Promise<number> {
+  const clock = new VirtualClock(0);
+  const pending = new Set<Promise<void>>();
+  const act = () => {
+    const running: Promise<void> = Promise.resolve()
+      .then(() => undefined)
+      .finally(() => pending.delete(running));
+    pending.add(running);
+  };
+  const timers = Math.round(jobs * timersPerJob);
+  for (let i = 0; i < timers; i++) clock.setTimer(i * 7, act);
+  const start = performance.now();
+  for (let next = clock.nextDue(); next !== undefined; next = clock.nextDue()) {
+    clock.advanceTo(next);
+    while (pending.size > 0) await Promise.all([...pending]);
+    await nextTurn();
+  }
+  return jobs / ((performance.now() - start) / 1000);
 }
 
 const AGENTS = 300;
@@ -57,6 +88,7 @@ export async function simulationSpeed(seconds: number): Promise<SimulationFigure
     const jobs = run.jobs.length;
     const wallSeconds = run.wallMilliseconds / 1000;
     const total = Object.values(calls).reduce((s, n) => s + n, 0);
+    const timersPerJob = run.clockTimersFired / jobs;
     figures.push({
       store: label,
       jobs,
@@ -66,10 +98,12 @@ export async function simulationSpeed(seconds: number): Promise<SimulationFigure
       dayWallSeconds: DAY_JOBS / (jobs / wallSeconds),
       storeCallsPerJob: total / jobs,
       calls,
+      ceilingJobsPerSecond: await loopCeiling(Math.min(jobs, 20_000), timersPerJob),
     });
     const f = figures[figures.length - 1]!;
     console.log(
-      `simulate, ${AGENTS} agents, ${label}: ${jobs} jobs in ${wallSeconds.toFixed(1)} s wall (${f.cpuSeconds.toFixed(1)} s CPU): ${f.jobsPerWallSecond.toFixed(0)} jobs/s; ` +
+      `simulate, ${AGENTS} agents, ${label}: ${jobs} jobs in ${wallSeconds.toFixed(1)} s wall (${f.cpuSeconds.toFixed(1)} s CPU): ${f.jobsPerWallSecond.toFixed(0)} jobs/s ` +
+        `(ceiling, the loop alone at ${timersPerJob.toFixed(1)} timers per job: ${f.ceilingJobsPerSecond.toFixed(0)} jobs/s); ` +
         `a ${DAY_JOBS}-job day ≈ ${f.dayWallSeconds.toFixed(0)} s; ${f.storeCallsPerJob.toFixed(1)} store calls per job ${JSON.stringify(calls)}`,
     );
   }
