@@ -9,6 +9,7 @@ import { addOffer } from '../domain/routing/workerHoldings';
 import { toWireTime } from '../domain/wireTime';
 import type { RouterJobOffer } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
+import type { StoredDocument } from '../ports/Store';
 import { mutateDocument } from './mutateDocument';
 import { endJobOffer, endWorkerOffer, offerTimerId, revokedEvent } from './offerEnds';
 import { jobs, readWorker, workers } from './routingDocuments';
@@ -28,7 +29,7 @@ export interface OfferResult {
    * The job as this call last wrote or read it, so that the next offer starts from it without a read;
    * absent when the call changed the job again without reading it back (a revoked offer).
    */
-  job?: EngineJob;
+  job?: StoredDocument<EngineJob>;
 }
 
 /**
@@ -36,8 +37,11 @@ export interface OfferResult {
  * counted, so no interleaving can put a worker over capacity; then the job records the offer, which
  * fails if the job was accepted, cancelled, changed or filled meanwhile, and the reservation is undone.
  * The expiry timer is durable before either write, so a crash between them is repaired at expiry.
+ * `read` is the job as the caller read it: the job's write starts from it (its etag says whether the
+ * job changed since), and the offer is chosen on it.
  */
-export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: string, policy: DistributionPolicy): Promise<OfferResult> {
+export async function issueOffer(ports: RouterPorts, read: StoredDocument<EngineJob>, workerId: string, policy: DistributionPolicy): Promise<OfferResult> {
+  const job = read.body;
   const mode = modeOf(policy);
   const start = ports.clock.now();
   const offerId = ports.newId();
@@ -55,7 +59,7 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
   });
   if (!reserved?.changed || !offer) {
     await ports.scheduler.cancel(timerId);
-    return { outcome: 'workerUnfit', job };
+    return { outcome: 'workerUnfit', job: read };
   }
   const held = offer;
 
@@ -72,11 +76,12 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
       return true;
     },
     (fresh, context) => [offerEvents.issued(context, reserved.document.body, fresh, held)],
+    read,
   );
   if (!recorded?.changed) {
     await endWorkerOffer(ports, workerId, offerId, 'revoked');
     await ports.scheduler.cancel(timerId);
-    return { outcome: 'jobDone', job: recorded?.document.body };
+    return { outcome: 'jobDone', job: recorded?.document };
   }
   // The worker may have dropped the reservation between the two writes (it deregistered, changed, or
   // another of its offers expired): then the job must not keep naming the offer.
@@ -88,5 +93,5 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
     await ports.scheduler.cancel(timerId);
     return { outcome: 'workerUnfit' };
   }
-  return { outcome: 'issued', job: recorded.document.body };
+  return { outcome: 'issued', job: recorded.document };
 }

@@ -87,7 +87,7 @@ describe('conditionalWrite from a document the caller already read', () => {
 
   it('an error that is not a refusal reaches the caller at once, and a document of another id is not used', async () => {
     const known = await putDocument(inner, doc(1));
-    await expect(conditionalWrite(inner, 'routingState', 'c', () => Promise.reject(new Error('broken')), { known })).rejects.toThrow('broken');
+    await expect(conditionalWrite<Counter, string>(inner, 'routingState', 'c', () => Promise.reject(new Error('broken')), { known })).rejects.toThrow('broken');
     const other = { ...known, id: 'other' };
     const { store, calls } = counting(inner);
     expect(await conditionalWrite(store, 'routingState', 'c', capped(10), { known: other })).toBe('wrote 2');
