@@ -4,7 +4,7 @@ import type { DistributionPolicy } from '../domain/resources';
 import { mismatch, ineligibility } from '../domain/routing/eligibility';
 import { offerEvents } from '../domain/routing/routerEvents';
 import { isMatchable } from '../domain/routing/routingKeys';
-import { jobRouting, type EngineJob } from '../domain/routing/routingState';
+import { jobRouting, type EngineJob, type EngineWorker } from '../domain/routing/routingState';
 import { addOffer } from '../domain/routing/workerHoldings';
 import { toWireTime } from '../domain/wireTime';
 import type { RouterJobOffer } from '../domain/resources';
@@ -30,6 +30,8 @@ export interface OfferResult {
    * absent when the call changed the job again without reading it back (a revoked offer).
    */
   job?: StoredDocument<EngineJob>;
+  /** The worker as read after an issued offer (to check it still holds it): its room is known without another read. */
+  worker?: EngineWorker;
 }
 
 /**
@@ -93,5 +95,5 @@ export async function issueOffer(ports: RouterPorts, read: StoredDocument<Engine
     await ports.scheduler.cancel(timerId);
     return { outcome: 'workerUnfit' };
   }
-  return { outcome: 'issued', job: recorded.document };
+  return { outcome: 'issued', job: recorded.document, worker: after?.body };
 }
