@@ -39,11 +39,12 @@ export interface OfferResult {
  * counted, so no interleaving can put a worker over capacity; then the job records the offer, which
  * fails if the job was accepted, cancelled, changed or filled meanwhile, and the reservation is undone.
  * The expiry timer is durable before either write, so a crash between them is repaired at expiry.
- * `read` is the job as the caller read it: the job's write starts from it (its etag says whether the
- * job changed since), and the offer is chosen on it.
+ * `read` and `candidate` are the job and the worker as the caller read them: each write starts from
+ * its copy (the etag says whether it changed since), and the offer is chosen on them.
  */
-export async function issueOffer(ports: RouterPorts, read: StoredDocument<EngineJob>, workerId: string, policy: DistributionPolicy): Promise<OfferResult> {
+export async function issueOffer(ports: RouterPorts, read: StoredDocument<EngineJob>, candidate: StoredDocument<EngineWorker>, policy: DistributionPolicy): Promise<OfferResult> {
   const job = read.body;
+  const workerId = candidate.id;
   const mode = modeOf(policy);
   const start = ports.clock.now();
   const offerId = ports.newId();
@@ -58,7 +59,7 @@ export async function issueOffer(ports: RouterPorts, read: StoredDocument<Engine
     offer = { offerId, jobId: job.id, capacityCost: cost, offeredAt: toWireTime(start), expiresAt: toWireTime(expires) };
     addOffer(worker, offer, job.channelId);
     return true;
-  });
+  }, undefined, candidate);
   if (!reserved?.changed || !offer) {
     await ports.scheduler.cancel(timerId);
     return { outcome: 'workerUnfit', job: read };

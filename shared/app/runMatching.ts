@@ -57,7 +57,7 @@ export async function matchJob(ports: RouterPorts, job: StoredDocument<EngineJob
     if (wanted < 1) return issued;
     let unfit = false;
     for (const worker of await selectCandidates(ports, job.body, mode, wanted)) {
-      const { outcome, job: written, worker: after } = await issueOffer(ports, job, worker.id, target.policy);
+      const { outcome, job: written, worker: after } = await issueOffer(ports, job, worker, target.policy);
       if (after) offered?.set(after.id, after);
       if (outcome === 'jobDone') return issued;
       if (outcome === 'workerUnfit') unfit = true;
