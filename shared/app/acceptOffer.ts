@@ -4,6 +4,7 @@ import { jobRouting, recordEndedOffer, workerRouting, type EngineJob, type Engin
 import { acceptHeldOffer, releaseAssignment } from '../domain/routing/workerHoldings';
 import { toWireTime } from '../domain/wireTime';
 import type { RouterPorts } from '../ports/RouterPorts';
+import type { StoredDocument } from '../ports/Store';
 import { AppError } from './AppError';
 import { mutateDocument } from './mutateDocument';
 import { offerTimerId, revokeFromWorkers } from './offerEnds';
@@ -86,9 +87,10 @@ interface JobOutcome {
 
 /**
  * The job half of an accept, written with its OfferAccepted (about `worker`, which holds the
- * assignment); idempotent (the expiry timer repeats it to roll a crashed accept forward).
+ * assignment); idempotent (the expiry timer repeats it to roll a crashed accept forward). `known`:
+ * the job as this request read it.
  */
-export async function assignJob(ports: RouterPorts, acceptance: Acceptance, worker: EngineWorker): Promise<JobOutcome> {
+export async function assignJob(ports: RouterPorts, acceptance: Acceptance, worker: EngineWorker, known?: StoredDocument<EngineJob>): Promise<JobOutcome> {
   const { jobId, offerId, workerId, assignmentId } = acceptance;
   let others: JobOfferRecord[] = [];
   let refusal: AppError | undefined;
@@ -111,7 +113,7 @@ export async function assignJob(ports: RouterPorts, acceptance: Acceptance, work
     routing.acceptedOfferId = offerId;
     routing.assignedAt = acceptance.assignedAt;
     return true;
-  }, (job, context) => [offerEvents.accepted(context, worker, job, offerId, assignmentId)]);
+  }, (job, context) => [offerEvents.accepted(context, worker, job, offerId, assignmentId)], known);
   if (!result) return { others, refusal: new AppError('notFound', `The job '${jobId}' of offer '${offerId}' no longer exists.`) };
   return { job: result.changed ? result.document.body : undefined, others, refusal };
 }

@@ -41,7 +41,8 @@ export async function confirmSchedule(ports: RouterPorts, jobId: string): Promis
  * `queueAndMatch`. A timer that fires before a moved `scheduleAt` re-arms itself.
  */
 export async function activateScheduledJob(ports: RouterPorts, jobId: string): Promise<void> {
-  const read = (await readJob(ports, jobId))?.body;
+  const readDocument = await readJob(ports, jobId);
+  const read = readDocument?.body;
   const scheduleAt = read ? scheduleAtOf(read) : undefined;
   if (!read || scheduleAt === undefined || (read.status !== 'scheduled' && read.status !== 'pendingSchedule')) return;
   if (parseInstant(scheduleAt) > ports.clock.now().getTime()) return armActivation(ports, read);
@@ -51,5 +52,5 @@ export async function activateScheduledJob(ports: RouterPorts, jobId: string): P
     job.status = 'waitingForActivation';
     job.scheduledAt = toWireTime(at);
     return true;
-  }, (job, context) => [jobEvents.waitingForActivation(context, job)]);
+  }, (job, context) => [jobEvents.waitingForActivation(context, job)], readDocument);
 }

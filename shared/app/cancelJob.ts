@@ -19,9 +19,9 @@ export function openAssignments(job: EngineJob): AssignmentRef[] {
 }
 
 /** Ends what a job that stops (cancelled, deleted) holds on workers: offers revoked, capacity released. */
-export async function releaseJobHoldings(ports: RouterPorts, job: EngineJob, offers: readonly JobOfferRecord[], assignments: readonly AssignmentRef[]): Promise<void> {
+export async function releaseJobHoldings(ports: RouterPorts, job: EngineJob, offers: readonly JobOfferRecord[], assignments: readonly AssignmentRef[], written?: EngineJob): Promise<void> {
   await revokeFromWorkers(ports, job, offers);
-  for (const ref of assignments) await settleAssignment(ports, ref);
+  for (const ref of assignments) await settleAssignment(ports, ref, written);
 }
 
 /** `:cancel`: any job that is not closed, cancelled or being closed (a close at a future `closeAt`) ends as `cancelled` (docs/behaviour.md#cancel). */
@@ -49,8 +49,8 @@ export async function cancelJob(ports: RouterPorts, jobId: string, options: Canc
     job.status = 'cancelled';
     job.dispositionCode = options.dispositionCode ?? 'Cancelled';
     addNote(job, options.note, now);
-  }, (job, context) => [jobEvents.cancelled(context, job, options.note)]);
+  }, (job, context) => [jobEvents.cancelled(context, job, options.note)], existing);
   const fresh = held.filter((ref) => !assignments.some((a) => a.assignmentId === ref.assignmentId));
   for (const ref of fresh) await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
-  await releaseJobHoldings(ports, document.body, offers, [...assignments, ...fresh]);
+  await releaseJobHoldings(ports, document.body, offers, [...assignments, ...fresh], document.body);
 }

@@ -7,7 +7,7 @@ import type { ClassificationPolicy, RouterQueue } from '../domain/resources';
 import { jobEvents } from '../domain/routing/routerEvents';
 import type { EngineJob } from '../domain/routing/routingState';
 import type { RouterPorts } from '../ports/RouterPorts';
-import type { Condition } from '../ports/Store';
+import type { Condition, StoredDocument } from '../ports/Store';
 import type { Timer } from '../ports/Scheduler';
 import { classifyTimerId } from './classificationTimer';
 import { armSelectorExpiry } from './expireWorkerSelectors';
@@ -39,7 +39,7 @@ async function findQueue(ports: RouterPorts, selectors: readonly RouterQueueSele
   return narrowed ?? firstQueue(ports, selectors);
 }
 
-type Decision = { ok: true; queueId: string; classification: Extract<Classification, { ok: true }>['value'] } | { ok: false; reason: string };
+type Decision = { ok: true; queueId: string; queue: StoredDocument<RouterQueue>; classification: Extract<Classification, { ok: true }>['value'] } | { ok: false; reason: string };
 
 async function decide(ports: RouterPorts, job: EngineJob, random: RandomSource): Promise<Decision> {
   const policyId = job.classificationPolicyId ?? '';
@@ -50,8 +50,9 @@ async function decide(ports: RouterPorts, job: EngineJob, random: RandomSource):
   const chosen = hasOwnQueue(job) ? undefined : (await findQueue(ports, outcome.value.queueSelectors))?.id;
   const queueId = targetQueueId(job, chosen, policy.fallbackQueueId);
   if (!queueId) return { ok: false, reason: 'no queue matched the queue selectors and the policy has no fallbackQueueId' };
-  if (!(await ports.store.get('queues', queueId))) return { ok: false, reason: `the queue '${queueId}' does not exist` };
-  return { ok: true, queueId, classification: outcome.value };
+  const queue = await ports.store.get<RouterQueue>('queues', queueId);
+  if (!queue) return { ok: false, reason: `the queue '${queueId}' does not exist` };
+  return { ok: true, queueId, queue, classification: outcome.value };
 }
 
 /**
@@ -63,16 +64,17 @@ async function decide(ports: RouterPorts, job: EngineJob, random: RandomSource):
  * `random` draws weighted allocations (a seeded source in tests).
  */
 export async function classifyJob(ports: RouterPorts, jobId: string, random: RandomSource = ports.random ?? Math.random): Promise<void> {
-  const read = (await readJob(ports, jobId))?.body;
+  const readDocument = await readJob(ports, jobId);
+  const read = readDocument?.body;
   if (read?.status !== 'pendingClassification') return;
   const decision = await decide(ports, read, random);
 
   let queueLengthChecks: Timer[] = [];
   if (decision.ok) {
-    queueLengthChecks = await armExceptionTimers(ports, jobId, decision.queueId);
+    queueLengthChecks = await armExceptionTimers(ports, jobId, decision.queueId, decision.queue);
     await armSelectorExpiry(ports, jobId, [...read.requestedWorkerSelectors, ...decision.classification.workerSelectors], ports.clock.now());
   }
-  const [queue] = decision.ok ? await queueDetails(ports, [decision.queueId]) : [];
+  const [queue] = decision.ok ? await queueDetails(ports, [decision.queueId], [decision.queue]) : [];
   const result = await mutateDocument(ports, jobs, jobId, (job, now) => {
     const same = job.status === 'pendingClassification' && job.classificationPolicyId === read.classificationPolicyId && JSON.stringify(job.labels) === JSON.stringify(read.labels) && job.queueId === read.queueId;
     if (!same) return false;
@@ -83,6 +85,7 @@ export async function classifyJob(ports: RouterPorts, jobId: string, random: Ran
     decision.ok
       ? [jobEvents.classified(context, job, queue ?? { id: decision.queueId, labels: {} }), jobEvents.queued(context, job)]
       : [jobEvents.classificationFailed(context, job, decision.reason)],
+    readDocument,
   );
   if (!result?.changed) return;
   await ports.scheduler.cancel(classifyTimerId(jobId));

@@ -52,6 +52,6 @@ export async function closeJob(ports: RouterPorts, jobId: string, assignmentId: 
     } else {
       applyClose(job, assignmentId, options, now);
     }
-  }, (job, context) => (later ? [] : [jobEvents.closed(context, job, assignmentId, ref.workerId)])));
+  }, (job, context) => (later ? [] : [jobEvents.closed(context, job, assignmentId, ref.workerId)]), existing));
   await settleAssignment(ports, ref, written.body);
 }

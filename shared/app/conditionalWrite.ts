@@ -32,11 +32,18 @@ export type WriteStep<B, R> =
   | { remove: true; answer: () => R }
   | { done: R };
 
-export interface WriteOptions {
+export interface WriteOptions<B = unknown> {
   /** Runs after a lost race, before the next read: undoes what `decide` prepared for the write that lost. */
   onLost?: () => Promise<void>;
   /** How the target is named in the contention error (`The job 'j1'`). */
   what?: string;
+  /**
+   * The document as the caller already read it in this request: the first attempt decides on it
+   * instead of reading. Only a write can use it (the etag tells whether it was still current); a
+   * `done` or a refusal (an AppError) decided on it is decided again on a fresh read, so a stale
+   * known document costs one read or one lost race, never an answer the stored document would not give.
+   */
+  known?: StoredDocument<B>;
 }
 
 /**
@@ -50,12 +57,21 @@ export async function conditionalWrite<B, R>(
   collection: Collection,
   id: string,
   decide: (current: StoredDocument<B> | undefined, attempt: number) => WriteStep<B, R> | Promise<WriteStep<B, R>>,
-  options: WriteOptions = {},
+  options: WriteOptions<B> = {},
 ): Promise<R> {
+  // A document of another id can say nothing about this one.
+  let known = options.known?.collection === collection && options.known.id === id ? options.known : undefined;
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-    const current = await store.get<B>(collection, id);
-    const step = await decide(current, attempt);
-    if ('done' in step) return step.done;
+    const onKnown = known;
+    known = undefined;
+    let current = onKnown;
+    let step = onKnown && (await writeOn(() => decide(onKnown, attempt)));
+    if (!step) {
+      current = await store.get<B>(collection, id);
+      const decided = await decide(current, attempt);
+      if ('done' in decided) return decided.done;
+      step = decided;
+    }
     try {
       if ('put' in step) return step.answer(current ? await store.replace(step.put, current.etag) : await store.create(step.put));
       if (!current) return step.answer();
@@ -67,6 +83,20 @@ export async function conditionalWrite<B, R>(
     await options.onLost?.();
   }
   throw new WriteContentionError(collection, id, options.what ?? `${collection}/${id}`);
+}
+
+/**
+ * What `decide` makes of a document the caller read before: a write to try on its etag, or undefined
+ * when the decision needs a fresh read (nothing to write, or a refusal).
+ */
+async function writeOn<B, R>(decide: () => WriteStep<B, R> | Promise<WriteStep<B, R>>): Promise<Exclude<WriteStep<B, R>, { done: R }> | undefined> {
+  try {
+    const step = await decide();
+    return 'done' in step ? undefined : step;
+  } catch (error) {
+    if (error instanceof AppError) return undefined;
+    throw error;
+  }
 }
 
 /**

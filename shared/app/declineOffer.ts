@@ -24,7 +24,7 @@ export async function declineOffer(ports: RouterPorts, workerId: string, offerId
   if (!worker) throw new AppError('notFound', `The worker '${workerId}' was not found.`);
   const offer = worker.body.offers.find((o) => o.offerId === offerId);
   if (!offer) throw offerGone(worker.body, workerId, offerId, 'decline');
-  const freed = await endWorkerOffer(ports, workerId, offerId, 'declined');
+  const freed = await endWorkerOffer(ports, workerId, offerId, 'declined', undefined, worker);
   if (!freed) {
     throw offerGone((await readWorker(ports, workerId))?.body ?? worker.body, workerId, offerId, 'decline');
   }

@@ -1,10 +1,11 @@
 import { offerEvents, workerEvents } from '../domain/routing/routerEvents';
-import { jobRouting, workerRouting } from '../domain/routing/routingState';
+import { jobRouting, workerRouting, type EngineWorker } from '../domain/routing/routingState';
 import { endOffer } from '../domain/routing/workerHoldings';
 import { refreshWorker } from '../domain/routing/workerCapacity';
 import type { RouterJobOffer } from '../domain/resources';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
+import type { StoredDocument } from '../ports/Store';
 import { assignJob, rollBackAcceptance } from './acceptOffer';
 import { mutateDocument } from './mutateDocument';
 import { endJobOffer, endWorkerOffer, revokeFromJobs, revokeFromWorkers } from './offerEnds';
@@ -31,7 +32,7 @@ export async function expireOffer(ports: RouterPorts, ref: OfferRef): Promise<vo
   const accepted = worker ? workerRouting(worker.body).endedOffers.find((e) => e.offerId === offerId && e.how === 'accepted') : undefined;
   if (accepted?.assignmentId && worker?.body.assignedJobs.some((a) => a.assignmentId === accepted.assignmentId)) {
     const acceptance = { jobId, workerId, offerId, assignmentId: accepted.assignmentId, assignedAt: worker.body.assignedJobs.find((a) => a.assignmentId === accepted.assignmentId)?.assignedAt ?? '' };
-    const outcome = await assignJob(ports, acceptance, worker.body);
+    const outcome = await assignJob(ports, acceptance, worker.body, job);
     if (outcome.refusal) await rollBackAcceptance(ports, acceptance, outcome.refusal.reason === 'conflict' ? 'acceptedElsewhere' : 'revoked');
     else if (outcome.job) await revokeFromWorkers(ports, outcome.job, outcome.others, 'acceptedElsewhere');
     return;
@@ -39,17 +40,17 @@ export async function expireOffer(ports: RouterPorts, ref: OfferRef): Promise<vo
   const workerHolds = worker?.body.offers.some((o) => o.offerId === offerId) ?? false;
   const jobHolds = job ? jobRouting(job.body).offers.some((o) => o.offerId === offerId) : false;
   if (workerHolds && jobHolds) {
-    if (await expireAndDeregister(ports, workerId, offerId, about)) await endJobOffer(ports, jobId, offerId);
+    if (await expireAndDeregister(ports, workerId, offerId, about, worker)) await endJobOffer(ports, jobId, offerId, undefined, job);
   } else if (workerHolds) {
-    await endWorkerOffer(ports, workerId, offerId, 'revoked', (context) => offerEvents.ended(context, 'RouterWorkerOfferRevoked', { offerId, workerId }, about));
+    await endWorkerOffer(ports, workerId, offerId, 'revoked', (context) => offerEvents.ended(context, 'RouterWorkerOfferRevoked', { offerId, workerId }, about), worker);
   } else if (jobHolds) {
-    await endJobOffer(ports, jobId, offerId);
+    await endJobOffer(ports, jobId, offerId, undefined, job);
   }
   if (job?.body.queueId) await ports.matchQueue.enqueue([{ queueId: job.body.queueId, jobId }]);
 }
 
 /** Worker first: the offer expires there unless an accept or decline got there first. */
-async function expireAndDeregister(ports: RouterPorts, workerId: string, offerId: string, job: Parameters<typeof offerEvents.ended>[3]): Promise<boolean> {
+async function expireAndDeregister(ports: RouterPorts, workerId: string, offerId: string, job: Parameters<typeof offerEvents.ended>[3], known?: StoredDocument<EngineWorker>): Promise<boolean> {
   let others: RouterJobOffer[] = [];
   let deregistered = false;
   const result = await mutateDocument(
@@ -70,6 +71,7 @@ async function expireAndDeregister(ports: RouterPorts, workerId: string, offerId
       if (deregistered) events.push(workerEvents.deregistered(context, workerId));
       return events;
     },
+    known,
   );
   if (!result?.changed) return false;
   await revokeFromJobs(ports, workerId, others);

@@ -37,7 +37,8 @@ export async function armSelectorExpiry(ports: RouterPorts, jobId: string, selec
  * again, now that fewer workers are excluded. The timer for the next expiry is armed before the write.
  */
 export async function expireWorkerSelectors(ports: RouterPorts, jobId: string): Promise<void> {
-  const read = (await readJob(ports, jobId))?.body;
+  const readDocument = await readJob(ports, jobId);
+  const read = readDocument?.body;
   if (!read || isTerminal(read.status)) return;
   await armSelectorExpiry(ports, jobId, [...read.requestedWorkerSelectors, ...read.attachedWorkerSelectors], ports.clock.now());
   let requested: StoredWorkerSelector[] = [];
@@ -47,7 +48,7 @@ export async function expireWorkerSelectors(ports: RouterPorts, jobId: string): 
     requested = expireDueSelectors(job.requestedWorkerSelectors, now);
     attached = expireDueSelectors(job.attachedWorkerSelectors, now);
     return requested.length + attached.length > 0;
-  }, (job, context) => [jobEvents.workerSelectorsExpired(context, job, requested, attached)]);
+  }, (job, context) => [jobEvents.workerSelectorsExpired(context, job, requested, attached)], readDocument);
   if (!result?.changed) return;
   const job = result.document.body;
   if (isMatchable(job) && job.queueId) await ports.matchQueue.enqueue([{ queueId: job.queueId, jobId }]);

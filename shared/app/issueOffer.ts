@@ -4,11 +4,12 @@ import type { DistributionPolicy } from '../domain/resources';
 import { mismatch, ineligibility } from '../domain/routing/eligibility';
 import { offerEvents } from '../domain/routing/routerEvents';
 import { isMatchable } from '../domain/routing/routingKeys';
-import { jobRouting, type EngineJob } from '../domain/routing/routingState';
+import { jobRouting, type EngineJob, type EngineWorker } from '../domain/routing/routingState';
 import { addOffer } from '../domain/routing/workerHoldings';
 import { toWireTime } from '../domain/wireTime';
 import type { RouterJobOffer } from '../domain/resources';
 import type { RouterPorts } from '../ports/RouterPorts';
+import type { StoredDocument } from '../ports/Store';
 import { mutateDocument } from './mutateDocument';
 import { endJobOffer, endWorkerOffer, offerTimerId, revokedEvent } from './offerEnds';
 import { jobs, readWorker, workers } from './routingDocuments';
@@ -28,7 +29,9 @@ export interface OfferResult {
    * The job as this call last wrote or read it, so that the next offer starts from it without a read;
    * absent when the call changed the job again without reading it back (a revoked offer).
    */
-  job?: EngineJob;
+  job?: StoredDocument<EngineJob>;
+  /** The worker as read after an issued offer (to check it still holds it): its room is known without another read. */
+  worker?: EngineWorker;
 }
 
 /**
@@ -36,8 +39,12 @@ export interface OfferResult {
  * counted, so no interleaving can put a worker over capacity; then the job records the offer, which
  * fails if the job was accepted, cancelled, changed or filled meanwhile, and the reservation is undone.
  * The expiry timer is durable before either write, so a crash between them is repaired at expiry.
+ * `read` and `candidate` are the job and the worker as the caller read them: each write starts from
+ * its copy (the etag says whether it changed since), and the offer is chosen on them.
  */
-export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: string, policy: DistributionPolicy): Promise<OfferResult> {
+export async function issueOffer(ports: RouterPorts, read: StoredDocument<EngineJob>, candidate: StoredDocument<EngineWorker>, policy: DistributionPolicy): Promise<OfferResult> {
+  const job = read.body;
+  const workerId = candidate.id;
   const mode = modeOf(policy);
   const start = ports.clock.now();
   const offerId = ports.newId();
@@ -52,10 +59,10 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
     offer = { offerId, jobId: job.id, capacityCost: cost, offeredAt: toWireTime(start), expiresAt: toWireTime(expires) };
     addOffer(worker, offer, job.channelId);
     return true;
-  });
+  }, undefined, candidate);
   if (!reserved?.changed || !offer) {
     await ports.scheduler.cancel(timerId);
-    return { outcome: 'workerUnfit', job };
+    return { outcome: 'workerUnfit', job: read };
   }
   const held = offer;
 
@@ -72,11 +79,12 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
       return true;
     },
     (fresh, context) => [offerEvents.issued(context, reserved.document.body, fresh, held)],
+    read,
   );
   if (!recorded?.changed) {
     await endWorkerOffer(ports, workerId, offerId, 'revoked');
     await ports.scheduler.cancel(timerId);
-    return { outcome: 'jobDone', job: recorded?.document.body };
+    return { outcome: 'jobDone', job: recorded?.document };
   }
   // The worker may have dropped the reservation between the two writes (it deregistered, changed, or
   // another of its offers expired): then the job must not keep naming the offer.
@@ -88,5 +96,5 @@ export async function issueOffer(ports: RouterPorts, job: EngineJob, workerId: s
     await ports.scheduler.cancel(timerId);
     return { outcome: 'workerUnfit' };
   }
-  return { outcome: 'issued', job: recorded.document.body };
+  return { outcome: 'issued', job: recorded.document, worker: after?.body };
 }

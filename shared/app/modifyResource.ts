@@ -12,6 +12,8 @@ export async function modifyResource<Body extends { id: string }>(
   id: string,
   change: (body: Body, now: Date) => void,
   events?: EventsOf<Body>,
+  /** The document as this request already read it (see mutateDocument). */
+  known?: StoredDocument<Body>,
 ): Promise<StoredDocument<Body>> {
   const result = await mutateDocument(
     ports,
@@ -22,6 +24,7 @@ export async function modifyResource<Body extends { id: string }>(
       return true;
     },
     events,
+    known,
   );
   if (!result) throw new AppError('notFound', `The ${definition.noun} '${id}' was not found.`);
   return result.document;

@@ -36,6 +36,8 @@ export async function mutateDocument<Body extends { id: string }>(
   id: string,
   change: (body: Body, now: Date) => boolean,
   events?: EventsOf<Body>,
+  /** The document as this request already read it: the first attempt starts from it (see conditionalWrite). */
+  known?: StoredDocument<Body>,
 ): Promise<Mutation<Body> | undefined> {
   let added: OutboxEntry[] = [];
   const mutation = await conditionalWrite<Body, Mutation<Body> | undefined>(
@@ -53,7 +55,7 @@ export async function mutateDocument<Body extends { id: string }>(
       const put = { collection: definition.collection, id, lastModified: isoString(now.getTime()), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
       return { put, answer: (document) => ({ before: current.body, document, changed: true }) };
     },
-    { what: `The ${definition.noun} '${id}'` },
+    { what: `The ${definition.noun} '${id}'`, known },
   );
   if (mutation?.changed) await relayCommitted(ports, added);
   return mutation;

@@ -4,6 +4,7 @@ import { endOffer } from '../domain/routing/workerHoldings';
 import type { EventContext } from '../domain/routing/routerEvents';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
+import type { StoredDocument } from '../ports/Store';
 import { mutateDocument } from './mutateDocument';
 import { jobs, matchWorker, workers } from './routingDocuments';
 import { timerId } from './timers/timerKinds';
@@ -19,29 +20,40 @@ export type EndEvent = ((context: EventContext) => RouterEvent) | undefined;
 
 export const offerTimerId = (offerId: string) => timerId('offerExpiry', { offerId });
 
-/** Removes the offer from the worker (capacity released): the worker as written, undefined when it no longer held it. */
-export async function endWorkerOffer(ports: RouterPorts, workerId: string, offerId: string, how: OfferEnd, event?: EndEvent): Promise<EngineWorker | undefined> {
-  const result = await mutateDocument(ports, workers, workerId, (worker, now) => endOffer(worker, offerId, how, now), (_, context) => (event ? [event(context)] : []));
+/**
+ * Removes the offer from the worker (capacity released): the worker as written, undefined when it no
+ * longer held it. `known`: the worker as this request read it.
+ */
+export async function endWorkerOffer(ports: RouterPorts, workerId: string, offerId: string, how: OfferEnd, event?: EndEvent, known?: StoredDocument<EngineWorker>): Promise<EngineWorker | undefined> {
+  const result = await mutateDocument(ports, workers, workerId, (worker, now) => endOffer(worker, offerId, how, now), (_, context) => (event ? [event(context)] : []), known);
   return result?.changed ? result.document.body : undefined;
 }
 
-/** Removes the offer from the job's open offers; the removed record, if it was there. */
-export async function endJobOffer(ports: RouterPorts, jobId: string, offerId: string, event?: (job: EngineJob, context: EventContext) => RouterEvent): Promise<JobOfferRecord | undefined> {
-  let removed: JobOfferRecord | undefined;
-  await mutateDocument(
+/**
+ * Removes the offer from the job's open offers; answers the job as it is then (written, or read when
+ * it no longer had the offer), undefined when it is gone. `known`: the job as this request read it.
+ */
+export async function endJobOffer(
+  ports: RouterPorts,
+  jobId: string,
+  offerId: string,
+  event?: (job: EngineJob, context: EventContext) => RouterEvent,
+  known?: StoredDocument<EngineJob>,
+): Promise<EngineJob | undefined> {
+  const result = await mutateDocument(
     ports,
     jobs,
     jobId,
     (job) => {
       const routing = jobRouting(job);
-      removed = routing.offers.find((o) => o.offerId === offerId);
-      if (!removed) return false;
+      if (!routing.offers.some((o) => o.offerId === offerId)) return false;
       routing.offers = routing.offers.filter((o) => o.offerId !== offerId);
       return true;
     },
     (job, context) => (event ? [event(job, context)] : []),
+    known,
   );
-  return removed;
+  return result?.document.body;
 }
 
 /** OfferRevoked for an offer of `workerId`, about the job as written. */
@@ -76,9 +88,8 @@ export async function revokeFromJobs(ports: RouterPorts, workerId: string, offer
   const rematch: { queueId: string; jobId: string }[] = [];
   for (const offer of offers) {
     await ports.scheduler.cancel(offerTimerId(offer.offerId));
-    await endJobOffer(ports, offer.jobId, offer.offerId, revokedEvent(offer.offerId, workerId));
-    const job = await ports.store.get<EngineJob>('jobs', offer.jobId);
-    if (job?.body.queueId) rematch.push({ queueId: job.body.queueId, jobId: job.body.id });
+    const job = await endJobOffer(ports, offer.jobId, offer.offerId, revokedEvent(offer.offerId, workerId));
+    if (job?.queueId) rematch.push({ queueId: job.queueId, jobId: job.id });
   }
   if (rematch.length > 0) await ports.matchQueue.enqueue(rematch);
 }

@@ -35,7 +35,7 @@ export async function reclassifyJob(ports: RouterPorts, jobId: string): Promise<
     dropped = routing.offers;
     routing.offers = [];
     job.status = 'pendingClassification';
-  });
+  }, undefined, existing);
   await revokeFromWorkers(ports, document.body, dropped);
   await startClassification(ports, jobId);
 }

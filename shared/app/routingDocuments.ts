@@ -5,6 +5,7 @@ import { offerableChannels } from '../domain/routing/workerCapacity';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Definition } from './mutateDocument';
+import { referenced, type Referenced } from './checkReferences';
 import { nextHistoryPosition, relayCommitted } from './outbox';
 
 /** The job and worker definitions typed with their engine-private state. */
@@ -32,11 +33,11 @@ export async function readQueueWithPolicy(ports: RouterPorts, queueId: string): 
   return policy ? { queue: queue.body, policy: policy.body } : undefined;
 }
 
-/** Queue id, name and labels for worker events (`queueAssignments`, docs/behaviour.md#event-data). */
-export async function queueDetails(ports: RouterPorts, queueIds: readonly string[]): Promise<QueueDetails[]> {
+/** Queue id, name and labels for worker events (`queueAssignments`, docs/behaviour.md#event-data); `read`: queues this request read already. */
+export async function queueDetails(ports: RouterPorts, queueIds: readonly string[], read?: Referenced): Promise<QueueDetails[]> {
   const details: QueueDetails[] = [];
   for (const id of queueIds) {
-    const queue = await ports.store.get<RouterQueue>('queues', id);
+    const queue = referenced<RouterQueue>(read, 'queues', id) ?? (await ports.store.get<RouterQueue>('queues', id));
     details.push({ id, name: queue?.body.name, labels: queue?.body.labels ?? {} });
   }
   return details;

@@ -4,6 +4,7 @@ import { jobRouting, type EngineJob, type EngineWorker } from '../domain/routing
 import { offerableChannels } from '../domain/routing/workerCapacity';
 import type { MatchRequest } from '../ports/MatchQueue';
 import type { RouterPorts } from '../ports/RouterPorts';
+import type { StoredDocument } from '../ports/Store';
 import { issueOffer, modeOf } from './issueOffer';
 import { readJob, readQueueWithPolicy, readWorker, type QueueWithPolicy } from './routingDocuments';
 import { selectCandidates } from './selectCandidates';
@@ -33,7 +34,7 @@ export async function runMatching(ports: RouterPorts, request: MatchRequest): Pr
   if (request.jobId) {
     const job = await readJob(ports, request.jobId);
     if (!job || job.body.queueId !== request.queueId) return 0;
-    return matchJob(ports, job.body, target);
+    return matchJob(ports, job, target);
   }
   return matchQueue(ports, target, worker);
 }
@@ -43,22 +44,26 @@ const canTakeOfferIn = (worker: EngineWorker, queueId: string) => worker.queues.
 /** Rounds of candidate selection per job when a chosen worker changed before its offer (a race). */
 const MAX_ROUNDS = 3;
 
-/** Tops the job's open offers up to the mode's maxConcurrentOffers, best candidates first. */
-export async function matchJob(ports: RouterPorts, job: EngineJob, target: QueueWithPolicy): Promise<number> {
+/**
+ * Tops the job's open offers up to the mode's maxConcurrentOffers, best candidates first. `offered`
+ * collects each worker offered something, as read after its offer.
+ */
+export async function matchJob(ports: RouterPorts, job: StoredDocument<EngineJob>, target: QueueWithPolicy, offered?: Map<string, EngineWorker>): Promise<number> {
   const mode = modeOf(target.policy);
   let issued = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    if (!isMatchable(job)) return issued;
-    const wanted = (mode.maxConcurrentOffers ?? 1) - jobRouting(job).offers.length;
+    if (!isMatchable(job.body)) return issued;
+    const wanted = (mode.maxConcurrentOffers ?? 1) - jobRouting(job.body).offers.length;
     if (wanted < 1) return issued;
     let unfit = false;
-    for (const worker of await selectCandidates(ports, job, mode, wanted)) {
-      const { outcome, job: written } = await issueOffer(ports, job, worker.id, target.policy);
+    for (const worker of await selectCandidates(ports, job.body, mode, wanted)) {
+      const { outcome, job: written, worker: after } = await issueOffer(ports, job, worker, target.policy);
+      if (after) offered?.set(after.id, after);
       if (outcome === 'jobDone') return issued;
       if (outcome === 'workerUnfit') unfit = true;
       if (outcome === 'issued') issued++;
       // The next candidates are chosen against the job as it is now: as the offer left it, else read.
-      const fresh = written ?? (await readJob(ports, job.id))?.body;
+      const fresh = written ?? (await readJob(ports, job.id));
       if (!fresh) return issued;
       job = fresh;
     }
@@ -96,10 +101,12 @@ async function matchQueue(ports: RouterPorts, target: QueueWithPolicy, forWorker
         if (!worker || !canTakeOfferIn(worker, queueId)) return issued;
         if (ineligibility(doc.body, worker, mode, ports.clock.now())) continue;
       }
-      const offered = await matchJob(ports, doc.body, target);
+      const seen = new Map<string, EngineWorker>();
+      const offered = await matchJob(ports, doc, target, seen);
       issued += offered;
-      // The worker is read again only after it was offered something (its room changed).
-      if (offered > 0 && forWorker) worker = (await readWorker(ports, forWorker.id))?.body;
+      // The worker's room is looked at again only after it was offered something: as the offer's
+      // check read it, else read. A worker that freed room since enqueues a pass of its own.
+      if (offered > 0 && forWorker) worker = seen.get(forWorker.id) ?? (await readWorker(ports, forWorker.id))?.body;
     }
     const last = page[page.length - 1];
     if (page.length < limit || !last) return issued;

@@ -20,11 +20,12 @@ export const SCORING_PASS_LIMIT_MS = 10_000;
  * Workers to offer a job to, best first, at most `wanted`. Only workers that can take an offer on the
  * job's queue and channel are read (the `offerable` index); round robin and longest idle read them in
  * their own order and stop as soon as enough are eligible, best worker scores every one of them.
+ * Answers them as read (with their etags), so that the offer's write on each can start from the read.
  */
-export async function selectCandidates(ports: RouterPorts, job: EngineJob, mode: DistributionMode, wanted: number): Promise<EngineWorker[]> {
+export async function selectCandidates(ports: RouterPorts, job: EngineJob, mode: DistributionMode, wanted: number): Promise<StoredDocument<EngineWorker>[]> {
   if (!job.queueId || !job.channelId || wanted < 1) return [];
   const now = ports.clock.now();
-  const eligible = (worker: EngineWorker) => ineligibility(job, worker, mode, now) === undefined;
+  const eligible = (worker: StoredDocument<EngineWorker>) => ineligibility(job, worker.body, mode, now) === undefined;
   const pair = `${job.queueId}${SEP}${job.channelId}`;
   switch (mode.kind) {
     case 'roundRobin':
@@ -32,21 +33,22 @@ export async function selectCandidates(ports: RouterPorts, job: EngineJob, mode:
     case 'longestIdle':
       return longestIdle(ports, job.queueId, job.channelId, eligible, wanted);
     case 'bestWorker': {
-      const all: EngineWorker[] = [];
+      const all: StoredDocument<EngineWorker>[] = [];
       for await (const worker of offerableWorkers(ports, pair)) if (eligible(worker)) all.push(worker);
-      const scores = await scoreWorkers(ports, job, mode, all, now);
+      const scores = await scoreWorkers(ports, job, mode, all.map((w) => w.body), now);
       const descending = mode.scoringRuleOptions?.descendingOrder ?? true;
-      return all.sort(byScore(scores, descending)).slice(0, wanted);
+      const order = byScore(scores, descending);
+      return all.sort((a, b) => order(a.body, b.body)).slice(0, wanted);
     }
   }
 }
 
 /** Offerable workers of a queue × channel in id order, starting after `afterId`. */
-async function* offerableWorkers(ports: RouterPorts, pair: string, afterId?: string): AsyncGenerator<EngineWorker> {
+async function* offerableWorkers(ports: RouterPorts, pair: string, afterId?: string): AsyncGenerator<StoredDocument<EngineWorker>> {
   let after = afterId;
   for (;;) {
     const page = await ports.store.list<EngineWorker>('workers', { where: [{ key: WORKER_OFFERABLE, op: 'eq', value: pair }], pageSize: PAGE, afterId: after });
-    for (const doc of page.items) yield doc.body;
+    yield* page.items;
     const last = page.items[page.items.length - 1];
     if (!page.hasMore || !last) return;
     after = last.id;
@@ -56,10 +58,10 @@ async function* offerableWorkers(ports: RouterPorts, pair: string, afterId?: str
 const cursorId = (queueId: string) => `roundRobin:${queueId}`;
 
 /** Workers in id order after the one that last got an offer in this queue, wrapping around (docs/behaviour.md#round-robin). */
-async function roundRobin(ports: RouterPorts, queueId: string, pair: string, eligible: (w: EngineWorker) => boolean, wanted: number): Promise<EngineWorker[]> {
+async function roundRobin(ports: RouterPorts, queueId: string, pair: string, eligible: (w: StoredDocument<EngineWorker>) => boolean, wanted: number): Promise<StoredDocument<EngineWorker>[]> {
   const cursorDoc = await ports.store.get<{ id: string; lastWorkerId?: string }>('routingState', cursorId(queueId));
   const cursor = cursorDoc?.body.lastWorkerId;
-  const chosen: EngineWorker[] = [];
+  const chosen: StoredDocument<EngineWorker>[] = [];
   for await (const worker of offerableWorkers(ports, pair, cursor)) {
     if (eligible(worker)) chosen.push(worker);
     if (chosen.length >= wanted) break;
@@ -87,20 +89,22 @@ async function saveCursor(ports: RouterPorts, current: StoredDocument<{ id: stri
   }
 }
 
-async function longestIdle(ports: RouterPorts, queueId: string, channelId: string, eligible: (w: EngineWorker) => boolean, wanted: number): Promise<EngineWorker[]> {
+const longestIdleFirst = (a: StoredDocument<EngineWorker>, b: StoredDocument<EngineWorker>) => byLongestIdle(a.body, b.body);
+
+async function longestIdle(ports: RouterPorts, queueId: string, channelId: string, eligible: (w: StoredDocument<EngineWorker>) => boolean, wanted: number): Promise<StoredDocument<EngineWorker>[]> {
   const range = prefixRange(queueId, channelId);
-  const chosen: EngineWorker[] = [];
+  const chosen: StoredDocument<EngineWorker>[] = [];
   let from = range.from;
   // Usually the first workers in idle order are eligible: read a few more than wanted, not a full page.
   const limit = Math.min(PAGE, wanted * 2 + 4);
   for (;;) {
     const page = await ports.store.range<EngineWorker>('workers', { key: WORKER_IDLE_ORDER, from, to: range.to, limit });
     for (const doc of page) {
-      if (eligible(doc.body)) chosen.push(doc.body);
-      if (chosen.length >= wanted) return chosen.sort(byLongestIdle);
+      if (eligible(doc)) chosen.push(doc);
+      if (chosen.length >= wanted) return chosen.sort(longestIdleFirst);
     }
     const last = page[page.length - 1];
-    if (page.length < limit || !last) return chosen.sort(byLongestIdle);
+    if (page.length < limit || !last) return chosen.sort(longestIdleFirst);
     // The first value after the last one read: keys are unique (they end with the worker id).
     const lastValue = (last.keys[WORKER_IDLE_ORDER] as string[]).find((v) => v >= range.from && v < range.to) ?? range.to;
     from = `${lastValue}\u0000`;

@@ -9,6 +9,7 @@ import { parseInstant } from '../domain/wireTime';
 import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Timer } from '../ports/Scheduler';
+import type { StoredDocument } from '../ports/Store';
 import { armClassification, startClassification } from './classificationTimer';
 import { mutateDocument } from './mutateDocument';
 import { revokeFromWorkers } from './offerEnds';
@@ -27,8 +28,9 @@ export interface ExceptionRef {
 
 export const exceptionTimerId = (ref: ExceptionRef) => timerId('exceptionTrigger', ref);
 
-async function readPolicyOf(ports: RouterPorts, queueId: string): Promise<ExceptionPolicy | undefined> {
-  const queue = await ports.store.get<RouterQueue>('queues', queueId);
+/** The exception policy of a queue; `read`: the queue, when this request read it already. */
+async function readPolicyOf(ports: RouterPorts, queueId: string, read?: StoredDocument<RouterQueue>): Promise<ExceptionPolicy | undefined> {
+  const queue = read?.id === queueId ? read : await ports.store.get<RouterQueue>('queues', queueId);
   const policyId = queue?.body.exceptionPolicyId;
   return policyId ? (await ports.store.get<ExceptionPolicy>('exceptionPolicies', policyId))?.body : undefined;
 }
@@ -37,9 +39,10 @@ async function readPolicyOf(ports: RouterPorts, queueId: string): Promise<Except
  * Arms the exception rules of the queue a job is about to be queued in, before the write that queues
  * it: a waitTime rule at enqueue + threshold, a queueLength rule as a safety net for the check the
  * caller runs right after the write (`checkQueueLength`). Answers the queue-length timers to check.
+ * `queue`: the queue as this request read it already, if it did.
  */
-export async function armExceptionTimers(ports: RouterPorts, jobId: string, queueId: string): Promise<Timer[]> {
-  const policy = await readPolicyOf(ports, queueId);
+export async function armExceptionTimers(ports: RouterPorts, jobId: string, queueId: string, queue?: StoredDocument<RouterQueue>): Promise<Timer[]> {
+  const policy = await readPolicyOf(ports, queueId, queue);
   if (!policy) return [];
   const now = ports.clock.now().getTime();
   const queueLength: Timer[] = [];
@@ -112,7 +115,7 @@ export async function triggerException(ports: RouterPorts, ref: ExceptionRef): P
     if (effect === 'cancelled') events.push(jobEvents.cancelled(context, written, rule.actions.find((a) => a.kind === 'cancel')?.note));
     if (effect === 'requeued') events.push(jobEvents.queued(context, written));
     return events;
-  });
+  }, read);
   if (!result?.changed) return;
   const written = result.document.body;
   await revokeFromWorkers(ports, written, dropped);

@@ -57,8 +57,8 @@ export async function unassignJob(ports: RouterPorts, jobId: string, assignmentI
     } else {
       job.status = 'queued';
     }
-  }, (job, context) => [jobEvents.unassigned(context, job, assignmentId, ref.workerId), ...(job.status === 'queued' ? [jobEvents.queued(context, job)] : [])]));
-  await settleAssignment(ports, ref);
+  }, (job, context) => [jobEvents.unassigned(context, job, assignmentId, ref.workerId), ...(job.status === 'queued' ? [jobEvents.queued(context, job)] : [])], existing));
+  await settleAssignment(ports, ref, document.body);
   const job = document.body;
   if (job.status === 'queued') await checkQueueLength(ports, queueLengthChecks);
   if (job.status === 'queued' && job.queueId) await ports.matchQueue.enqueue([{ queueId: job.queueId, jobId }]);

@@ -6,6 +6,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import type { Timer } from '../ports/Scheduler';
 import { armActivation, confirmSchedule } from './activateScheduledJob';
 import type { Preconditions } from './checkPreconditions';
+import { referenced, type Referenced } from './checkReferences';
 import { armClassification, startClassification } from './classificationTimer';
 import { armSelectorExpiry } from './expireWorkerSelectors';
 import { revokeFromWorkers } from './offerEnds';
@@ -33,9 +34,9 @@ const scheduleChanged = (job: EngineJob, before: EngineJob | undefined) =>
  */
 export async function upsertJob(ports: RouterPorts, id: string, patch: Record<string, unknown>, preconditions: Preconditions): Promise<UpsertResult<EngineJob>> {
   let queueLengthChecks: Timer[] = [];
-  const beforeWrite = async (job: EngineJob, before: EngineJob | undefined) => {
+  const beforeWrite = async (job: EngineJob, before: EngineJob | undefined, read: Referenced) => {
     if (classificationAsked(job, before)) await armClassification(ports, id);
-    queueLengthChecks = queuedNow(job, before) && job.queueId ? await armExceptionTimers(ports, id, job.queueId) : [];
+    queueLengthChecks = queuedNow(job, before) && job.queueId ? await armExceptionTimers(ports, id, job.queueId, referenced(read, 'queues', job.queueId)) : [];
     if (JSON.stringify(before?.requestedWorkerSelectors) !== JSON.stringify(job.requestedWorkerSelectors)) {
       await armSelectorExpiry(ports, id, [...job.requestedWorkerSelectors, ...job.attachedWorkerSelectors], ports.clock.now());
     }

@@ -7,7 +7,7 @@ import { conditionalWrite } from './conditionalWrite';
 import { AppError, invalidFields } from './AppError';
 import { applyMergePatch } from './applyMergePatch';
 import { checkPreconditions, type Preconditions } from './checkPreconditions';
-import { checkReferences } from './checkReferences';
+import { checkReferences, type Referenced } from './checkReferences';
 import type { EventContext } from '../domain/routing/routerEvents';
 import type { OutboxEntry, RouterEvent } from '../ports/EventPublisher';
 import { fillOutbox, outboxOf, relayCommitted, withOutboxKey, writeContext } from './outbox';
@@ -32,9 +32,9 @@ export async function upsertResource<Input, Body extends { id: string }>(
   patch: Record<string, unknown>,
   preconditions: Preconditions = {},
   /** Runs before each write attempt with what is about to be written: durable timers the write needs are scheduled here. */
-  beforeWrite?: (body: Body, previous: Body | undefined) => Promise<void>,
+  beforeWrite?: (body: Body, previous: Body | undefined, references: Referenced) => Promise<void>,
   /** The events of the change, written with it (see mutateDocument); `previous` is undefined on create. */
-  events?: (body: Body, previous: Body | undefined, context: EventContext) => RouterEvent[] | Promise<RouterEvent[]>,
+  events?: (body: Body, previous: Body | undefined, context: EventContext, references: Referenced) => RouterEvent[] | Promise<RouterEvent[]>,
 ): Promise<UpsertResult<Body>> {
   let added: OutboxEntry[] = [];
   const result = await conditionalWrite<Body, UpsertResult<Body>>(
@@ -56,9 +56,9 @@ export async function upsertResource<Input, Body extends { id: string }>(
       if (carried) (body as { _outbox?: unknown })._outbox = carried;
       if (current && isDeepStrictEqual(body, current.body)) return { done: { created: false, document: current, previous: current.body } };
 
-      await checkReferences(ports.store, definition.references(body));
-      await beforeWrite?.(body, current?.body);
-      const caused = events ? await events(body, current?.body, writeContext(ports, now)) : [];
+      const references = await checkReferences(ports.store, definition.references(body));
+      await beforeWrite?.(body, current?.body, references);
+      const caused = events ? await events(body, current?.body, writeContext(ports, now), references) : [];
       added = await fillOutbox(ports, body, carried, caused, now);
       const put = { collection: definition.collection, id, lastModified: isoString(now.getTime()), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
       return { put, answer: (saved) => ({ created: !current, document: saved, previous: current?.body }) };

@@ -5,6 +5,7 @@ import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Preconditions } from './checkPreconditions';
 import { revokeFromJobs } from './offerEnds';
+import type { Referenced } from './checkReferences';
 import { matchWorker, queueDetails } from './routingDocuments';
 import { upsertResource, type UpsertResult } from './upsertResource';
 
@@ -14,13 +15,13 @@ import { upsertResource, type UpsertResult } from './upsertResource';
  * revokes its offers (the write itself released their capacity) and their jobs are matched again.
  */
 export async function upsertWorker(ports: RouterPorts, id: string, patch: Record<string, unknown>, preconditions: Preconditions): Promise<UpsertResult<EngineWorker>> {
-  const eventsOf = async (worker: EngineWorker, before: EngineWorker | undefined, context: EventContext) => {
+  const eventsOf = async (worker: EngineWorker, before: EngineWorker | undefined, context: EventContext, read: Referenced) => {
     const registered = worker.availableForOffers && !before?.availableForOffers;
     const deregistered = !worker.availableForOffers && before?.availableForOffers === true;
     const changed = before ? updatedWorkerProperties(before, worker).filter((p) => p !== 'AvailableForOffers') : [];
     const events: RouterEvent[] = [];
     if (registered || changed.length > 0) {
-      const queues = await queueDetails(ports, worker.queues);
+      const queues = await queueDetails(ports, worker.queues, read);
       if (registered) events.push(workerEvents.registered(context, worker, queues));
       if (changed.length > 0) events.push(workerEvents.updated(context, worker, queues, changed));
     }

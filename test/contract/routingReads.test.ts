@@ -1,0 +1,111 @@
+import { InProcessMatchQueue } from '../../shared/adapters/embedded/InProcessMatchQueue';
+import { acceptOffer } from '../../shared/app/acceptOffer';
+import { closeJob } from '../../shared/app/closeJob';
+import { completeJob } from '../../shared/app/completeJob';
+import { EventRelay } from '../../shared/app/EventRelay';
+import { runMatching } from '../../shared/app/runMatching';
+import { upsertJob } from '../../shared/app/upsertJob';
+import { upsertResource } from '../../shared/app/upsertResource';
+import { upsertWorker } from '../../shared/app/upsertWorker';
+import { distributionPolicyResource, queueResource } from '../../shared/domain/resources';
+import type { EngineWorker } from '../../shared/domain/routing/routingState';
+import { createAzureEngine } from '../../shared/hosting/createAzureEngine';
+import { silentLogger } from '../../shared/ports/Logger';
+import type { Scheduler, Timer } from '../../shared/ports/Scheduler';
+import type { Collection, Store } from '../../shared/ports/Store';
+import { sqliteAndCosmosStores } from '../support/sqliteAndCosmosStores';
+import { TestClock } from '../support/testClock';
+
+/**
+ * Timers are not store reads on the Azure host (they live in the Durable task hub), and one that fired
+ * in the middle of a step would read on its own: this stand-in only remembers them.
+ */
+class RememberingScheduler implements Scheduler {
+  readonly timers = new Map<string, Timer>();
+  schedule(timer: Timer): Promise<void> {
+    this.timers.set(timer.id, timer);
+    return Promise.resolve();
+  }
+  cancel(id: string): Promise<void> {
+    this.timers.delete(id);
+    return Promise.resolve();
+  }
+}
+
+/** The store as it is, with the point reads it answers counted by collection. */
+function countingReads(inner: Store): { store: Store; reads: () => Partial<Record<Collection, number>> } {
+  let counted: Partial<Record<Collection, number>> = {};
+  const store = new Proxy(inner, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (property === 'get') counted[args[0] as Collection] = (counted[args[0] as Collection] ?? 0) + 1;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return {
+    store,
+    reads: () => {
+      const answer = counted;
+      counted = {};
+      return answer;
+    },
+  };
+}
+
+const stores = sqliteAndCosmosStores('routingreads');
+
+/**
+ * Each step of a job's life reads each document it changes once: the write starts from what the step
+ * read (ADR 35), and a queue read to check a reference is not read again for its exception rules.
+ * The figures are exact so that a read that comes back shows here.
+ */
+describe.each(stores)('point reads of one routed job on %s', (_, open) => {
+  let inner: Store;
+  beforeEach(async () => {
+    inner = await open();
+  });
+  afterEach(async () => {
+    await inner.close();
+  });
+
+  it('create, offer, accept, complete and close read each document once per change', async () => {
+    const { store, reads } = countingReads(inner);
+    const matchQueue = new InProcessMatchQueue(silentLogger);
+    const clock = new TestClock();
+    const engine = createAzureEngine({ store, clock, matchQueue, events: new EventRelay({ store, clock, logger: silentLogger, channels: [] }), logger: silentLogger });
+    const ports = engine.portsWith(new RememberingScheduler());
+    matchQueue.start((request) => runMatching(ports, request));
+    await upsertResource(ports, distributionPolicyResource, 'dp', { offerExpiresAfterSeconds: 3600, mode: { kind: 'longestIdle' } });
+    await upsertResource(ports, queueResource, 'q', { distributionPolicyId: 'dp' });
+    await upsertWorker(ports, 'w', { capacity: 1, queues: ['q'], channels: [{ channelId: 'voice', capacityCostPerJob: 1 }], availableForOffers: true }, {});
+    await matchQueue.idle();
+    reads();
+
+    await upsertJob(ports, 'j', { queueId: 'q', channelId: 'voice' }, {});
+    await matchQueue.idle();
+    // The job: the upsert's read and the matching request's; the queue: the reference check (its
+    // exception rules take it from there) and the matching request; the worker: only the check that it
+    // still holds the offer (the reservation writes on the copy candidate selection read).
+    expect(reads()).toEqual({ jobs: 2, queues: 2, distributionPolicies: 1, workers: 1 });
+
+    const offerId = (await inner.get<EngineWorker>('workers', 'w'))?.body.offers[0]?.offerId ?? '';
+    reads();
+    const { assignmentId } = await acceptOffer(ports, 'w', offerId);
+    await matchQueue.idle();
+    expect(reads()).toEqual({ workers: 1, jobs: 1 });
+
+    await completeJob(ports, 'j', assignmentId, {});
+    expect(reads()).toEqual({ jobs: 1 });
+
+    await closeJob(ports, 'j', assignmentId, {});
+    await matchQueue.idle();
+    // The job once (the write starts from the read that validated the close); the worker once to
+    // release it and once for the matching pass its freed room asks for, with that pass's queue and policy.
+    expect(reads()).toEqual({ jobs: 1, workers: 2, queues: 1, distributionPolicies: 1 });
+    expect((await inner.get<EngineWorker>('workers', 'w'))?.body.assignedJobs).toEqual([]);
+    await matchQueue.stop();
+  }, 60_000);
+});
