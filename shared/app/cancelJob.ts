@@ -9,7 +9,7 @@ import { refuseWhileClosing } from './closeJob';
 import { modifyResource } from './modifyResource';
 import { revokeFromWorkers } from './offerEnds';
 import { jobs, readJob } from './routingDocuments';
-import { settleAssignment, settleTimer, type AssignmentRef } from './settleAssignment';
+import { settleAssignment, settleReminder, type AssignmentRef } from './settleAssignment';
 
 /** Assignments whose worker still holds capacity for the job (at most one, the current one). */
 export function openAssignments(job: EngineJob): AssignmentRef[] {
@@ -31,7 +31,7 @@ export async function cancelJob(ports: RouterPorts, jobId: string, options: Canc
   // Before the settle timer below would replace the one of the pending close.
   refuseWhileClosing(existing.body, jobId, 'cancelled');
   const assignments = openAssignments(existing.body);
-  for (const ref of assignments) await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
+  for (const ref of assignments) await ports.scheduler.schedule(settleReminder(ref, ports.clock.now()));
   let offers: JobOfferRecord[] = [];
   let held: AssignmentRef[] = [];
   const document = await modifyResource(ports, jobs, jobId, (job, now) => {
@@ -51,6 +51,6 @@ export async function cancelJob(ports: RouterPorts, jobId: string, options: Canc
     addNote(job, options.note, now);
   }, (job, context) => [jobEvents.cancelled(context, job, options.note)], existing);
   const fresh = held.filter((ref) => !assignments.some((a) => a.assignmentId === ref.assignmentId));
-  for (const ref of fresh) await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
+  for (const ref of fresh) await ports.scheduler.schedule(settleReminder(ref, ports.clock.now()));
   await releaseJobHoldings(ports, document.body, offers, [...assignments, ...fresh], document.body);
 }

@@ -8,7 +8,7 @@ import { AppError } from './AppError';
 import { noAssignment } from './completeJob';
 import { modifyResource } from './modifyResource';
 import { jobs, readJob } from './routingDocuments';
-import { rearmOnRefusal, settleAssignment, settleTimer } from './settleAssignment';
+import { rearmOnRefusal, settleAssignment, settleReminder, settleTimer } from './settleAssignment';
 
 /**
  * An accepted close with a future `closeAt` settles the job's fate: it will be `closed`, with
@@ -42,7 +42,7 @@ export async function closeJob(ports: RouterPorts, jobId: string, assignmentId: 
   const closeAt = options.closeAt ? new Date(options.closeAt) : undefined;
   const later = closeAt !== undefined && closeAt.getTime() > ports.clock.now().getTime();
   const ref = { jobId, assignmentId, workerId: assignment.workerId ?? '' };
-  await ports.scheduler.schedule(settleTimer(ref, later && closeAt ? closeAt : ports.clock.now()));
+  await ports.scheduler.schedule(later && closeAt ? settleTimer(ref, closeAt) : settleReminder(ref, ports.clock.now()));
 
   const written = await rearmOnRefusal(ports, ref, () => modifyResource(ports, jobs, jobId, (job, now) => {
     if (!job.assignments[assignmentId]) throw noAssignment(jobId, assignmentId);

@@ -22,6 +22,17 @@ export function settleTimer(ref: AssignmentRef, dueAt: Date): Timer {
   return timerFor('settleAssignment', ref, dueAt);
 }
 
+/**
+ * How long the reminder of a change made now waits. The request settles the worker's side itself right
+ * after its job write; the timer is for a request that stopped before that (a crash). Due at once, it
+ * fired while the request was still writing the job, found the capacity rightly held, and was spent:
+ * a crash after the job write then left the capacity held for good.
+ */
+export const SETTLE_SAFETY_NET_MS = 10_000;
+
+/** The reminder for a change of the job made now (see SETTLE_SAFETY_NET_MS). */
+export const settleReminder = (ref: AssignmentRef, now: Date): Timer => settleTimer(ref, new Date(now.getTime() + SETTLE_SAFETY_NET_MS));
+
 /** A close of this assignment is pending on the job and its time has come. */
 function closeDue(job: EngineJob, ref: AssignmentRef, now: Date): boolean {
   const pending = jobRouting(job).pendingClose;

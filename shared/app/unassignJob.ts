@@ -9,7 +9,7 @@ import { refuseWhileClosing } from './closeJob';
 import { noAssignment } from './completeJob';
 import { modifyResource } from './modifyResource';
 import { jobs, readJob } from './routingDocuments';
-import { rearmOnRefusal, settleAssignment, settleTimer } from './settleAssignment';
+import { rearmOnRefusal, settleAssignment, settleReminder } from './settleAssignment';
 import { armExceptionTimers, checkQueueLength } from './triggerException';
 
 /** The answer to an unassign (the OpenAPI document shows this schema; the type follows from it). */
@@ -38,7 +38,7 @@ export async function unassignJob(ports: RouterPorts, jobId: string, assignmentI
   const ref = { jobId, assignmentId, workerId: assignment.workerId ?? '' };
   // Refused requests must not touch the timer of a close already pending (same timer id).
   refuseUnassign(existing.body, jobId);
-  await ports.scheduler.schedule(settleTimer(ref, ports.clock.now()));
+  await ports.scheduler.schedule(settleReminder(ref, ports.clock.now()));
   // Back in its queue, the job waits again: its queue's exception rules are armed before the write.
   const requeued = !options.suspendMatching && existing.body.queueId;
   const queueLengthChecks = requeued ? await armExceptionTimers(ports, jobId, existing.body.queueId ?? '') : [];

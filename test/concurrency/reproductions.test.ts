@@ -7,6 +7,7 @@ import { declineOffer } from '../../shared/app/declineOffer';
 import { deleteJob } from '../../shared/app/deleteJob';
 import { upsertJob } from '../../shared/app/upsertJob';
 import { upsertResource } from '../../shared/app/upsertResource';
+import { SETTLE_SAFETY_NET_MS } from '../../shared/app/settleAssignment';
 import { upsertWorker } from '../../shared/app/upsertWorker';
 import { distributionPolicyResource, queueResource } from '../../shared/domain/resources';
 import type { EngineJob, EngineWorker } from '../../shared/domain/routing/routingState';
@@ -303,6 +304,33 @@ describe('reproductions of interleavings found by the randomized test', () => {
     f.clock.advance(61_000);
     await f.engine.scheduler.runDue();
     expect((await f.job('j'))?.status).toBe('closed');
+    expect(await f.violations()).toEqual([]);
+  });
+
+  /**
+   * A close schedules the assignment's settle timer before it writes the job, as the reminder that the
+   * worker's capacity must follow if the request stops. Due at once, the timer loop could fire it in
+   * that gap: the job still held the capacity, so the handler released nothing and removed the timer.
+   * A crash after the job write then left the worker's capacity held for good. The reminder now waits
+   * a safety-net delay, so it is still there after such a crash and releases the worker then.
+   */
+  it('a close that stops after its job write still releases the worker, even if the timer loop ran before that write', async () => {
+    f = await fixture();
+    await f.queueJob('j');
+    const { assignmentId } = await acceptOffer(f.ports, 'w1', await f.offerOf('w1', 'j'));
+    const timerWritten = f.store.gate((c) => (c.method === 'create' || c.method === 'replace') && c.collection === 'timers' && c.id.startsWith('settle:'));
+    const jobClosed = f.store.gate(jobWrite('j', 'closed'));
+    void closeJob(f.ports, 'j', assignmentId, {}).catch(() => undefined);
+    await timerWritten.reached;
+    await f.engine.scheduler.runDue(); // the timer loop, between the reminder and the job write
+    timerWritten.release();
+    await jobClosed.reached; // the request stops here for good: a crash
+    expect((await f.worker('w1'))?.assignedJobs).toHaveLength(1);
+
+    f.clock.advance(SETTLE_SAFETY_NET_MS);
+    await f.engine.scheduler.runDue();
+    expect((await f.worker('w1'))?.assignedJobs).toEqual([]);
+    jobClosed.release();
     expect(await f.violations()).toEqual([]);
   });
 });
