@@ -21,7 +21,7 @@ import type { EngineWorker } from '../../shared/domain/routing/routingState';
 import { createAzureEngine } from '../../shared/hosting/createAzureEngine';
 import { silentLogger } from '../../shared/ports/Logger';
 import type { RouterPorts } from '../../shared/ports/RouterPorts';
-import type { Scheduler, Timer } from '../../shared/ports/Scheduler';
+import { RememberingScheduler } from '../support/rememberingScheduler';
 
 export interface OperationCount {
   workers: number;
@@ -33,22 +33,6 @@ export interface OperationCount {
   requestCharge: number[];
   /** Requests and bytes per routed job by `<kind> <collection>` (read, query, write), over all measured cycles. */
   byKind: Record<string, CosmosRequestTally>;
-}
-
-/**
- * Durable timers are not Cosmos operations (they live in the Durable task hub): this stand-in only
- * remembers them, so that what is counted is the store's work alone.
- */
-class RememberingScheduler implements Scheduler {
-  readonly timers = new Map<string, Timer>();
-  schedule(timer: Timer): Promise<void> {
-    this.timers.set(timer.id, timer);
-    return Promise.resolve();
-  }
-  cancel(id: string): Promise<void> {
-    this.timers.delete(id);
-    return Promise.resolve();
-  }
 }
 
 /** Workers and waiting jobs seeded through the engine; the rest of a population are copies of the last of them. */

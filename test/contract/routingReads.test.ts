@@ -11,26 +11,10 @@ import { distributionPolicyResource, queueResource } from '../../shared/domain/r
 import type { EngineWorker } from '../../shared/domain/routing/routingState';
 import { createAzureEngine } from '../../shared/hosting/createAzureEngine';
 import { silentLogger } from '../../shared/ports/Logger';
-import type { Scheduler, Timer } from '../../shared/ports/Scheduler';
 import type { Collection, Store } from '../../shared/ports/Store';
+import { RememberingScheduler } from '../support/rememberingScheduler';
 import { sqliteAndCosmosStores } from '../support/sqliteAndCosmosStores';
 import { TestClock } from '../support/testClock';
-
-/**
- * Timers are not store reads on the Azure host (they live in the Durable task hub), and one that fired
- * in the middle of a step would read on its own: this stand-in only remembers them.
- */
-class RememberingScheduler implements Scheduler {
-  readonly timers = new Map<string, Timer>();
-  schedule(timer: Timer): Promise<void> {
-    this.timers.set(timer.id, timer);
-    return Promise.resolve();
-  }
-  cancel(id: string): Promise<void> {
-    this.timers.delete(id);
-    return Promise.resolve();
-  }
-}
 
 /** The store as it is, with the point reads it answers counted by collection. */
 function countingReads(inner: Store): { store: Store; reads: () => Partial<Record<Collection, number>> } {

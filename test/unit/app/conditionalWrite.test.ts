@@ -1,6 +1,7 @@
 import { openSqliteStore } from '../../../shared/adapters/embedded/SqliteStore';
 import { conditionalWrite, putDocument, WRITE_ATTEMPTS, WriteContentionError } from '../../../shared/app/conditionalWrite';
 import type { NewDocument, Store } from '../../../shared/ports/Store';
+import { callListingStore } from '../../support/callListingStore';
 
 type Counter = { id: string; n: number };
 const doc = (n: number): NewDocument<Counter> => ({ collection: 'routingState', id: 'c', lastModified: '2026-01-01T00:00:00.000Z', body: { id: 'c', n }, keys: {} });
@@ -77,17 +78,7 @@ describe('conditionalWrite: one read–decide–write with one retry policy', ()
 describe('putDocument', () => {
   it('creates without a read when the id is likely new, and still replaces what is in place', async () => {
     const store = openSqliteStore({ path: ':memory:' });
-    const calls: string[] = [];
-    const counted = new Proxy(store, {
-      get(target, property, receiver) {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(String(property));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const { store: counted, calls } = callListingStore(store);
     await putDocument(counted, doc(1), { likelyNew: true });
     expect(calls).toEqual(['create']);
     calls.length = 0;

@@ -3,25 +3,10 @@ import { openSqliteStore } from '../../../shared/adapters/embedded/SqliteStore';
 import { AppError } from '../../../shared/app/AppError';
 import { conditionalWrite, putDocument, type WriteStep } from '../../../shared/app/conditionalWrite';
 import type { NewDocument, Store, StoredDocument } from '../../../shared/ports/Store';
+import { callListingStore } from '../../support/callListingStore';
 
 type Counter = { id: string; n: number };
 const doc = (n: number): NewDocument<Counter> => ({ collection: 'routingState', id: 'c', lastModified: '2026-01-01T00:00:00.000Z', body: { id: 'c', n }, keys: {} });
-
-/** The store, with the calls made on it listed by method name. */
-function counting(store: Store): { store: Store; calls: string[] } {
-  const calls: string[] = [];
-  const counted = new Proxy(store, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.push(String(property));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: counted, calls };
-}
 
 /**
  * Below `limit` the counter is incremented; at `limit` nothing is written; above it the write is
@@ -54,7 +39,7 @@ describe('conditionalWrite from a document the caller already read', () => {
 
   it('writes on the known etag without reading when the document is still as read', async () => {
     const known = await putDocument(inner, doc(1));
-    const { store, calls } = counting(inner);
+    const { store, calls } = callListingStore(inner);
     expect(await conditionalWrite(store, 'routingState', 'c', capped(10), { known })).toBe('wrote 2');
     expect(calls).toEqual(['replace']);
   });
@@ -62,7 +47,7 @@ describe('conditionalWrite from a document the caller already read', () => {
   it('a stale known document costs one lost race: the write is decided again on a fresh read', async () => {
     const known = await putDocument(inner, doc(1));
     await putDocument(inner, doc(5));
-    const { store, calls } = counting(inner);
+    const { store, calls } = callListingStore(inner);
     expect(await conditionalWrite(store, 'routingState', 'c', capped(10), { known })).toBe('wrote 6');
     expect(calls).toEqual(['replace', 'get', 'replace']);
   });
@@ -70,7 +55,7 @@ describe('conditionalWrite from a document the caller already read', () => {
   it('nothing to do on the known document is confirmed on a fresh read, which may well write', async () => {
     const known = await putDocument(inner, doc(3));
     await putDocument(inner, doc(2));
-    const { store, calls } = counting(inner);
+    const { store, calls } = callListingStore(inner);
     expect(await conditionalWrite(store, 'routingState', 'c', capped(3), { known })).toBe('wrote 3');
     expect(calls).toEqual(['get', 'replace']);
   });
@@ -80,7 +65,7 @@ describe('conditionalWrite from a document the caller already read', () => {
     await putDocument(inner, doc(1));
     expect(await conditionalWrite(inner, 'routingState', 'c', capped(5), { known: stale })).toBe('wrote 2');
     const current = await putDocument(inner, doc(9));
-    const { store, calls } = counting(inner);
+    const { store, calls } = callListingStore(inner);
     await expect(conditionalWrite(store, 'routingState', 'c', capped(5), { known: current })).rejects.toMatchObject({ reason: 'conflict', message: 'over the limit at 9' });
     expect(calls).toEqual(['get']);
   });
@@ -89,7 +74,7 @@ describe('conditionalWrite from a document the caller already read', () => {
     const known = await putDocument(inner, doc(1));
     await expect(conditionalWrite<Counter, string>(inner, 'routingState', 'c', () => Promise.reject(new Error('broken')), { known })).rejects.toThrow('broken');
     const other = { ...known, id: 'other' };
-    const { store, calls } = counting(inner);
+    const { store, calls } = callListingStore(inner);
     expect(await conditionalWrite(store, 'routingState', 'c', capped(10), { known: other })).toBe('wrote 2');
     expect(calls).toEqual(['get', 'replace']);
   });
