@@ -3,10 +3,9 @@
  * t0, signed PATCH of the job, then the router's thread stamps t1 once `engine.idle()` (matching has
  * run); afterwards each job's `_routing.offers` is read from the store to check the offer exists.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { patch } from '../support/signedClient';
+import { bareServer } from './getThroughput';
 import { expectStatus, openOffers, putPolicy, startBenchHost, type BenchHost, type ModeKind } from './benchHost';
 import { perUnit } from './countingStore';
 import { runOfferClient, type OfferSample } from './offerClient';
@@ -112,15 +111,8 @@ const QUEUES = 1_000;
  * node:http server that answers 201 at once, with nothing to wait for after it.
  */
 async function createToOfferCeiling(population: Population): Promise<OfferFigures> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(201, { 'content-type': 'application/json; charset=utf-8' });
-      res.end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await bareServer({ status: 201, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{}' }, { afterBody: true });
+  const { port } = server;
   try {
     const m: Measurement = { label: 'bare node:http (the same client, the floor)', prefix: 'bare', count: JOBS_PER_FIGURE, warmup: WARMUP_JOBS, queueIndexes: range(QUEUES) };
     const rand = random(1);
@@ -133,8 +125,7 @@ async function createToOfferCeiling(population: Population): Promise<OfferFigure
     row(`create→offer ${m.label}`, figures.latency, performance.now() - started, 'jobs');
     return figures;
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   }
 }
 

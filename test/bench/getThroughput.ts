@@ -103,16 +103,26 @@ export function rawGet(url: string, get: SignedGet): Promise<Captured> {
   });
 }
 
-/** A server that answers every request with the captured answer, the way the router's transport writes it. */
-export async function bareServer(answer: Captured): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((_req, res) => {
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
+/**
+ * A bare node:http server that answers every request with `answer` (the captured answer, written the way
+ * the router's transport writes it): at once, or once it has read the request's body (`afterBody`), for
+ * the ceilings of requests that carry one.
+ */
+export async function bareServer(answer: Pick<Captured, 'status' | 'headers'> & { body: Buffer | string }, options: { afterBody?: boolean } = {}): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const respond = () => {
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+    };
+    if (!options.afterBody) return respond();
+    req.resume();
+    req.on('end', respond);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

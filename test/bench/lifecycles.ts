@@ -9,8 +9,6 @@
  * syncs per lifecycle.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +17,7 @@ import Database from 'better-sqlite3';
 import { SqliteStore, type SqliteStoreOptions } from '../../shared/adapters/embedded/SqliteStore';
 import type { EventChannel } from '../../shared/ports/EventChannel';
 import { patch } from '../support/signedClient';
+import { bareServer } from './getThroughput';
 import { expectStatus, putPolicy, sqliteSettings, startBenchHost, type BenchHost } from './benchHost';
 import { perUnit, type StoreCalls } from './countingStore';
 import { runLifecycleClient, STEPS, type LifecycleSpec, type Slot, type Step } from './lifecycleClient';
@@ -129,15 +128,8 @@ function printLifecycles(f: LifecycleFigures): void {
  * bare node:http server that reads each request and answers at once.
  */
 export async function transportCeiling(inFlight: number, durationMs: number): Promise<number> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      res.end('{"offers":[],"assignmentId":"a"}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await bareServer({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"offers":[],"assignmentId":"a"}' }, { afterBody: true });
+  const { port } = server;
   try {
     const slots = Array.from({ length: inFlight }, (_, i) => ({ workerId: `w${i}`, queueId: 'q' }));
     const key = Buffer.alloc(32).toString('base64');
@@ -148,8 +140,7 @@ export async function transportCeiling(inFlight: number, durationMs: number): Pr
     note(`transport ceiling: the same client (worker thread, ${inFlight} lanes) against bare node:http: ${thousands(rate * 5)} req/s ÷ 5 requests = ${thousands(rate)} lifecycles/s`);
     return rate;
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   }
 }
 
