@@ -1,3 +1,4 @@
+import { copyJson } from '../../domain/copyJson';
 import { emptyFigures, mergeFigures, type Figures } from '../../domain/statistics/figures';
 import { Projection, type JobTrack, type SlotDelta, type WorkerTrack } from '../../domain/statistics/projection';
 import { aggregateId, floorTo, GRANULARITIES, GRANULARITY_MS, slotKey, type Granularity } from '../../domain/statistics/statisticsSlots';
@@ -181,7 +182,7 @@ export class StatisticsProjector {
     // Assignments name their worker only in some events: the workers of loaded jobs are loaded too.
     const moreWorkers = [...jobs.values()].map((job) => job?.assignment?.workerId).filter((id): id is string => !!id && !workers.has(id));
     for (const [id, track] of await this.loadTracks<WorkerTrack>('worker', new Set(moreWorkers), batch)) workers.set(id, track);
-    const before = { jobs: new Map([...jobs].map(([id, t]) => [id, t ? structuredClone(t) : null])), workers: new Map([...workers].map(([id, t]) => [id, t ? structuredClone(t) : null])) };
+    const before = { jobs: new Map([...jobs].map(([id, t]) => [id, t ? copyJson(t) : null])), workers: new Map([...workers].map(([id, t]) => [id, t ? copyJson(t) : null])) };
     const projection = new Projection(jobs, workers);
     for (const { event } of entries) projection.apply(event);
     await inParallel(rollUp(projection.deltas), (delta) => this.addToAggregate(batch, delta));
@@ -199,7 +200,7 @@ export class StatisticsProjector {
       // A track this batch already wrote (a run cut short) is taken as it was before the batch.
       const state = doc ? (doc.body.batch >= batch ? doc.body.before : doc.body.after) : null;
       // The projection moves the track on in place: a copy, as a store may hand out its own (frozen) bodies.
-      loaded.set(id, state ? structuredClone(state) : undefined);
+      loaded.set(id, state ? copyJson(state) : undefined);
     });
     return loaded;
   }
@@ -220,7 +221,7 @@ export class StatisticsProjector {
     const id = aggregateId(delta.granularity, delta.scope, delta.startMs);
     await conditionalWrite<AggregateBody, void>(this.store, 'statistics', id, (current) => {
       if (current && current.body.batch >= batch) return { done: undefined };
-      const figures = current ? structuredClone(current.body.figures) : emptyFigures();
+      const figures = current ? copyJson(current.body.figures) : emptyFigures();
       mergeFigures(figures, delta.figures);
       const start = new Date(delta.startMs).toISOString();
       return {
