@@ -26,7 +26,7 @@ import { compareUtf8, OrderedValues } from './MemoryIndex';
  * never equals a number); strings compare by their UTF-8 bytes. `range` and `count` walk an ordered
  * index of the key, built the first time the key is ranged and kept from then on (the keys of events,
  * never ranged, cost no index work), and ids are kept in order for `list`: both B-trees, so a write
- * costs O(log n) however large a collection grows (a simulated day records close to a million events).
+ * costs O(log n) however large a collection grows (a simulated day keeps every one of its jobs).
  * `list` and `exists` with conditions scan the collection in id order, which is fine for the
  * populations a simulation lists.
  *
@@ -37,7 +37,7 @@ import { compareUtf8, OrderedValues } from './MemoryIndex';
 interface Entry {
   etag: string;
   lastModified: string;
-  /** Frozen JSON copies: shared with every reader. */
+  /** As written (or a JSON copy of what was not plain JSON), frozen: shared with every reader. */
   body: unknown;
   keys: IndexKeys;
 }
