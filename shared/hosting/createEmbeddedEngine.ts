@@ -29,6 +29,8 @@ export interface EmbeddedEngineParts {
   statisticsRetentionDays?: number;
   /** How often the projector runs in the background (0: only when statistics are read; the bench compares). */
   statisticsEveryMs?: number;
+  /** When matching runs after the request that asked for it: the next turn of the event loop when absent (see InProcessMatchQueue). */
+  deferMatching?: (drain: () => void) => void;
 }
 
 /**
@@ -64,7 +66,7 @@ export interface EmbeddedEngine {
 export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine {
   const clock = parts.clock ?? systemClock;
   const scheduler = new StoreScheduler(parts.store, clock, parts.logger);
-  const matchQueue = new InProcessMatchQueue(parts.logger);
+  const matchQueue = new InProcessMatchQueue(parts.logger, parts.deferMatching);
   const relay = new EventRelay({ store: parts.store, clock, logger: parts.logger, channels: parts.channels ?? [], ...parts.delivery });
   const statistics = statisticsFor(parts.store, clock, { retentionDays: parts.statisticsRetentionDays });
   /** Stop the repeated looks and projections of the current start. */

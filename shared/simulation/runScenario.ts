@@ -124,7 +124,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const stream = seededStreams(scenario.seed);
   let idCount = 0;
   const store = options.store ?? openMemoryStore();
-  const engine = createEmbeddedEngine({ store, logger: silentLogger, clock, newId: () => `id-${(++idCount).toString(36)}`, random: stream('router') });
+  // Matching drains wait for the instant's work to settle (see settle) rather than for a turn of the event loop.
+  const drains: (() => void)[] = [];
+  const engine = createEmbeddedEngine({
+    store,
+    logger: silentLogger,
+    clock,
+    newId: () => `id-${(++idCount).toString(36)}`,
+    random: stream('router'),
+    deferMatching: (drain) => drains.push(drain),
+  });
   const events = new LiveOnlyEvents();
   // The router's timers fire as the simulation's acts do: the loop waits for what they start.
   const scheduler = new ClockScheduler(clock, (timer) => act(() => fireTimer(ports, timer)));
@@ -316,7 +325,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       next(0);
     }
 
-    const clockTimersFired = await runLoop(engine, ports, clock, pending, failures, () => secondsNow() >= end && open === 0, DAY_START + (end + MAX_DRAIN_SECONDS) * 1000);
+    const clockTimersFired = await runLoop(engine, ports, clock, pending, drains, failures, () => secondsNow() >= end && open === 0, DAY_START + (end + MAX_DRAIN_SECONDS) * 1000);
     for (const shift of shifts) shift.to = Math.min(shift.to, Math.max(end, secondsNow()));
     return {
       scenario,
@@ -340,6 +349,7 @@ async function runLoop(
   ports: RouterPorts,
   clock: VirtualClock,
   pending: Set<Promise<void>>,
+  drains: (() => void)[],
   failures: unknown[],
   done: () => boolean,
   hardStop: number,
@@ -347,7 +357,7 @@ async function runLoop(
   engine.matchQueue.start((request) => runMatching(ports, request));
   let fired = 0;
   for (;;) {
-    await settle(engine, pending);
+    await settle(engine, pending, drains);
     if (failures.length > 0) throw failures[0];
     if (done()) return fired;
     const next = clock.nextDue();
@@ -356,12 +366,19 @@ async function runLoop(
   }
 }
 
-/** Runs everything the present instant started: the simulation's acts, the router's timers, and matching. */
-async function settle(engine: EmbeddedEngine, pending: Set<Promise<void>>): Promise<void> {
-  do {
+/**
+ * Runs everything the present instant started: the simulation's acts and the router's timers, then the
+ * matching they asked for (as on a host, after the work that asked has gone as far as it can), and again
+ * until nothing is left.
+ */
+async function settle(engine: EmbeddedEngine, pending: Set<Promise<void>>, drains: (() => void)[]): Promise<void> {
+  for (;;) {
     while (pending.size > 0) await Promise.all([...pending]);
+    const drain = drains.shift();
+    if (!drain) return;
+    drain();
     await engine.idle();
-  } while (pending.size > 0);
+  }
 }
 
 /** The job as the API takes it from the arrival stream. */

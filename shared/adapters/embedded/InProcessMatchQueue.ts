@@ -12,7 +12,15 @@ export class InProcessMatchQueue implements MatchQueue {
   private handler: ((request: MatchRequest) => Promise<unknown>) | undefined;
   private stopped = false;
 
-  constructor(private readonly logger: Logger) {}
+  /**
+   * `defer` runs a drain after the work that asked for it: by default on the next turn of the event
+   * loop, after every promise the request's handler chained; a simulation, whose work never waits for
+   * I/O, runs the drains itself once its work has settled and saves the turn.
+   */
+  constructor(
+    private readonly logger: Logger,
+    private readonly defer: (drain: () => void) => void = setImmediate,
+  ) {}
 
   async enqueue(requests: readonly MatchRequest[]): Promise<void> {
     for (const request of requests) this.pending.set(`${request.queueId}\u001f${request.jobId ?? ''}\u001f${request.workerId ?? ''}`, request);
@@ -38,7 +46,7 @@ export class InProcessMatchQueue implements MatchQueue {
 
   private kick(): void {
     if (this.draining || !this.handler || this.stopped || this.pending.size === 0) return;
-    this.draining = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain()).finally(() => {
+    this.draining = new Promise<void>((resolve) => this.defer(resolve)).then(() => this.drain()).finally(() => {
       this.draining = undefined;
       this.kick();
     });
