@@ -127,7 +127,7 @@ export async function simulatorCli(argv: readonly string[], out: (text: string) 
     const scenario = parseScenario(input);
     const title = `Simulation of ${values.scenario}`;
     if (scenario.sweep) {
-      const whatIf = await runWhatIf(input, {}, (point) => {
+      const whatIf = await runWhatIf(input, { freezeStore: false }, (point) => {
         if (!values.json) err(`${sweepLabel(scenario.sweep!.path, point.value)}: ${line('', point.results.overall).trim()}`);
       });
       if (values.json) out(JSON.stringify(whatIf, null, 2));
@@ -135,7 +135,7 @@ export async function simulatorCli(argv: readonly string[], out: (text: string) 
       return 0;
     }
     const onProgress = options.progress && progressLine(options.progress);
-    const run = await runScenario(scenario, { onProgress });
+    const run = await runScenario(scenario, { onProgress, freezeStore: false });
     if (onProgress) options.progress?.('\r\x1b[K');
     const results = summarize(run);
     out(values.json ? JSON.stringify(results, null, 2) : text(results));

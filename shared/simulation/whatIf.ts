@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { runScenario, type RunOptions } from './runScenario';
 import { parseScenario, ScenarioError, type Scenario } from './scenario';
 import { summarize, type SimulationResults } from './simulationResults';
-import type { VariantAnswer } from './whatIfWorker';
+import type { Variant, VariantAnswer } from './whatIfWorker';
 
 export interface WhatIfPoint {
   value: unknown;
@@ -74,7 +74,7 @@ export async function runWhatIf(input: unknown, options: WhatIfOptions = {}, onP
         await run(variants[index]!.input).then(results[index]!.resolve, results[index]!.reject);
       }
     };
-    const workers = inThreads ? threads.map((thread) => work((input) => thread.run(input))) : [work((input) => runHere(parseScenario(input), options))];
+    const workers = inThreads ? threads.map((thread) => work((input) => thread.run({ input, freezeStore: options.freezeStore }))) : [work((input) => runHere(parseScenario(input), options))];
     for (const [index, variant] of variants.entries()) {
       const point = { value: variant.value, results: await results[index]!.promise };
       points.push(point);
@@ -126,9 +126,9 @@ class VariantThread {
     this.worker.on('exit', (code) => fail(new Error(`a what-if variant's thread ended (exit code ${code}) before it answered`)));
   }
 
-  run(input: unknown): Promise<SimulationResults> {
+  run(variant: Variant): Promise<SimulationResults> {
     this.current = new Deferred<SimulationResults>();
-    this.worker.postMessage(input);
+    this.worker.postMessage(variant);
     return this.current.promise;
   }
 

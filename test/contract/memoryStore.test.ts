@@ -3,6 +3,7 @@ import { openMemoryStore } from '../../shared/adapters/embedded/MemoryStore';
 import { describeStoreContract } from './storeContract';
 
 describeStoreContract('MemoryStore', () => Promise.resolve({ store: openMemoryStore() }), { durable: false, reads: 'frozen' });
+describeStoreContract('MemoryStore, unfrozen', () => Promise.resolve({ store: openMemoryStore({ freeze: false }) }), { durable: false, reads: 'shared' });
 
 describe('MemoryStore keeps what JSON keeps', () => {
   // Values a use case may write that are not JSON data: absent members, dates, non-finite numbers.
@@ -18,6 +19,45 @@ describe('MemoryStore keeps what JSON keeps', () => {
         const read = await store.get('jobs', 'j1');
         expect(read?.body).toStrictEqual(expected);
         expect(Object.isFrozen(read?.body)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('MemoryStore range indexes follow every write', () => {
+  type Op = { kind: 'put'; id: string; order: string[] } | { kind: 'delete'; id: string };
+  const value = fc.constantFrom('a', 'b', 'c', 'd');
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant('put' as const), id: fc.constantFrom('j1', 'j2', 'j3'), order: fc.array(value, { maxLength: 3 }) }),
+    fc.record({ kind: fc.constant('delete' as const), id: fc.constantFrom('j1', 'j2', 'j3') }),
+  );
+
+  it.each([true, false])('answers ranges as a scan of the documents would, after any creates, replaces and deletes (frozen: %s)', async (freeze) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
+        const store = openMemoryStore({ freeze });
+        const held = new Map<string, string[]>();
+        // Ranged before any write: the index exists from the start and every write below must move it.
+        expect(await store.range('jobs', { key: 'order', from: 'a', to: 'z', limit: 100 })).toEqual([]);
+        for (const step of ops) {
+          const current = await store.get('jobs', step.id);
+          if (step.kind === 'delete') {
+            await store.delete('jobs', step.id);
+            held.delete(step.id);
+            continue;
+          }
+          const doc = { collection: 'jobs' as const, id: step.id, lastModified: '2026-01-05T09:00:00.000Z', body: {}, keys: { order: step.order } };
+          if (current) await store.replace(doc, current.etag);
+          else await store.create(doc);
+          held.set(step.id, step.order);
+        }
+        const expected = [...held]
+          .flatMap(([id, values]) => [...new Set(values)].map((v) => [v, id] as const))
+          .sort(([va, ia], [vb, ib]) => (va === vb ? (ia < ib ? -1 : 1) : va < vb ? -1 : 1))
+          .map(([, id]) => id);
+        const ranged = (await store.range('jobs', { key: 'order', from: 'a', to: 'z', limit: 100 })).map((d) => d.id);
+        expect(ranged).toEqual(expected);
       }),
       { numRuns: 300 },
     );

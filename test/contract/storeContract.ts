@@ -17,12 +17,13 @@ import {
  * tests use it and are only declared for adapters that say they are durable (an in-memory store is not). The suite supplies every lastModified itself
  * and reads no clock. Results are the caller's own `fresh` copies it may change at will, or `frozen`
  * snapshots shared between readers (and a written body becomes the store's, frozen), where a change
- * throws; either way, what is stored stays as written.
+ * throws; either way, what is stored stays as written. A `shared` store (the unfrozen memory store)
+ * keeps and hands out the written objects themselves, and its callers promise not to change them.
  */
 export function describeStoreContract(
   name: string,
   open: () => Promise<{ store: Store; reopen?: () => Promise<Store> }>,
-  options: { durable: boolean; reads?: 'fresh' | 'frozen' },
+  options: { durable: boolean; reads?: 'fresh' | 'frozen' | 'shared' },
 ): void {
   /** Changes a result or a written input: it must either not reach the store or (frozen) throw. */
   const changeResult = (change: () => void) => (options.reads === 'frozen' ? expect(change).toThrow(TypeError) : change());
@@ -95,27 +96,37 @@ export function describeStoreContract(
         expect(await allIds('jobs', [eq('status', 'closed')])).toEqual([]);
       });
 
-      it(`returns ${options.reads ?? 'fresh'} objects: mutating results or inputs does not change what is stored`, async () => {
-        const input = doc('workers', 'w1', { labels: { a: 1 } }, { queues: ['q1'] });
-        const created = await store.create(input);
-        changeResult(() => ((input.body as { labels: { a: number } }).labels.a = 99));
-        changeResult(() => (input.keys.queues as string[]).push('q2'));
-        changeResult(() => ((created.body as { labels: { a: number } }).labels.a = 98));
+      if (options.reads === 'shared') {
+        it('returns the written objects themselves, to every reader', async () => {
+          const input = doc('workers', 'w1', { labels: { a: 1 } }, { queues: ['q1'] });
+          const created = await store.create(input);
+          expect(created.body).toBe(input.body);
+          expect((await store.get('workers', 'w1'))?.body).toBe(input.body);
+          expect((await store.list('workers', { pageSize: 10 })).items[0]?.keys).toBe(input.keys);
+        });
+      } else {
+        it(`returns ${options.reads ?? 'fresh'} objects: mutating results or inputs does not change what is stored`, async () => {
+          const input = doc('workers', 'w1', { labels: { a: 1 } }, { queues: ['q1'] });
+          const created = await store.create(input);
+          changeResult(() => ((input.body as { labels: { a: number } }).labels.a = 99));
+          changeResult(() => (input.keys.queues as string[]).push('q2'));
+          changeResult(() => ((created.body as { labels: { a: number } }).labels.a = 98));
 
-        const read = await store.get('workers', 'w1');
-        expect(read?.body).toEqual({ labels: { a: 1 } });
-        expect(read?.keys).toEqual({ queues: ['q1'] });
-        changeResult(() => ((read!.body as { labels: { a: number } }).labels.a = 97));
-        changeResult(() => (read!.keys.queues = []));
+          const read = await store.get('workers', 'w1');
+          expect(read?.body).toEqual({ labels: { a: 1 } });
+          expect(read?.keys).toEqual({ queues: ['q1'] });
+          changeResult(() => ((read!.body as { labels: { a: number } }).labels.a = 97));
+          changeResult(() => (read!.keys.queues = []));
 
-        const listed = (await store.list('workers', { pageSize: 10 })).items[0]!;
-        expect(listed.body).toEqual({ labels: { a: 1 } });
-        changeResult(() => ((listed.body as { labels: { a: number } }).labels.a = 96));
+          const listed = (await store.list('workers', { pageSize: 10 })).items[0]!;
+          expect(listed.body).toEqual({ labels: { a: 1 } });
+          changeResult(() => ((listed.body as { labels: { a: number } }).labels.a = 96));
 
-        expect((await store.get('workers', 'w1'))?.body).toEqual({ labels: { a: 1 } });
-        expect(await allIds('workers', [eq('queues', 'q1')])).toEqual(['w1']);
-        expect(await allIds('workers', [eq('queues', 'q2')])).toEqual([]);
-      });
+          expect((await store.get('workers', 'w1'))?.body).toEqual({ labels: { a: 1 } });
+          expect(await allIds('workers', [eq('queues', 'q1')])).toEqual(['w1']);
+          expect(await allIds('workers', [eq('queues', 'q2')])).toEqual([]);
+        });
+      }
     });
 
     describe('replace', () => {

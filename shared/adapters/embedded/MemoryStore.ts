@@ -105,6 +105,17 @@ function freezeJson(value: unknown): boolean {
   }
 }
 
+export interface MemoryStoreOptions {
+  /**
+   * Whether what the store keeps is frozen (the default): a caller that changes a body it wrote or read
+   * then throws, and a value that is not plain JSON is kept as its JSON copy. Unfrozen, written values
+   * are kept as they are, unchecked and unwalked: about a tenth less work per simulated job, for a
+   * caller that writes plain JSON and never changes what it shares, as its tests prove by running it
+   * frozen (the routing simulator).
+   */
+  freeze?: boolean;
+}
+
 export class MemoryStore implements Store {
   private readonly documents = new Map<Collection, Map<string, Entry>>();
   /** Ids per collection in binary order, for list pages. */
@@ -113,6 +124,11 @@ export class MemoryStore implements Store {
   private readonly indexed = new Map<Collection, Map<string, OrderedValues>>();
   private etags = 0;
   private closed = false;
+  private readonly freeze: boolean;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.freeze = options.freeze ?? true;
+  }
 
   async get<B = Record<string, unknown>>(collection: Collection, id: string): Promise<StoredDocument<B> | undefined> {
     const entry = this.collection(collection).get(id);
@@ -137,9 +153,8 @@ export class MemoryStore implements Store {
     if (!current) throw new StoreConflictError(doc.collection, doc.id, 'missing');
     if (current.etag !== ifMatch) throw new StoreConflictError(doc.collection, doc.id, 'etagMismatch');
     const entry = this.entryOf(doc);
-    this.index(doc.collection, doc.id, current, -1);
     docs.set(doc.id, entry);
-    this.index(doc.collection, doc.id, entry, +1);
+    this.reindex(doc.collection, doc.id, current, entry);
     return toDocument<B>(doc.collection, doc.id, entry);
   }
 
@@ -216,11 +231,28 @@ export class MemoryStore implements Store {
     for (const key in doc.keys) for (const value of valuesAt(doc.keys, key)) checkValue(value, `${doc.collection}/${doc.id} key ${key}`);
   }
 
-  /** The entry a write that passed its checks keeps: the written body and keys become the store's (frozen). */
+  /** The entry a write that passed its checks keeps: the written body and keys become the store's (frozen unless told otherwise). */
   private entryOf(doc: NewDocument<unknown>): Entry {
     const seconds = Math.min(Math.max(Math.floor(Date.parse(doc.lastModified) / 1000), 0), 0xffffffff);
     const etag = `"${(++this.etags).toString(16).padStart(8, '0')}-0000-0700-0000-${seconds.toString(16).padStart(8, '0')}0000"`;
+    if (!this.freeze) return { etag, lastModified: doc.lastModified, body: doc.body, keys: doc.keys };
     return { etag, lastModified: doc.lastModified, body: snapshot(doc.body), keys: snapshot(doc.keys) as IndexKeys };
+  }
+
+  /**
+   * Moves a replaced document's values in the range indexes kept for its collection, leaving alone the
+   * keys whose values did not change (most keys of most writes): each move is two B-tree updates.
+   */
+  private reindex(collection: Collection, id: string, before: Entry, after: Entry): void {
+    const kept = this.indexed.get(collection);
+    if (!kept) return;
+    for (const [key, index] of kept) {
+      const old = valuesAt(before.keys, key);
+      const now = valuesAt(after.keys, key);
+      if (old.length === now.length && old.every((value, i) => value === now[i])) continue;
+      for (const value of old) if (typeof value === 'string') index.remove(value, id);
+      for (const value of now) if (typeof value === 'string') index.add(value, id);
+    }
   }
 
   /** Adds (+1) or removes (−1) the entry's string values in the range indexes kept for its collection. */
@@ -269,4 +301,4 @@ function toDocument<B>(collection: Collection, id: string, entry: Entry): Stored
   return { collection, id, etag: entry.etag, lastModified: entry.lastModified, body: entry.body as B, keys: entry.keys };
 }
 
-export const openMemoryStore = (): MemoryStore => new MemoryStore();
+export const openMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore => new MemoryStore(options);
