@@ -51,16 +51,14 @@ export function jobStatusName(status: JobStatus): string {
 
 function event(context: EventContext, type: RouterEventType, subject: string, data: Record<string, unknown>): RouterEvent {
   // Absent members are left out, as the wire leaves them out: the event is then plain JSON data, which
-  // a store can keep as it is. (Rebuilt rather than deleted from: an object with deletions is slower.)
-  let absent = false;
-  for (const key in data) if (data[key] === undefined) absent = true;
-  const present = absent ? Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined)) : data;
+  // a store can keep as it is. (Copied in one pass rather than deleted from: an object with deletions is slower.)
+  const present: Record<string, unknown> = {};
+  for (const key in data) if (data[key] !== undefined) present[key] = data[key];
   return { id: context.newId(), type, subject, time: context.now.toISOString(), data: present };
 }
 
-// Most jobs have no channel reference: leaving the member out keeps most events free of absent members.
 function routerBase(job: Pick<RouterJob, 'id' | 'channelReference' | 'channelId'>) {
-  return job.channelReference === undefined ? { jobId: job.id, channelId: job.channelId } : { jobId: job.id, channelReference: job.channelReference, channelId: job.channelId };
+  return { jobId: job.id, channelReference: job.channelReference, channelId: job.channelId };
 }
 
 function jobBase(job: RouterJob) {
