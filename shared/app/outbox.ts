@@ -72,12 +72,17 @@ async function unrecorded(ports: Pick<RouterPorts, 'store' | 'events'>, entries:
 
 /**
  * Sets the outbox of a body about to be written: the carried-over entries that are still unrecorded,
- * plus `events`. Answers the new entries (to relay once the write committed).
+ * plus `events` (none for a publisher that keeps no outbox). Answers the new entries (to relay once
+ * the write committed).
  */
 export async function fillOutbox(ports: Pick<RouterPorts, 'store' | 'events'>, body: object, carried: Outbox | undefined, events: readonly RouterEvent[], now: Date): Promise<OutboxEntry[]> {
-  const pending = carried && carried.pending.length > 0 ? await unrecorded(ports, carried.pending, now) : [];
   const added = events.map((event) => ({ position: nextHistoryPosition(event.time), event }));
   const target = body as WithOutbox;
+  if (ports.events.outbox === false) {
+    delete target._outbox;
+    return added;
+  }
+  const pending = carried && carried.pending.length > 0 ? await unrecorded(ports, carried.pending, now) : [];
   if (pending.length + added.length === 0) delete target._outbox;
   else target._outbox = { pending: [...pending, ...added] };
   return added;

@@ -47,6 +47,12 @@ export interface OutboxEntry {
  * history holds the entries; delivery happens after, and never holds up the caller.
  */
 export interface EventPublisher {
+  /**
+   * False for a publisher whose events live only as long as the process (the simulator's): with no
+   * history to sweep after a crash, a write need not carry its events in its document's outbox, and
+   * hands them to `record` alone. Absent: true.
+   */
+  readonly outbox?: boolean;
   record(entries: readonly OutboxEntry[]): Promise<void>;
   /**
    * True when the publisher knows the history holds the entry (it recorded it lately), so a write may

@@ -7,14 +7,15 @@ import type { LiveEvents } from '../ports/LiveEvents';
  * publish reaches live listeners (the simulated workers and customers, and a caller keeping the run's
  * events), in commit order, at the instant of the change. Nothing is recorded. A host records every
  * event in a durable history so that webhooks get it after a crash; a simulated day has no crash and
- * no webhook, so that history (nine documents per job) would be written for no reader. As the host's
- * recorder does, it remembers (bounded) which entries it announced: an entry handed over again (a
- * deleted document's outbox) is not announced twice, and the next write of a document drops the
- * entries it knows from the outbox. It remembers the last REMEMBERED_ENTRIES to twice as many, in two
- * generations of sets: cheaper than a least-recently-used list, and entries are asked about in the
- * order they were announced, a write or two later.
+ * no webhook, so that history (nine documents per job) would be written for no reader. For the same
+ * reason the router's writes carry no outbox (`outbox: false`): each write hands its events over once
+ * it committed, and no sweep will look for them after a crash. Recording stays idempotent, as the port
+ * says: it remembers (bounded) which entries it announced, and one handed over again is not announced
+ * twice. It remembers the last REMEMBERED_ENTRIES to twice as many, in two generations of sets:
+ * cheaper than a least-recently-used list, and an entry comes again soon after, if at all.
  */
 export class LiveOnlyEvents implements EventPublisher, LiveEvents {
+  readonly outbox = false;
   private readonly listeners = new Set<(event: RouterEvent) => void>();
   /** Events of deletes that have not happened yet, by history position. */
   private readonly awaiting = new Map<string, RouterEvent>();

@@ -1,6 +1,12 @@
 import type { EventPublisher, OutboxEntry, RouterEvent } from '../../shared/ports/EventPublisher';
 import { REMEMBERED_ENTRIES } from '../../shared/app/EventHistoryRecorder';
 import { LiveOnlyEvents } from '../../shared/simulation/liveOnlyEvents';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openMemoryStore } from '../../shared/adapters/embedded/MemoryStore';
+import { OUTBOX_KEY } from '../../shared/app/outbox';
+import { runScenario } from '../../shared/simulation/runScenario';
+import { parseScenario } from '../../shared/simulation/scenario';
 
 const entry = (n: number): OutboxEntry => ({
   position: `2026-01-05T09:00:00.000Z-${n}`,
@@ -43,4 +49,24 @@ it('remembers at least the last REMEMBERED_ENTRIES entries it announced, and for
   for (let n = 1; n <= total; n++) await events.record([entry(n)]);
   for (let n = total - REMEMBERED_ENTRIES + 1; n <= total; n++) expect(events.holds(entry(n))).toBe(true);
   expect(events.holds(entry(1))).toBe(false);
+});
+
+it('a simulation writes no outbox into its documents, and every event of it is heard once', async () => {
+  const store = openMemoryStore();
+  // Kept open past the run (runScenario closes its store) to look at what it wrote.
+  const kept = new Proxy(store, { get: (target, property) => (property === 'close' ? () => Promise.resolve() : Reflect.get(target, property, target) as unknown) });
+  const heard: RouterEvent[] = [];
+  const scenario = parseScenario(JSON.parse(readFileSync(join(__dirname, '../../examples/minimal.json'), 'utf8')));
+  const run = await runScenario({ ...scenario, durationSeconds: 1800, warmupSeconds: 0 }, { store: kept, onEvent: (event) => heard.push(event) });
+  expect(new Set(heard.map((event) => event.id)).size).toBe(heard.length);
+  expect(heard.filter((event) => event.type === 'RouterJobReceived')).toHaveLength(run.jobs.length);
+  for (const collection of ['jobs', 'workers'] as const) {
+    const { items } = await store.list(collection, { pageSize: 10_000 });
+    expect(items.length).toBeGreaterThan(0);
+    for (const doc of items) {
+      expect(doc.body).not.toHaveProperty('_outbox');
+      expect(doc.keys).not.toHaveProperty(OUTBOX_KEY);
+    }
+  }
+  await store.close();
 });
