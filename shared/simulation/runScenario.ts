@@ -20,6 +20,7 @@ import type { Store } from '../ports/Store';
 import { nextArrival, rateProfileOf } from './arrivalTimes';
 import { ClockScheduler } from './clockScheduler';
 import { LiveOnlyEvents } from './liveOnlyEvents';
+import { RunningActs } from './runningActs';
 import { ScenarioError, type Arrival, type Scenario, type WorkerGroup } from './scenario';
 import { drawPatience, drawSeconds, seededStreams, type Uniform } from './seededRandom';
 
@@ -147,17 +148,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const secondsNow = () => (clock.now().getTime() - DAY_START) / 1000;
   const end = scenario.durationSeconds;
 
-  const pending = new Set<Promise<void>>();
-  const failures: unknown[] = [];
+  const acts = new RunningActs();
   /** Starts work at the present instant; the loop waits for it before moving time. */
-  const act = (work: () => Promise<void>) => {
-    const running: Promise<void> = work()
-      .catch((error: unknown) => {
-        failures.push(error);
-      })
-      .finally(() => pending.delete(running));
-    pending.add(running);
-  };
+  const act = (work: () => Promise<void>) => acts.start(work);
   // Simulated instants are whole milliseconds, the clock's (and the router's wire times') resolution.
   const at = (seconds: number, work: () => Promise<void>) => clock.setTimer(Math.round(seconds * 1000) - (clock.now().getTime() - DAY_START), () => act(work));
 
@@ -331,7 +324,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       next(0);
     }
 
-    const clockTimersFired = await runLoop(engine, ports, clock, pending, drains, failures, () => secondsNow() >= end && open === 0, DAY_START + (end + MAX_DRAIN_SECONDS) * 1000);
+    const clockTimersFired = await runLoop(engine, ports, clock, acts, drains, () => secondsNow() >= end && open === 0, DAY_START + (end + MAX_DRAIN_SECONDS) * 1000);
     for (const shift of shifts) shift.to = Math.min(shift.to, Math.max(end, secondsNow()));
     return {
       scenario,
@@ -354,17 +347,16 @@ async function runLoop(
   engine: EmbeddedEngine,
   ports: RouterPorts,
   clock: VirtualClock,
-  pending: Set<Promise<void>>,
+  acts: RunningActs,
   drains: (() => void)[],
-  failures: unknown[],
   done: () => boolean,
   hardStop: number,
 ): Promise<number> {
   engine.matchQueue.start((request) => runMatching(ports, request));
   let fired = 0;
   for (;;) {
-    await settle(engine, pending, drains);
-    if (failures.length > 0) throw failures[0];
+    await settle(engine, acts, drains);
+    if (acts.failures.length > 0) throw acts.failures[0];
     if (done()) return fired;
     const next = clock.nextDue();
     if (next === undefined || next > hardStop) return fired;
@@ -377,9 +369,9 @@ async function runLoop(
  * matching they asked for (as on a host, after the work that asked has gone as far as it can), and again
  * until nothing is left.
  */
-async function settle(engine: EmbeddedEngine, pending: Set<Promise<void>>, drains: (() => void)[]): Promise<void> {
+async function settle(engine: EmbeddedEngine, acts: RunningActs, drains: (() => void)[]): Promise<void> {
   for (;;) {
-    while (pending.size > 0) await Promise.all([...pending]);
+    await acts.settled();
     const drain = drains.shift();
     if (!drain) return;
     drain();

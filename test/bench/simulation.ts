@@ -11,6 +11,7 @@ import { VirtualClock } from '../../shared/adapters/VirtualClock';
 import { openMemoryStore } from '../../shared/adapters/embedded/MemoryStore';
 import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import { runScenario } from '../../shared/simulation/runScenario';
+import { RunningActs } from '../../shared/simulation/runningActs';
 import { parseScenario } from '../../shared/simulation/scenario';
 import { countingStore, type StoreCalls } from './countingStore';
 
@@ -35,19 +36,14 @@ export interface SimulationFigures {
  */
 async function loopCeiling(jobs: number, timersPerJob: number): Promise<number> {
   const clock = new VirtualClock(0);
-  const pending = new Set<Promise<void>>();
-  const act = () => {
-    const running: Promise<void> = Promise.resolve()
-      .then(() => undefined)
-      .finally(() => pending.delete(running));
-    pending.add(running);
-  };
+  const acts = new RunningActs();
+  const act = () => acts.start(() => Promise.resolve().then(() => undefined));
   const timers = Math.round(jobs * timersPerJob);
   for (let i = 0; i < timers; i++) clock.setTimer(i * 7, act);
   const start = performance.now();
   for (let next = clock.nextDue(); next !== undefined; next = clock.nextDue()) {
     clock.advanceTo(next);
-    while (pending.size > 0) await Promise.all([...pending]);
+    await acts.settled();
   }
   return jobs / ((performance.now() - start) / 1000);
 }
