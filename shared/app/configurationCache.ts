@@ -23,7 +23,7 @@ export interface ConfigurationCacheOptions {
    * documents. Absent: until this process writes or deletes the document (it is the only writer).
    */
   ttlMs?: number;
-  limits?: Partial<typeof CONFIGURATION_CACHE_LIMITS>;
+  limits?: Partial<Record<keyof typeof CONFIGURATION_CACHE_LIMITS, number>>;
 }
 
 interface Entry {
