@@ -44,7 +44,7 @@ describe.each(stores)('configuration changes across Azure instances on %s', (_, 
   const offerSeconds = async (workerId: string, jobId: string) => {
     const offer = (await store.get<EngineWorker>('workers', workerId))?.body.offers.find((o) => o.jobId === jobId);
     if (!offer) throw new Error(`${workerId} holds no offer for ${jobId}`);
-    return (Date.parse(offer.expiresAt) - Date.parse(offer.offeredAt)) / 1000;
+    return (Date.parse(offer.expiresAt ?? '') - Date.parse(offer.offeredAt ?? '')) / 1000;
   };
 
   async function configure(admin: RouterPorts): Promise<void> {
