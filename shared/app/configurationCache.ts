@@ -122,4 +122,3 @@ export function readConfiguration<B>(
 ): Promise<StoredDocument<B> | undefined> {
   return ports.configuration ? ports.configuration.get<B>(ports.store, collection, id) : ports.store.get<B>(collection, id);
 }
-
