@@ -1,6 +1,8 @@
 import type { Reference } from '../domain/resources';
-import type { Collection, Store, StoredDocument } from '../ports/Store';
+import type { RouterPorts } from '../ports/RouterPorts';
+import type { Collection, StoredDocument } from '../ports/Store';
 import { AppError } from './AppError';
+import { isConfiguration, readConfiguration } from './configurationCache';
 
 /** The documents a write points at, as its reference check read them. */
 export type Referenced = readonly StoredDocument<unknown>[];
@@ -13,12 +15,15 @@ export function referenced<B>(documents: Referenced | undefined, collection: Col
 /**
  * Refuses a write that points at documents that do not exist (a queue needs its distribution policy, …).
  * Answers the documents it read, so that what the write does next with them needs no second read.
+ * Queues and policies come from the process's configuration copies when it keeps them (frozen); an
+ * absent one is always looked for in the store.
  */
-export async function checkReferences(store: Store, references: readonly Reference[]): Promise<Referenced> {
+export async function checkReferences(ports: Pick<RouterPorts, 'store' | 'configuration'>, references: readonly Reference[]): Promise<Referenced> {
   const missing: Reference[] = [];
   const found: StoredDocument<unknown>[] = [];
   for (const reference of references) {
-    const document = await store.get<unknown>(reference.collection, reference.id);
+    const { collection, id } = reference;
+    const document = isConfiguration(collection) ? await readConfiguration<unknown>(ports, collection, id) : await ports.store.get<unknown>(collection, id);
     if (document) found.push(document);
     else missing.push(reference);
   }

@@ -10,6 +10,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import type { Condition, StoredDocument } from '../ports/Store';
 import type { Timer } from '../ports/Scheduler';
 import { classifyTimerId } from './classificationTimer';
+import { readConfiguration } from './configurationCache';
 import { armSelectorExpiry } from './expireWorkerSelectors';
 import { mutateDocument } from './mutateDocument';
 import { pagesOf } from './pagesOf';
@@ -43,14 +44,14 @@ type Decision = { ok: true; queueId: string; queue: StoredDocument<RouterQueue>;
 
 async function decide(ports: RouterPorts, job: EngineJob, random: RandomSource): Promise<Decision> {
   const policyId = job.classificationPolicyId ?? '';
-  const policy = (await ports.store.get<ClassificationPolicy>('classificationPolicies', policyId))?.body;
+  const policy = (await readConfiguration<ClassificationPolicy>(ports, 'classificationPolicies', policyId))?.body;
   if (!policy) return { ok: false, reason: `the classification policy '${policyId}' does not exist` };
   const outcome = await classify(policy, job.labels, (rule, input) => ports.rules.evaluate(rule, input), random);
   if (!outcome.ok) return outcome;
   const chosen = hasOwnQueue(job) ? undefined : (await findQueue(ports, outcome.value.queueSelectors))?.id;
   const queueId = targetQueueId(job, chosen, policy.fallbackQueueId);
   if (!queueId) return { ok: false, reason: 'no queue matched the queue selectors and the policy has no fallbackQueueId' };
-  const queue = await ports.store.get<RouterQueue>('queues', queueId);
+  const queue = await readConfiguration<RouterQueue>(ports, 'queues', queueId);
   if (!queue) return { ok: false, reason: `the queue '${queueId}' does not exist` };
   return { ok: true, queueId, queue, classification: outcome.value };
 }

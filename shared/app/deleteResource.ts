@@ -36,5 +36,6 @@ export async function deleteResource<Body extends { id: string }>(
       return { remove: true, answer: () => undefined };
     },
     { what: `The ${definition.noun} '${id}'` },
-  );
+    // Whatever the outcome, as upsertResource does.
+  ).finally(() => ports.configuration?.forget(definition.collection, id));
 }

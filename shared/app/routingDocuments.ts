@@ -1,4 +1,4 @@
-import { jobResource, workerResource, queueResource, distributionPolicyResource, type DistributionPolicy, type RouterQueue } from '../domain/resources';
+import { jobResource, workerResource, type DistributionPolicy, type RouterQueue } from '../domain/resources';
 import type { QueueDetails } from '../domain/routing/routerEvents';
 import type { EngineJob, EngineWorker } from '../domain/routing/routingState';
 import { offerableChannels } from '../domain/routing/workerCapacity';
@@ -6,6 +6,7 @@ import type { RouterEvent } from '../ports/EventPublisher';
 import type { RouterPorts } from '../ports/RouterPorts';
 import type { Definition } from './mutateDocument';
 import { referenced, type Referenced } from './checkReferences';
+import { readConfiguration } from './configurationCache';
 import { nextHistoryPosition, relayCommitted } from './outbox';
 
 /** The job and worker definitions typed with their engine-private state. */
@@ -25,11 +26,14 @@ export interface QueueWithPolicy {
   policy: DistributionPolicy;
 }
 
-/** A queue and its distribution policy, or undefined when either is gone (nothing can be matched then). */
+/**
+ * A queue and its distribution policy, or undefined when either is gone (nothing can be matched then).
+ * Both come from the process's configuration copies when it keeps them: frozen, shared by every pass.
+ */
 export async function readQueueWithPolicy(ports: RouterPorts, queueId: string): Promise<QueueWithPolicy | undefined> {
-  const queue = await ports.store.get<RouterQueue>(queueResource.collection, queueId);
+  const queue = await readConfiguration<RouterQueue>(ports, 'queues', queueId);
   if (!queue?.body.distributionPolicyId) return undefined;
-  const policy = await ports.store.get<DistributionPolicy>(distributionPolicyResource.collection, queue.body.distributionPolicyId);
+  const policy = await readConfiguration<DistributionPolicy>(ports, 'distributionPolicies', queue.body.distributionPolicyId);
   return policy ? { queue: queue.body, policy: policy.body } : undefined;
 }
 
@@ -37,7 +41,7 @@ export async function readQueueWithPolicy(ports: RouterPorts, queueId: string): 
 export async function queueDetails(ports: RouterPorts, queueIds: readonly string[], read?: Referenced): Promise<QueueDetails[]> {
   const details: QueueDetails[] = [];
   for (const id of queueIds) {
-    const queue = referenced<RouterQueue>(read, 'queues', id) ?? (await ports.store.get<RouterQueue>('queues', id));
+    const queue = referenced<RouterQueue>(read, 'queues', id) ?? (await readConfiguration<RouterQueue>(ports, 'queues', id));
     details.push({ id, name: queue?.body.name, labels: queue?.body.labels ?? {} });
   }
   return details;

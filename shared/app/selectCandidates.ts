@@ -4,7 +4,7 @@ import { constrainingSelectors, ineligibility } from '../domain/routing/eligibil
 import { prefixRange, SEP, WORKER_IDLE_ORDER, WORKER_OFFERABLE } from '../domain/routing/routingKeys';
 import type { EngineJob, EngineWorker } from '../domain/routing/routingState';
 import type { RouterPorts } from '../ports/RouterPorts';
-import type { StoredDocument } from '../ports/Store';
+import type { Page, StoredDocument } from '../ports/Store';
 
 const PAGE = 64;
 
@@ -57,20 +57,42 @@ async function* offerableWorkers(ports: RouterPorts, pair: string, afterId?: str
 
 const cursorId = (queueId: string) => `roundRobin:${queueId}`;
 
+/**
+ * Offerable workers round robin reads before its cursor, from the start of the id order: when there is
+ * none (every worker busy, the usual case of a job joining a backlog) the cursor is not read; when
+ * they all fit, the rotation needs no other read. Small, as most passes find few workers free.
+ */
+const ROUND_ROBIN_FIRST_PAGE = 8;
+
+/** The offerable workers in id order from the start: the page read already, then the rest. */
+async function* fromStart(ports: RouterPorts, pair: string, first: Page<EngineWorker>): AsyncGenerator<StoredDocument<EngineWorker>> {
+  yield* first.items;
+  const last = first.items[first.items.length - 1];
+  if (first.hasMore && last) yield* offerableWorkers(ports, pair, last.id);
+}
+
 /** Workers in id order after the one that last got an offer in this queue, wrapping around (docs/behaviour.md#round-robin). */
 async function roundRobin(ports: RouterPorts, queueId: string, pair: string, eligible: (w: StoredDocument<EngineWorker>) => boolean, wanted: number): Promise<StoredDocument<EngineWorker>[]> {
+  const first = await ports.store.list<EngineWorker>('workers', { where: [{ key: WORKER_OFFERABLE, op: 'eq', value: pair }], pageSize: ROUND_ROBIN_FIRST_PAGE });
+  const lastOfFirst = first.items[first.items.length - 1];
+  if (!lastOfFirst) return [];
   const cursorDoc = await ports.store.get<{ id: string; lastWorkerId?: string }>('routingState', cursorId(queueId));
   const cursor = cursorDoc?.body.lastWorkerId;
   const chosen: StoredDocument<EngineWorker>[] = [];
-  for await (const worker of offerableWorkers(ports, pair, cursor)) {
+  const full = (worker: StoredDocument<EngineWorker>) => {
     if (eligible(worker)) chosen.push(worker);
-    if (chosen.length >= wanted) break;
+    return chosen.length >= wanted;
+  };
+  // After the cursor: through the first page when the cursor lies within it, else read from the cursor on.
+  const within = cursor === undefined || !first.hasMore || lastOfFirst.id > cursor;
+  for await (const worker of within ? fromStart(ports, pair, first) : offerableWorkers(ports, pair, cursor)) {
+    if (cursor !== undefined && worker.id <= cursor) continue;
+    if (full(worker)) break;
   }
+  // Then around: from the start up to the cursor.
   if (chosen.length < wanted && cursor !== undefined) {
-    for await (const worker of offerableWorkers(ports, pair)) {
-      if (worker.id > cursor) break;
-      if (eligible(worker) && !chosen.some((w) => w.id === worker.id)) chosen.push(worker);
-      if (chosen.length >= wanted) break;
+    for await (const worker of fromStart(ports, pair, first)) {
+      if (worker.id > cursor || full(worker)) break;
     }
   }
   const last = chosen[chosen.length - 1];

@@ -11,6 +11,7 @@ import type { RouterPorts } from '../ports/RouterPorts';
 import type { Timer } from '../ports/Scheduler';
 import type { StoredDocument } from '../ports/Store';
 import { armClassification, startClassification } from './classificationTimer';
+import { readConfiguration } from './configurationCache';
 import { mutateDocument } from './mutateDocument';
 import { revokeFromWorkers } from './offerEnds';
 import { jobs, readJob } from './routingDocuments';
@@ -30,9 +31,9 @@ export const exceptionTimerId = (ref: ExceptionRef) => timerId('exceptionTrigger
 
 /** The exception policy of a queue; `read`: the queue, when this request read it already. */
 async function readPolicyOf(ports: RouterPorts, queueId: string, read?: StoredDocument<RouterQueue>): Promise<ExceptionPolicy | undefined> {
-  const queue = read?.id === queueId ? read : await ports.store.get<RouterQueue>('queues', queueId);
+  const queue = read?.id === queueId ? read : await readConfiguration<RouterQueue>(ports, 'queues', queueId);
   const policyId = queue?.body.exceptionPolicyId;
-  return policyId ? (await ports.store.get<ExceptionPolicy>('exceptionPolicies', policyId))?.body : undefined;
+  return policyId ? (await readConfiguration<ExceptionPolicy>(ports, 'exceptionPolicies', policyId))?.body : undefined;
 }
 
 /**

@@ -56,7 +56,7 @@ export async function upsertResource<Input, Body extends { id: string }>(
       if (carried) (body as { _outbox?: unknown })._outbox = carried;
       if (current && isDeepStrictEqual(body, current.body)) return { done: { created: false, document: current, previous: current.body } };
 
-      const references = await checkReferences(ports.store, definition.references(body));
+      const references = await checkReferences(ports, definition.references(body));
       await beforeWrite?.(body, current?.body, references);
       const caused = events ? await events(body, current?.body, writeContext(ports, now), references) : [];
       added = await fillOutbox(ports, body, carried, caused, now);
@@ -64,7 +64,8 @@ export async function upsertResource<Input, Body extends { id: string }>(
       return { put, answer: (saved) => ({ created: !current, document: saved, previous: current?.body }) };
     },
     { what: `The ${definition.noun} '${id}'` },
-  );
+    // Whatever the outcome: a write whose commit failed late (or is unknown) must not leave the old copy in use.
+  ).finally(() => ports.configuration?.forget(definition.collection, id));
   await relayCommitted(ports, added);
   return result;
 }

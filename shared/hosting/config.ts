@@ -27,6 +27,11 @@ export interface RouterConfig {
   metrics: boolean;
   /** Bearer token of /metrics; generated into the data folder when absent. */
   metricsToken?: string;
+  /**
+   * Azure host: seconds an instance uses its copy of a queue or policy before reading it again, so a
+   * change made through another instance reaches it within that time; 0 reads them on every use.
+   */
+  configCacheSeconds: number;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const satisfies readonly RouterConfig['logLevel'][];
@@ -44,6 +49,7 @@ export const SETTINGS = {
   tlsKey: 'JOBROUTER_TLS_KEY',
   metrics: 'JOBROUTER_METRICS',
   metricsToken: 'JOBROUTER_METRICS_TOKEN',
+  configCacheSeconds: 'JOBROUTER_CONFIG_CACHE_SECONDS',
 } as const satisfies Record<keyof RouterConfig, string>;
 
 export const DEFAULTS = {
@@ -54,7 +60,11 @@ export const DEFAULTS = {
   logLevel: 'info',
   tls: true,
   metrics: true,
+  configCacheSeconds: 10,
 } as const;
+
+/** The longest copy of the configuration an Azure instance may keep: a change must reach every instance. */
+export const MAX_CONFIG_CACHE_SECONDS = 3600;
 
 /** The shortest metrics token taken: as hard to guess as the shortest key. */
 export const MIN_METRICS_TOKEN_LENGTH = 24;
@@ -124,5 +134,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
     tlsKey: tlsKey === undefined ? undefined : path.resolve(tlsKey),
     metrics: metricsRaw === 'on',
     metricsToken,
+    configCacheSeconds:
+      get('configCacheSeconds') === undefined ? DEFAULTS.configCacheSeconds : integer(SETTINGS.configCacheSeconds, get('configCacheSeconds') ?? '', 0, MAX_CONFIG_CACHE_SECONDS),
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InProcessMatchQueue } from '../adapters/embedded/InProcessMatchQueue';
 import { RouterRuleEvaluator } from '../adapters/http/RouterRuleEvaluator';
 import { StoreScheduler } from '../adapters/embedded/StoreScheduler';
+import { ConfigurationCache } from '../app/configurationCache';
 import { EventRelay, type RelayOptions } from '../app/EventRelay';
 import { fireTimer } from '../app/fireTimer';
 import { recoverMatching } from '../app/recoverMatching';
@@ -97,6 +98,9 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
     rules: new RouterRuleEvaluator({ clock }),
     logger: parts.logger,
     random: parts.random,
+    // This process is the only writer of its store (the data folder lock), and every write of a queue or
+    // policy goes through it and drops the copy: copies need no expiry.
+    configuration: new ConfigurationCache({ clock }),
   };
   return {
     ports,

@@ -188,7 +188,7 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
     throw error;
   }
   const relay = new EventRelay({ store, clock: systemClock, logger, channels, retentionDays: readEventRetentionDays(env) });
-  const engine = createAzureEngine({ store, matchQueue, events: relay, logger });
+  const engine = createAzureEngine({ store, matchQueue, events: relay, logger, configCacheSeconds: config.configCacheSeconds });
   // Timers are Durable orchestrations here: their backlog is the Durable Task hub's to show.
   if (metrics) observeRouter(metrics.metrics, { liveEvents: relay, store, clock: systemClock, logger, channels: relay.channelNames, timersInStore: false });
   // Composed before any request, so the statistics of this store keep the configured retention.

@@ -28,4 +28,9 @@ export const SETTING_SCOPES = {
   tlsKey: { functionsHost: false, deployed: false, reason: 'Only the embedded server terminates TLS; Azure Functions serves HTTPS itself.' },
   metrics: { functionsHost: false, deployed: false, reason: 'The Azure host sends its metrics to Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set.' },
   metricsToken: { functionsHost: false, deployed: false, reason: 'Only the embedded host serves /metrics; the Azure host sends its metrics to Application Insights.' },
+  configCacheSeconds: {
+    functionsHost: true,
+    deployed: false,
+    reason: 'Several Azure instances write the same queues and policies, so each keeps its copy for a bounded time (the default when unset); the embedded host is the only writer of its data and needs no limit.',
+  },
 } as const satisfies Record<keyof typeof SETTINGS, SettingScope>;

@@ -1,3 +1,4 @@
+import type { ConfigurationCache } from '../app/configurationCache';
 import type { Clock } from './Clock';
 import type { EventPublisher } from './EventPublisher';
 import type { Logger } from './Logger';
@@ -17,6 +18,11 @@ export interface RouterPorts {
   events: EventPublisher;
   rules: RuleEvaluator;
   logger: Logger;
+  /**
+   * This process's copies of queues and policies for routing reads; absent: every read goes to the
+   * store. Writes and deletes of those documents must `forget` them (upsertResource, deleteResource do).
+   */
+  configuration?: ConfigurationCache;
   /** Draws of weighted allocations, uniform in [0, 1); Math.random when absent (a seeded source in tests). */
   random?: () => number;
 }

@@ -44,6 +44,8 @@ const stores = sqliteAndCosmosStores('routingreads');
 /**
  * Each step of a job's life reads each document it changes once: the write starts from what the step
  * read (ADR 35), and a queue read to check a reference is not read again for its exception rules.
+ * Queues and policies are read once per copy the instance keeps (ADR 37): not per job, again only once
+ * the copy is older than JOBROUTER_CONFIG_CACHE_SECONDS or after this process changed them.
  * The figures are exact so that a read that comes back shows here.
  */
 describe.each(stores)('point reads of one routed job on %s', (_, open) => {
@@ -59,7 +61,7 @@ describe.each(stores)('point reads of one routed job on %s', (_, open) => {
     const { store, reads } = countingReads(inner);
     const matchQueue = new InProcessMatchQueue(silentLogger);
     const clock = new TestClock();
-    const engine = createAzureEngine({ store, clock, matchQueue, events: new EventRelay({ store, clock, logger: silentLogger, channels: [] }), logger: silentLogger });
+    const engine = createAzureEngine({ store, clock, matchQueue, events: new EventRelay({ store, clock, logger: silentLogger, channels: [] }), logger: silentLogger, configCacheSeconds: 10 });
     const ports = engine.portsWith(new RememberingScheduler());
     matchQueue.start((request) => runMatching(ports, request));
     await upsertResource(ports, distributionPolicyResource, 'dp', { offerExpiresAfterSeconds: 3600, mode: { kind: 'longestIdle' } });
@@ -70,10 +72,10 @@ describe.each(stores)('point reads of one routed job on %s', (_, open) => {
 
     await upsertJob(ports, 'j', { queueId: 'q', channelId: 'voice' }, {});
     await matchQueue.idle();
-    // The job: the upsert's read and the matching request's; the queue: the reference check (its
-    // exception rules take it from there) and the matching request; the worker: only the check that it
-    // still holds the offer (the reservation writes on the copy candidate selection read).
-    expect(reads()).toEqual({ jobs: 2, queues: 2, distributionPolicies: 1, workers: 1 });
+    // The job: the upsert's read and the matching request's; the worker: only the check that it still
+    // holds the offer (the reservation writes on the copy candidate selection read). The queue and its
+    // policy: the copies the worker's registration and its matching pass read a moment ago.
+    expect(reads()).toEqual({ jobs: 2, workers: 1 });
 
     const offerId = (await inner.get<EngineWorker>('workers', 'w'))?.body.offers[0]?.offerId ?? '';
     reads();
@@ -87,9 +89,24 @@ describe.each(stores)('point reads of one routed job on %s', (_, open) => {
     await closeJob(ports, 'j', assignmentId, {});
     await matchQueue.idle();
     // The job once (the write starts from the read that validated the close); the worker once to
-    // release it and once for the matching pass its freed room asks for, with that pass's queue and policy.
-    expect(reads()).toEqual({ jobs: 1, workers: 2, queues: 1, distributionPolicies: 1 });
+    // release it and once for the matching pass its freed room asks for (queue and policy: copies).
+    expect(reads()).toEqual({ jobs: 1, workers: 2 });
     expect((await inner.get<EngineWorker>('workers', 'w'))?.body.assignedJobs).toEqual([]);
+
+    // Copies older than the setting are read again, once: the reference check reads the queue, the
+    // matching request the policy, and the queue's copy serves the matching request.
+    clock.advance(10_000);
+    await upsertJob(ports, 'j2', { queueId: 'q', channelId: 'voice' }, {});
+    await matchQueue.idle();
+    expect(reads()).toEqual({ jobs: 2, workers: 1, queues: 1, distributionPolicies: 1 });
+
+    // A policy written through this instance is read again by the next job's matching, and only it (the
+    // worker holds the offer of j2: no candidate is read).
+    await upsertResource(ports, distributionPolicyResource, 'dp', { offerExpiresAfterSeconds: 60 });
+    reads();
+    await upsertJob(ports, 'j3', { queueId: 'q', channelId: 'voice' }, {});
+    await matchQueue.idle();
+    expect(reads()).toEqual({ jobs: 2, distributionPolicies: 1 });
     await matchQueue.stop();
   }, 60_000);
 });

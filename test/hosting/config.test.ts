@@ -16,6 +16,7 @@ describe('readConfig', () => {
       tlsKey: undefined,
       metrics: true,
       metricsToken: undefined,
+      configCacheSeconds: 10,
     });
   });
 
@@ -36,6 +37,7 @@ describe('readConfig', () => {
         JOBROUTER_TLS_KEY: 'certs/router-key.pem',
         JOBROUTER_METRICS: 'off',
         JOBROUTER_METRICS_TOKEN: token,
+        JOBROUTER_CONFIG_CACHE_SECONDS: '0',
       }),
     ).toEqual({
       host: '0.0.0.0',
@@ -50,6 +52,7 @@ describe('readConfig', () => {
       tlsKey: path.resolve('certs/router-key.pem'),
       metrics: false,
       metricsToken: token,
+      configCacheSeconds: 0,
     });
     expect(readConfig({ JOBROUTER_TLS: 'off' }).tls).toBe(false);
   });
@@ -66,6 +69,8 @@ describe('readConfig', () => {
     ['JOBROUTER_METRICS', 'yes', /JOBROUTER_METRICS="yes" must be on or off/],
     ['JOBROUTER_METRICS_TOKEN', 'short', /JOBROUTER_METRICS_TOKEN must be at least 24 characters/],
     ['JOBROUTER_TLS_CERT', 'router.pem', /JOBROUTER_TLS_CERT and JOBROUTER_TLS_KEY go together/],
+    ['JOBROUTER_CONFIG_CACHE_SECONDS', '-1', /JOBROUTER_CONFIG_CACHE_SECONDS="-1" must be a whole number from 0 to 3600/],
+    ['JOBROUTER_CONFIG_CACHE_SECONDS', '3601', /from 0 to 3600/],
   ])('refuses %s=%s with a message that says what to fix', (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(message);
