@@ -28,7 +28,9 @@ export interface HistoryRecorderOptions {
 /**
  * Records outbox entries in the event history, one document per event whose id comes from the entry,
  * so a second recording meets `exists` and changes nothing. Each document starts pending for every
- * channel that takes its type. The recorder remembers (bounded, least recently used out) which entries
+ * channel that takes its type, and carries the instant it became visible (`_recorded`: now, or for a
+ * delete's event the instant the delete is confirmed), which is how a reader finds events recorded
+ * long after they happened. The recorder remembers (bounded, least recently used out) which entries
  * it knows the history holds, so the next write of their document drops them without a read.
  */
 export class EventHistoryRecorder {
@@ -91,6 +93,8 @@ export class EventHistoryRecorder {
           (body) => {
             if (!body._awaiting) return false;
             delete body._awaiting;
+            // Visible from now on: a reader that passed the event's time before the delete was confirmed finds it by this.
+            body._recorded = this.clock.now().toISOString();
             return true;
           },
           this.clock.now(),
@@ -121,7 +125,8 @@ export class EventHistoryRecorder {
     const { event } = entry;
     const delivery: Record<string, DeliveryState> = {};
     for (const channel of this.channels) if (channel.accepts(event.type)) delivery[channel.name] = { attempts: 0 };
-    const body: RecordedEventBody = { ...event, _delivery: delivery, ...(awaiting ? { _awaiting: awaiting } : {}) };
+    // Stamped before the write, so a reader that waits out the write's latency past the stamp sees it.
+    const body: RecordedEventBody = { ...event, _delivery: delivery, ...(awaiting ? { _awaiting: awaiting } : { _recorded: this.clock.now().toISOString() }) };
     try {
       return await this.store.create({ collection: 'events', id, lastModified: event.time, body, keys: recordedEventKeys(body) });
     } catch (error) {

@@ -11,8 +11,9 @@ import type { StoredDocument } from '../../ports/Store';
  *   Events written by two instances in the same millisecond may list in either order.
  * - Body: the RouterEvent itself, plus `_delivery` (per channel name) — never shown on the wire.
  * - Index keys: `type`, `time`, `jobId` and `workerId` (when the data has them), `pendingFor`
- *   (channels that still have to take the event), `deadFor` (channels that gave up on it), and
- *   `awaiting: true` while the event waits for the delete that causes it.
+ *   (channels that still have to take the event), `deadFor` (channels that gave up on it),
+ *   `awaiting: true` while the event waits for the delete that causes it, and `recorded` once it
+ *   became visible (see `_recorded`).
  */
 export interface DeliveryState {
   attempts: number;
@@ -27,6 +28,14 @@ export type RecordedEventBody = RouterEvent & {
   _delivery?: Record<string, DeliveryState>;
   /** The delete this event reports, while it is not known to have happened. */
   _awaiting?: { collection: 'jobs' | 'workers'; id: string; etag: string };
+  /**
+   * When the event became visible in the history (ISO instant of the recorder's clock): when it was
+   * recorded, or for a delete's event when the delete was confirmed. Unlike the time, which says when
+   * it happened, this says when a reader of the history could first have seen it; the two are far
+   * apart when a sweep records what a crash left in an outbox. Absent while the event awaits its
+   * delete, and in documents recorded before the member existed.
+   */
+  _recorded?: string;
 };
 
 export type RecordedEventDocument = StoredDocument<RecordedEventBody>;
@@ -36,8 +45,11 @@ export const historyPosition = (time: string, sequence: number) => `${time}-${St
 
 export const historyId = (position: string, eventId: string) => `${position}-${eventId}`;
 
-/** The event alone: the private `_delivery`/`_awaiting` members never leave the history. */
+/** The event alone: the private `_delivery`/`_awaiting`/`_recorded` members never leave the history. */
 export const recordedEvent = ({ id, type, subject, time, data }: RecordedEventBody): RouterEvent => ({ id, type, subject, time, data });
+
+/** The index key that holds `_recorded`: readers list the events that became visible in a window of it. */
+export const RECORDED_KEY = 'recorded';
 
 /**
  * A history document's index keys, derived from its body: a channel is pending while it has neither
@@ -61,5 +73,6 @@ export function recordedEventKeys(body: RecordedEventBody): Record<string, strin
   if (pendingFor) keys['pendingFor'] = pendingFor;
   if (deadFor) keys['deadFor'] = deadFor;
   if (body._awaiting) keys['awaiting'] = true;
+  else if (body._recorded !== undefined) keys[RECORDED_KEY] = body._recorded;
   return keys;
 }

@@ -12,6 +12,8 @@ function reference(body: RecordedEventBody): Record<string, unknown> {
   if (pendingFor.length > 0) keys['pendingFor'] = pendingFor;
   if (deadFor.length > 0) keys['deadFor'] = deadFor;
   if (body._awaiting) keys['awaiting'] = true;
+  // Visible only once it no longer awaits its delete.
+  if (!body._awaiting && body._recorded !== undefined) keys['recorded'] = body._recorded;
   return keys;
 }
 
@@ -26,6 +28,7 @@ const body = fc.record(
     data: fc.record({ jobId: fc.oneof(fc.string(), fc.integer()), workerId: fc.string() }, { requiredKeys: [] }),
     _delivery: fc.dictionary(fc.constantFrom('desk', 'audit', 'hook', '1', 'stream'), state),
     _awaiting: fc.record({ collection: fc.constantFrom('jobs' as const, 'workers' as const), id: fc.string(), etag: fc.string() }),
+    _recorded: fc.constant('2026-01-05T09:00:02.000Z'),
   },
   { requiredKeys: ['id', 'type', 'subject', 'time', 'data'] },
 );
