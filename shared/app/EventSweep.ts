@@ -45,6 +45,8 @@ export class EventSweep {
   private missed = false;
   /** This process recorded events or failed a delivery since its last sweep. */
   private worked = false;
+  /** Sweeps of this process under way: what they have still to record may be older than what was recorded since. */
+  private sweeping = 0;
 
   constructor(private readonly options: EventSweepOptions) {}
 
@@ -56,6 +58,28 @@ export class EventSweep {
     this.missed = true;
   }
 
+  /** This process may hold committed entries it has not recorded: one failed to record, or a sweep is catching up. */
+  get behind(): boolean {
+    return this.missed || this.sweeping > 0;
+  }
+
+  /**
+   * The deployment's recording horizon: every event whose time lies before it is in the history, or
+   * never will be (its delete failed). That is the start of the last complete sweep — which recorded
+   * every entry committed before it that a process had left unrecorded — or, when earlier, the time of
+   * the oldest delete event still awaiting its confirmation. Undefined before the first sweep.
+   * A write that outlasts the readers' settling delay between its time and its recording is beyond it.
+   */
+  async recordedThrough(): Promise<string | undefined> {
+    const { store } = this.options;
+    const watermark = await store.get<Watermark>('routingState', WATERMARK_ID);
+    if (!watermark) return undefined;
+    // History ids begin with the event's time: the first awaiting one is the oldest.
+    const awaiting = await store.list<RecordedEventBody>('events', { where: [{ key: 'awaiting', op: 'eq', value: true }], pageSize: 1 });
+    const oldest = awaiting.items[0]?.body.time;
+    return oldest !== undefined && oldest < watermark.body.sweptThrough ? oldest : watermark.body.sweptThrough;
+  }
+
   noteWork(): void {
     this.worked = true;
   }
@@ -64,11 +88,14 @@ export class EventSweep {
     // Cleared first: a recording that fails while the sweep runs may be past what it reads.
     this.missed = false;
     this.worked = false;
+    this.sweeping++;
     try {
       await this.sweepOnce();
     } catch (error) {
       this.missed = true;
       throw error;
+    } finally {
+      this.sweeping--;
     }
   }
 
