@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { historyId, noteRecorded, recordedEventKeys, type DeliveryState, type RecordedEventBody, type RecordedEventDocument } from '../domain/routing/eventHistory';
+import { historyId, recordedEventKeys, type DeliveryState, type RecordedEventBody, type RecordedEventDocument } from '../domain/routing/eventHistory';
 import type { Clock } from '../ports/Clock';
 import type { EventChannel } from '../ports/EventChannel';
 import type { OutboxEntry, RouterEvent } from '../ports/EventPublisher';
@@ -28,9 +28,7 @@ export interface HistoryRecorderOptions {
 /**
  * Records outbox entries in the event history, one document per event whose id comes from the entry,
  * so a second recording meets `exists` and changes nothing. Each document starts pending for every
- * channel that takes its type. One that becomes visible late (a sweep records what a crash left in an
- * outbox, or a delete is confirmed late) is marked with that instant, which is how a reader that passed
- * its time finds it. The recorder remembers (bounded, least recently used out) which entries
+ * channel that takes its type. The recorder remembers (bounded, least recently used out) which entries
  * it knows the history holds, so the next write of their document drops them without a read.
  */
 export class EventHistoryRecorder {
@@ -93,8 +91,6 @@ export class EventHistoryRecorder {
           (body) => {
             if (!body._awaiting) return false;
             delete body._awaiting;
-            // Visible from now on: a reader that passed the event's time while the delete was unconfirmed finds it by this.
-            noteRecorded(body, this.clock.now());
             return true;
           },
           this.clock.now(),
@@ -126,8 +122,6 @@ export class EventHistoryRecorder {
     const delivery: Record<string, DeliveryState> = {};
     for (const channel of this.channels) if (channel.accepts(event.type)) delivery[channel.name] = { attempts: 0 };
     const body: RecordedEventBody = { ...event, _delivery: delivery, ...(awaiting ? { _awaiting: awaiting } : {}) };
-    // Judged before the write: its latency is what the readers' settling delay covers beyond the on-time margin.
-    if (!awaiting) noteRecorded(body, this.clock.now());
     try {
       return await this.store.create({ collection: 'events', id, lastModified: event.time, body, keys: recordedEventKeys(body) });
     } catch (error) {

@@ -11,9 +11,8 @@ import type { StoredDocument } from '../../ports/Store';
  *   Events written by two instances in the same millisecond may list in either order.
  * - Body: the RouterEvent itself, plus `_delivery` (per channel name) — never shown on the wire.
  * - Index keys: `type`, `time`, `jobId` and `workerId` (when the data has them), `pendingFor`
- *   (channels that still have to take the event), `deadFor` (channels that gave up on it),
- *   `awaiting: true` while the event waits for the delete that causes it, and `recordedLate` for an
- *   event recorded late (see `_recordedLate`).
+ *   (channels that still have to take the event), `deadFor` (channels that gave up on it), and
+ *   `awaiting: true` while the event waits for the delete that causes it.
  */
 export interface DeliveryState {
   attempts: number;
@@ -28,13 +27,6 @@ export type RecordedEventBody = RouterEvent & {
   _delivery?: Record<string, DeliveryState>;
   /** The delete this event reports, while it is not known to have happened. */
   _awaiting?: { collection: 'jobs' | 'workers'; id: string; etag: string };
-  /**
-   * When the event became visible in the history (ISO instant of the recorder's clock), kept only when
-   * that was more than RECORDED_ON_TIME_MS after the event's time: a sweep recorded what a crash left
-   * in an outbox, or a delete's event was confirmed late. A reader that passed the event's time long
-   * before finds it by this (the `recordedLate` key).
-   */
-  _recordedLate?: string;
 };
 
 export type RecordedEventDocument = StoredDocument<RecordedEventBody>;
@@ -44,23 +36,8 @@ export const historyPosition = (time: string, sequence: number) => `${time}-${St
 
 export const historyId = (position: string, eventId: string) => `${position}-${eventId}`;
 
-/** The event alone: the private `_delivery`/`_awaiting`/`_recordedLate` members never leave the history. */
+/** The event alone: the private `_delivery`/`_awaiting` members never leave the history. */
 export const recordedEvent = ({ id, type, subject, time, data }: RecordedEventBody): RouterEvent => ({ id, type, subject, time, data });
-
-/**
- * An event that became visible in the history within this long after its time is recorded on time:
- * a reader of the history in time order that waits out a settling delay of this plus the write's
- * latency and the clocks' skew sees it before it moves past its time. Any later one is marked.
- */
-export const RECORDED_ON_TIME_MS = 1000;
-
-/** The index key of `_recordedLate`: readers list the events recorded late in a window of it. */
-export const RECORDED_LATE_KEY = 'recordedLate';
-
-/** Marks the body when `at` (when it becomes visible) is late for its time; an on-time body stays as it is. */
-export function noteRecorded(body: RecordedEventBody, at: Date): void {
-  if (at.getTime() - Date.parse(body.time) > RECORDED_ON_TIME_MS) body._recordedLate = at.toISOString();
-}
 
 /**
  * A history document's index keys, derived from its body: a channel is pending while it has neither
@@ -84,6 +61,5 @@ export function recordedEventKeys(body: RecordedEventBody): Record<string, strin
   if (pendingFor) keys['pendingFor'] = pendingFor;
   if (deadFor) keys['deadFor'] = deadFor;
   if (body._awaiting) keys['awaiting'] = true;
-  else if (body._recordedLate !== undefined) keys[RECORDED_LATE_KEY] = body._recordedLate;
   return keys;
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { noteRecorded, RECORDED_ON_TIME_MS, recordedEventKeys, type RecordedEventBody } from '../../../shared/domain/routing/eventHistory';
+import { recordedEventKeys, type RecordedEventBody } from '../../../shared/domain/routing/eventHistory';
 
 /** The keys as first written, with entries, filters and maps: the one-pass form must answer the same. */
 function reference(body: RecordedEventBody): Record<string, unknown> {
@@ -12,8 +12,6 @@ function reference(body: RecordedEventBody): Record<string, unknown> {
   if (pendingFor.length > 0) keys['pendingFor'] = pendingFor;
   if (deadFor.length > 0) keys['deadFor'] = deadFor;
   if (body._awaiting) keys['awaiting'] = true;
-  // Marked only once it no longer awaits its delete.
-  if (!body._awaiting && body._recordedLate !== undefined) keys['recordedLate'] = body._recordedLate;
   return keys;
 }
 
@@ -28,7 +26,6 @@ const body = fc.record(
     data: fc.record({ jobId: fc.oneof(fc.string(), fc.integer()), workerId: fc.string() }, { requiredKeys: [] }),
     _delivery: fc.dictionary(fc.constantFrom('desk', 'audit', 'hook', '1', 'stream'), state),
     _awaiting: fc.record({ collection: fc.constantFrom('jobs' as const, 'workers' as const), id: fc.string(), etag: fc.string() }),
-    _recordedLate: fc.constant('2026-01-05T09:10:00.000Z'),
   },
   { requiredKeys: ['id', 'type', 'subject', 'time', 'data'] },
 );
@@ -40,19 +37,6 @@ describe('recordedEventKeys', () => {
         const keys = recordedEventKeys(recorded);
         expect(keys).toStrictEqual(reference(recorded as RecordedEventBody));
         expect(Object.keys(keys)).toEqual(Object.keys(reference(recorded as RecordedEventBody)));
-      }),
-      { numRuns: 1_000 },
-    );
-  });
-
-  it('marks an event recorded late only past the on-time margin, with the instant it became visible', () => {
-    const instant = fc.integer({ min: Date.parse('2020-01-01T00:00:00.000Z'), max: Date.parse('2030-01-01T00:00:00.000Z') });
-    fc.assert(
-      fc.property(instant, fc.integer({ min: -5000, max: 3 * RECORDED_ON_TIME_MS }), (timeMs, delayMs) => {
-        const recorded: RecordedEventBody = { id: 'e', type: 'RouterJobQueued', subject: '', time: new Date(timeMs).toISOString(), data: {} };
-        noteRecorded(recorded, new Date(timeMs + delayMs));
-        expect(recorded._recordedLate).toBe(delayMs > RECORDED_ON_TIME_MS ? new Date(timeMs + delayMs).toISOString() : undefined);
-        expect(recordedEventKeys(recorded)['recordedLate']).toBe(recorded._recordedLate);
       }),
       { numRuns: 1_000 },
     );
