@@ -65,19 +65,21 @@ export class EventSweep {
 
   /**
    * The deployment's recording horizon: every event whose time lies before it is in the history, or
-   * never will be (its delete failed). That is the start of the last complete sweep — which recorded
-   * every entry committed before it that a process had left unrecorded — or, when earlier, the time of
-   * the oldest delete event still awaiting its confirmation. Undefined before the first sweep.
-   * A write that outlasts the readers' settling delay between its time and its recording is beyond it.
+   * never will be (its delete failed). A complete sweep recorded every entry a process had left
+   * unrecorded in a write committed before the sweep started; a write may commit up to the sweep's
+   * margin after its events' time, so the horizon is that margin before the last sweep's start — or,
+   * when earlier, the time of the oldest delete event still awaiting its confirmation. Undefined before
+   * the first sweep.
    */
   async recordedThrough(): Promise<string | undefined> {
     const { store } = this.options;
     const watermark = await store.get<Watermark>('routingState', WATERMARK_ID);
     if (!watermark) return undefined;
+    const swept = new Date(Date.parse(watermark.body.sweptThrough) - SWEEP_MARGIN_MS).toISOString();
     // History ids begin with the event's time: the first awaiting one is the oldest.
     const awaiting = await store.list<RecordedEventBody>('events', { where: [{ key: 'awaiting', op: 'eq', value: true }], pageSize: 1 });
     const oldest = awaiting.items[0]?.body.time;
-    return oldest !== undefined && oldest < watermark.body.sweptThrough ? oldest : watermark.body.sweptThrough;
+    return oldest !== undefined && oldest < swept ? oldest : swept;
   }
 
   noteWork(): void {

@@ -10,10 +10,14 @@ import { TestClock } from '../support/testClock';
 
 /**
  * The relay's recording horizon (EventRelay.recordedThrough), which the statistics read no further than:
- * every event whose time lies before it is in the history. For a deployment, the start of the last
- * complete sweep, or the time of the oldest delete event still awaiting its confirmation; for a process
- * that is the only writer, now — unless a recording of it failed or a sweep is catching up.
+ * every event whose time lies before it is in the history. For a deployment, the sweep's margin for
+ * slow commits (30 s) before the start of the last complete sweep, or the time of the oldest delete
+ * event still awaiting its confirmation; for a process that is the only writer, now — unless a
+ * recording of it failed or a sweep is catching up.
  */
+
+/** The sweep looks again at writes whose events carry a time up to this long before its last start. */
+const MARGIN = 30_000;
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -44,23 +48,23 @@ describe.each([['memory', () => Promise.resolve<Store>(openMemoryStore())] as [s
     const relay = new EventRelay({ store, clock, logger: silentLogger, channels: [] });
     expect(await relay.recordedThrough('deployment')).toBeUndefined();
     await relay.sweep();
-    expect(await relay.recordedThrough('deployment')).toBe(iso(T0));
+    expect(await relay.recordedThrough('deployment')).toBe(iso(T0 - MARGIN));
 
-    clock.advance(10_000);
-    const deleted = entry('w1', T0 + 10_000, 1);
+    clock.advance(60_000);
+    const deleted = entry('w1', T0 + 60_000, 1);
     // The worker is still there: the delete has not happened (or its process died before confirming it).
     await store.create({ collection: 'workers', id: 'w1', lastModified: iso(T0), body: {}, keys: {} });
     const worker = await store.get('workers', 'w1');
     await relay.prepare([deleted], { collection: 'workers', id: 'w1', etag: worker!.etag });
-    clock.advance(20_000);
+    clock.advance(50_000);
     await relay.sweep();
-    expect(await relay.recordedThrough('deployment')).toBe(iso(T0 + 10_000));
+    expect(await relay.recordedThrough('deployment')).toBe(iso(T0 + 60_000));
 
     // The delete happened: the next sweep confirms its event, and the horizon moves on.
     await store.delete('workers', 'w1');
     clock.advance(5000);
     await relay.sweep();
-    expect(await relay.recordedThrough('deployment')).toBe(iso(T0 + 35_000));
+    expect(await relay.recordedThrough('deployment')).toBe(iso(T0 + 115_000 - MARGIN));
     await relay.stop();
   });
 
@@ -78,10 +82,10 @@ describe.each([['memory', () => Promise.resolve<Store>(openMemoryStore())] as [s
     await store.create({ collection: 'workers', id: 'w2', lastModified: registered.event.time, body: { _outbox: { pending: [registered] } }, keys: { [OUTBOX_KEY]: registered.event.time } });
     await expect(relay.record([registered])).rejects.toThrow('the event was not recorded');
     clock.advance(60_000);
-    expect(await relay.recordedThrough('process')).toBe(iso(T0));
+    expect(await relay.recordedThrough('process')).toBe(iso(T0 - MARGIN));
     // A sweep that fails too leaves it there.
     await expect(relay.sweep()).rejects.toThrow();
-    expect(await relay.recordedThrough('process')).toBe(iso(T0));
+    expect(await relay.recordedThrough('process')).toBe(iso(T0 - MARGIN));
 
     refusing = false;
     await relay.sweep();
@@ -96,7 +100,7 @@ describe.each([['memory', () => Promise.resolve<Store>(openMemoryStore())] as [s
     await relay.sweep();
     clock.advance(60_000);
     const sweeping = relay.sweep();
-    expect(await relay.recordedThrough('process')).toBe(iso(T0));
+    expect(await relay.recordedThrough('process')).toBe(iso(T0 - MARGIN));
     await sweeping;
     expect(await relay.recordedThrough('process')).toBe(iso(T0 + 60_000));
     await relay.stop();
