@@ -113,7 +113,7 @@ export class StatisticsProjector {
 
   private async run(): Promise<string> {
     let through: string | undefined;
-    // Read once per run: the horizon only moves on, so one read a moment old holds back a little more, never less.
+    // Read once per run: what was complete before it stays complete, so a read a moment old holds back a little more, never less.
     const horizon = await this.recordedThrough();
     const horizonMs = horizon === undefined ? Infinity : Date.parse(horizon) || 0;
     // Bounded, so one call never runs for ever behind a history that grows as fast as it is read.
