@@ -106,6 +106,20 @@ export class EventRelay implements EventPublisher, LiveEvents {
   }
 
   /**
+   * The instant before which every event is in the history (or never will be), for a reader that must
+   * not move past an event recorded late. `process`: when this process is the only writer (the embedded
+   * host), it knows whether it left anything unrecorded: now, unless it did, until a sweep caught up.
+   * `deployment`: any instance may have died with entries unrecorded, so only the last sweep says;
+   * undefined when no sweep has run yet.
+   */
+  async recordedThrough(writers: 'process' | 'deployment'): Promise<string | undefined> {
+    if (writers === 'deployment') return this.sweeper.recordedThrough();
+    if (!this.sweeper.behind) return this.clock.now().toISOString();
+    // Behind before any sweep (a host starts with one, so only an engine never started): nothing is known.
+    return (await this.sweeper.recordedThrough()) ?? '';
+  }
+
+  /**
    * Records outbox entries of documents written since the last sweep (minus a margin) that a crash
    * left unrecorded, settles events of deletes, removes events past their retention that every
    * channel took, then lets every channel deliver what it has pending.

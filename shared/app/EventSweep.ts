@@ -45,6 +45,8 @@ export class EventSweep {
   private missed = false;
   /** This process recorded events or failed a delivery since its last sweep. */
   private worked = false;
+  /** Sweeps of this process under way: what they have still to record may be older than what was recorded since. */
+  private sweeping = 0;
 
   constructor(private readonly options: EventSweepOptions) {}
 
@@ -56,6 +58,30 @@ export class EventSweep {
     this.missed = true;
   }
 
+  /** This process may hold committed entries it has not recorded: one failed to record, or a sweep is catching up. */
+  get behind(): boolean {
+    return this.missed || this.sweeping > 0;
+  }
+
+  /**
+   * The deployment's recording horizon: every event whose time lies before it is in the history, or
+   * never will be (its delete failed). A complete sweep recorded every entry a process had left
+   * unrecorded in a write committed before the sweep started; a write may commit up to the sweep's
+   * margin after its events' time, so the horizon is that margin before the last sweep's start — or,
+   * when earlier, the time of the oldest delete event still awaiting its confirmation. Undefined before
+   * the first sweep.
+   */
+  async recordedThrough(): Promise<string | undefined> {
+    const { store } = this.options;
+    const watermark = await store.get<Watermark>('routingState', WATERMARK_ID);
+    if (!watermark) return undefined;
+    const swept = new Date(Date.parse(watermark.body.sweptThrough) - SWEEP_MARGIN_MS).toISOString();
+    // History ids begin with the event's time: the first awaiting one is the oldest.
+    const awaiting = await store.list<RecordedEventBody>('events', { where: [{ key: 'awaiting', op: 'eq', value: true }], pageSize: 1 });
+    const oldest = awaiting.items[0]?.body.time;
+    return oldest !== undefined && oldest < swept ? oldest : swept;
+  }
+
   noteWork(): void {
     this.worked = true;
   }
@@ -64,11 +90,14 @@ export class EventSweep {
     // Cleared first: a recording that fails while the sweep runs may be past what it reads.
     this.missed = false;
     this.worked = false;
+    this.sweeping++;
     try {
       await this.sweepOnce();
     } catch (error) {
       this.missed = true;
       throw error;
+    } finally {
+      this.sweeping--;
     }
   }
 

@@ -69,7 +69,8 @@ export function createEmbeddedEngine(parts: EmbeddedEngineParts): EmbeddedEngine
   const scheduler = new StoreScheduler(parts.store, clock, parts.logger);
   const matchQueue = new InProcessMatchQueue(parts.logger, parts.deferMatching);
   const relay = new EventRelay({ store: parts.store, clock, logger: parts.logger, channels: parts.channels ?? [], ...parts.delivery });
-  const statistics = statisticsFor(parts.store, clock, { retentionDays: parts.statisticsRetentionDays });
+  // The only writer of its store: it knows whether it left events unrecorded, which the statistics wait for.
+  const statistics = statisticsFor(parts.store, clock, { retentionDays: parts.statisticsRetentionDays, recordedThrough: () => relay.recordedThrough('process') });
   /** Stop the repeated looks and projections of the current start. */
   let stopRepeating: (() => void)[] = [];
   let lastPrune = 0;

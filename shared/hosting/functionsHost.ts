@@ -191,8 +191,9 @@ export async function composeFunctionsHost(env: NodeJS.ProcessEnv, options: Omit
   const engine = createAzureEngine({ store, matchQueue, events: relay, logger, configCacheSeconds: config.configCacheSeconds });
   // Timers are Durable orchestrations here: their backlog is the Durable Task hub's to show.
   if (metrics) observeRouter(metrics.metrics, { liveEvents: relay, store, clock: systemClock, logger, channels: relay.channelNames, timersInStore: false });
-  // Composed before any request, so the statistics of this store keep the configured retention.
-  statisticsFor(store, systemClock, { retentionDays: readStatisticsRetentionDays(env) });
+  // Composed before any request, so the statistics of this store keep the configured retention, and wait
+  // for what an instance that died left unrecorded until a sweep has recorded it.
+  statisticsFor(store, systemClock, { retentionDays: readStatisticsRetentionDays(env), recordedThrough: () => relay.recordedThrough('deployment') });
   logger.info({ cosmos: azure.cosmos.endpoint, matchQueue: azure.serviceBus.queue, eventGrid: azure.eventGrid?.endpoint ?? null }, 'Functions host composed for Azure');
   // Timers are Durable orchestrations here, kept by the Functions host itself: the store is what can be checked.
   return {

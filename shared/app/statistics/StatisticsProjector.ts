@@ -50,6 +50,13 @@ export interface ProjectorOptions {
   batchSize?: number;
   /** Aggregates older than this many days are removed. */
   retentionDays?: number;
+  /**
+   * The recording horizon (EventRelay.recordedThrough): every event whose time lies before the answer
+   * is in the history. The projector reads no further, so an event a sweep records late is still ahead
+   * of its cursor when it arrives. '' = nothing is known to be recorded; undefined (or no function) =
+   * no horizon is known, and the settling delay alone covers recording.
+   */
+  recordedThrough?: () => Promise<string | undefined>;
 }
 
 export const PROJECTOR_DEFAULTS = { settleMs: 2000, batchSize: 2000, retentionDays: 400 } as const;
@@ -73,6 +80,7 @@ export class StatisticsProjector {
   readonly settleMs: number;
   private readonly batchSize: number;
   private readonly retentionMs: number;
+  private readonly recordedThrough: () => Promise<string | undefined>;
   private running: Promise<string> | undefined;
   private lastPrune = 0;
 
@@ -82,6 +90,7 @@ export class StatisticsProjector {
     this.settleMs = options.settleMs ?? PROJECTOR_DEFAULTS.settleMs;
     this.batchSize = options.batchSize ?? PROJECTOR_DEFAULTS.batchSize;
     this.retentionMs = (options.retentionDays ?? PROJECTOR_DEFAULTS.retentionDays) * GRANULARITY_MS['1d'];
+    this.recordedThrough = options.recordedThrough ?? (() => Promise.resolve(undefined));
   }
 
   /**
@@ -104,9 +113,12 @@ export class StatisticsProjector {
 
   private async run(): Promise<string> {
     let through: string | undefined;
+    // Read once per run: what was complete before it stays complete, so a read a moment old holds back a little more, never less.
+    const horizon = await this.recordedThrough();
+    const horizonMs = horizon === undefined ? Infinity : Date.parse(horizon) || 0;
     // Bounded, so one call never runs for ever behind a history that grows as fast as it is read.
     for (let pass = 0; pass < 100 && through === undefined; pass++) {
-      const until = new Date(this.clock.now().getTime() - this.settleMs).toISOString();
+      const until = new Date(Math.min(this.clock.now().getTime(), horizonMs) - this.settleMs).toISOString();
       if (!(await this.pass(until))) through = until;
     }
     if (this.clock.now().getTime() - this.lastPrune >= PRUNE_EVERY_MS) {
