@@ -104,9 +104,11 @@ export class EventSweep {
   /**
    * Why a periodic sweep should run now, or undefined when it would find nothing: this process failed
    * to record or confirm, recorded events (the deployment is busy, so another instance may have died
-   * with entries unrecorded) or has deliveries waiting for a retry; or no sweep anywhere for
-   * `backstopMs` (one point read of the watermark), which bounds how long a crash's entries wait
-   * while every instance is idle.
+   * with entries unrecorded) or has deliveries waiting for a retry; no sweep anywhere for `backstopMs`
+   * (one point read of the watermark), which bounds how long a crash's entries wait while every
+   * instance is idle; or any instance recorded events since the last sweep (a one-item query), so the
+   * deployment's recording horizon, which the statistics wait for, keeps up with a busy deployment
+   * whichever instance runs the timer.
    */
   async due(backstopMs: number): Promise<string | undefined> {
     if (this.missed) return 'events failed to be recorded or confirmed';
@@ -115,7 +117,11 @@ export class EventSweep {
     const watermark = await this.options.store.get<Watermark>('routingState', WATERMARK_ID);
     if (!watermark) return 'no sweep yet';
     const since = this.options.clock.now().getTime() - Date.parse(watermark.body.sweptThrough);
-    return since >= backstopMs ? `no sweep for ${Math.round(since / 60_000)} min` : undefined;
+    if (since >= backstopMs) return `no sweep for ${Math.round(since / 60_000)} min`;
+    // Later than the sweep's start: what a sweep started at that instant may not have seen.
+    const after = new Date(Date.parse(watermark.body.sweptThrough) + 1).toISOString();
+    const newer = await this.options.store.list('events', { where: [{ key: 'time', op: 'gte', value: after }], pageSize: 1 });
+    return newer.items.length > 0 ? 'events were recorded since the last sweep' : undefined;
   }
 
   /**

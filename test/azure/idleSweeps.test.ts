@@ -7,6 +7,9 @@ import type { RouterUnderTest } from '../support/routerUnderTest';
 import { JOB_MATCH_ORDER, prefixRange } from '../../shared/domain/routing/routingKeys';
 import { patch } from '../support/signedClient';
 import { TestClock } from '../support/testClock';
+import { EventRelay } from '../../shared/app/EventRelay';
+import { nextHistoryPosition } from '../../shared/app/outbox';
+import { silentLogger } from '../../shared/ports/Logger';
 
 /**
  * What the two timer functions cost on the Azure composition (CosmosStore on the local Cosmos server,
@@ -45,11 +48,11 @@ describe('the timer functions of an idle and of a busy deployment', () => {
     await router.close();
   });
 
-  it('the first event sweep runs in full (no sweep yet); the next ones with nothing to catch up cost one point read each', async () => {
+  it('the first event sweep runs in full (no sweep yet); the next ones with nothing to catch up cost a point read and a one-item query each', async () => {
     expect(await sweepEvents()).toBeGreaterThan(3);
     expect(logs).toEqual([expect.stringMatching(/^information: event sweep \(no sweep yet\)/)]);
     logs = [];
-    for (let run = 0; run < 3; run++) expect(await sweepEvents()).toBe(1);
+    for (let run = 0; run < 3; run++) expect(await sweepEvents()).toBe(2);
     expect(logs.filter((l) => !l.startsWith('debug'))).toEqual([]);
   });
 
@@ -65,7 +68,22 @@ describe('the timer functions of an idle and of a busy deployment', () => {
     await router.engine.idle();
     expect(await sweepEvents()).toBeGreaterThan(3);
     expect(logs).toEqual([expect.stringMatching(/^information: event sweep \(events were recorded since the last sweep\)/)]);
-    expect(await sweepEvents()).toBe(1);
+    expect(await sweepEvents()).toBe(2);
+  });
+
+  it('a full event sweep runs when another instance recorded events, though this one recorded none', async () => {
+    expect(await sweepEvents()).toBe(2);
+    // Another instance of the deployment, on the same store, records an event this one never saw.
+    const other = new EventRelay({ store: router.store, clock, logger: silentLogger, channels: [] });
+    // A moment after this instance's last sweep began.
+    clock.advance(1000);
+    const time = clock.now().toISOString();
+    await other.record([{ position: nextHistoryPosition(time), event: { id: 'elsewhere-1', type: 'RouterJobReceived', subject: 'job/j9/channel/voice', time, data: { jobId: 'j9' } } }]);
+    await other.stop();
+    logs = [];
+    expect(await sweepEvents()).toBeGreaterThan(3);
+    expect(logs).toEqual([expect.stringMatching(/^information: event sweep \(events were recorded since the last sweep\)/)]);
+    expect(await sweepEvents()).toBe(2);
   });
 
   it('the match sweep asks only for the queues where a job waits: one read per such queue, plus one', async () => {
@@ -87,7 +105,7 @@ describe('the timer functions of an idle and of a busy deployment', () => {
 
   it('an idle deployment still gets a full event sweep once the backstop has passed since the last one anywhere', async () => {
     await sweepEvents();
-    expect(await sweepEvents()).toBe(1);
+    expect(await sweepEvents()).toBe(2);
     clock.advance(EVENT_SWEEP_BACKSTOP_MS);
     logs = [];
     expect(await sweepEvents()).toBeGreaterThan(3);
