@@ -50,7 +50,8 @@ export interface EventPublisher {
   /**
    * False for a publisher whose events live only as long as the process (the simulator's): with no
    * history to sweep after a crash, a write need not carry its events in its document's outbox, and
-   * hands them to `record` alone. Absent: true.
+   * hands them to `record` alone, once, after it committed; such a publisher is never handed an entry
+   * twice. Absent: true.
    */
   readonly outbox?: boolean;
   record(entries: readonly OutboxEntry[]): Promise<void>;

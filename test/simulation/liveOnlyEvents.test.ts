@@ -1,5 +1,4 @@
 import type { EventPublisher, OutboxEntry, RouterEvent } from '../../shared/ports/EventPublisher';
-import { REMEMBERED_ENTRIES } from '../../shared/app/EventHistoryRecorder';
 import { LiveOnlyEvents } from '../../shared/simulation/liveOnlyEvents';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,18 +13,17 @@ const entry = (n: number): OutboxEntry => ({
 });
 
 describe('LiveOnlyEvents: the events of a simulation, announced and not recorded', () => {
-  it('announces each entry once, in order, and knows the ones it announced', async () => {
+  it('announces the entries it is handed, in order, to the listeners subscribed at the time', async () => {
     const events = new LiveOnlyEvents();
     const heard: RouterEvent[] = [];
     const stop = events.subscribe((event) => heard.push(event));
     await events.record([entry(1), entry(2)]);
-    expect(events.holds(entry(1))).toBe(true);
-    expect(events.holds(entry(3))).toBe(false);
-    // A deleted document hands its outbox over again: nothing is announced twice.
-    await events.record([entry(2), entry(3)]);
+    await events.record([entry(3)]);
     stop();
     await events.record([entry(4)]);
     expect(heard.map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
+    // Writes keep no outbox for it, so no write ever asks it what was recorded.
+    expect(events.outbox).toBe(false);
   });
 
   it('announces the events of a delete once it is confirmed, and never those of a delete abandoned', async () => {
@@ -41,14 +39,6 @@ describe('LiveOnlyEvents: the events of a simulation, announced and not recorded
     await events.confirm([entry(1), entry(2)]);
     expect(heard).toEqual(['e1']);
   });
-});
-
-it('remembers at least the last REMEMBERED_ENTRIES entries it announced, and forgets older ones (bounded memory)', async () => {
-  const events = new LiveOnlyEvents();
-  const total = 2 * REMEMBERED_ENTRIES + 1;
-  for (let n = 1; n <= total; n++) await events.record([entry(n)]);
-  for (let n = total - REMEMBERED_ENTRIES + 1; n <= total; n++) expect(events.holds(entry(n))).toBe(true);
-  expect(events.holds(entry(1))).toBe(false);
 });
 
 it('a simulation writes no outbox into its documents, and every event of it is heard once', async () => {
