@@ -49,6 +49,16 @@ function valuesAt(keys: IndexKeys, key: string): readonly unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
+const isIndexValue = (value: unknown): boolean => typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+
+/** Whether a key holds the same values before and after a write (in the same order). */
+function sameValues(before: IndexKeys[string] | undefined, after: IndexKeys[string] | undefined): boolean {
+  if (!Array.isArray(before) || !Array.isArray(after)) return before === after;
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) return false;
+  return true;
+}
+
 function checkValue(value: unknown, where: string): IndexValue {
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
@@ -228,7 +238,13 @@ export class MemoryStore implements Store {
   private check(doc: NewDocument<unknown>): void {
     if (typeof doc.id !== 'string') throw new TypeError(`${doc.collection}: id must be a string`);
     if (Number.isNaN(Date.parse(doc.lastModified))) throw new TypeError(`${doc.collection}/${doc.id}: lastModified is not an ISO instant: ${String(doc.lastModified)}`);
-    for (const key in doc.keys) for (const value of valuesAt(doc.keys, key)) checkValue(value, `${doc.collection}/${doc.id} key ${key}`);
+    // The message is built only for a value that fails: every write checks every key.
+    for (const key in doc.keys) {
+      const value = doc.keys[key];
+      if (Array.isArray(value)) {
+        for (const element of value) if (!isIndexValue(element)) checkValue(element, `${doc.collection}/${doc.id} key ${key}`);
+      } else if (value !== undefined && !isIndexValue(value)) checkValue(value, `${doc.collection}/${doc.id} key ${key}`);
+    }
   }
 
   /** The entry a write that passed its checks keeps: the written body and keys become the store's (frozen unless told otherwise). */
@@ -247,11 +263,9 @@ export class MemoryStore implements Store {
     const kept = this.indexed.get(collection);
     if (!kept) return;
     for (const [key, index] of kept) {
-      const old = valuesAt(before.keys, key);
-      const now = valuesAt(after.keys, key);
-      if (old.length === now.length && old.every((value, i) => value === now[i])) continue;
-      for (const value of old) if (typeof value === 'string') index.remove(value, id);
-      for (const value of now) if (typeof value === 'string') index.add(value, id);
+      if (sameValues(before.keys[key], after.keys[key])) continue;
+      for (const value of valuesAt(before.keys, key)) if (typeof value === 'string') index.remove(value, id);
+      for (const value of valuesAt(after.keys, key)) if (typeof value === 'string') index.add(value, id);
     }
   }
 
