@@ -8,8 +8,8 @@ import { distributionPolicyResource, queueResource } from '../../shared/domain/r
 import type { EngineJob } from '../../shared/domain/routing/routingState';
 import { createEmbeddedEngine } from '../../shared/hosting/createEmbeddedEngine';
 import { silentLogger } from '../../shared/ports/Logger';
-import type { Collection } from '../../shared/ports/Store';
 import { TestClock } from '../support/testClock';
+import { countingReads } from '../support/countingReads';
 
 const MODE: DistributionMode = { kind: 'roundRobin', maxConcurrentOffers: 1 };
 const JOB = { id: 'j', queueId: 'q', channelId: 'voice', status: 'queued', labels: {}, requestedWorkerSelectors: [], attachedWorkerSelectors: [] } as unknown as EngineJob;
@@ -28,31 +28,20 @@ function expected(free: readonly string[], cursor: string | undefined, wanted: n
  */
 describe('round robin candidates', () => {
   async function router(free: readonly string[]) {
-    const counted: Partial<Record<Collection, number>> = {};
-    const inner = openMemoryStore();
-    const store = new Proxy(inner, {
-      get(target, property, receiver) {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (property === 'get') counted[args[0] as Collection] = (counted[args[0] as Collection] ?? 0) + 1;
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const { store, reads } = countingReads(openMemoryStore());
     const engine = createEmbeddedEngine({ store, logger: silentLogger, clock: new TestClock() });
     const ports = engine.ports;
     await upsertResource(ports, distributionPolicyResource, 'dp', { offerExpiresAfterSeconds: 60, mode: MODE });
     await upsertResource(ports, queueResource, 'q', { distributionPolicyId: 'dp' });
     for (const id of free) await upsertWorker(ports, id, { capacity: 1, queues: ['q'], channels: [{ channelId: 'voice', capacityCostPerJob: 1 }], availableForOffers: true }, {});
-    for (const key of Object.keys(counted)) delete counted[key as Collection];
-    return { ports, counted, close: () => store.close() };
+    reads();
+    return { ports, reads, close: () => store.close() };
   }
 
   it('reads no cursor when no worker is free', async () => {
-    const { ports, counted, close } = await router([]);
+    const { ports, reads, close } = await router([]);
     expect(await selectCandidates(ports, JOB, MODE, 1)).toEqual([]);
-    expect(counted).toEqual({});
+    expect(reads()).toEqual({});
     await close();
   });
 
