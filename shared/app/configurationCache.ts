@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../ports/Clock';
+import type { ConfigurationCopies } from '../ports/RouterPorts';
 import type { Collection, Store, StoredDocument } from '../ports/Store';
 
 /** The documents an administrator writes now and then and routing reads on every step. */
@@ -43,7 +44,7 @@ interface Entry {
  *
  * Writes never read through this: a conditional write needs the store's current etag.
  */
-export class ConfigurationCache {
+export class ConfigurationCache implements ConfigurationCopies {
   private readonly clock: Clock;
   private readonly ttlMs: number | undefined;
   private readonly entries: LRUCache<string, Entry>;
@@ -116,7 +117,7 @@ function deepFreeze(value: unknown): void {
 
 /** A configuration document through the process's copies when the ports keep them, else from the store. */
 export function readConfiguration<B>(
-  ports: { store: Store; configuration?: ConfigurationCache },
+  ports: { store: Store; configuration?: ConfigurationCopies },
   collection: ConfigurationCollection,
   id: string,
 ): Promise<StoredDocument<B> | undefined> {
