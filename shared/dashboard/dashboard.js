@@ -161,6 +161,10 @@
     $('tile-sl').textContent = percent(day.total.serviceLevel.share);
     $('tile-meanwait').textContent = duration(day.total.waitUntilAssigned.meanSeconds);
     $('tile-abandoned').textContent = String(day.total.jobs.abandoned);
+    // Today's figures trail the events (a few seconds; on Azure up to the last event sweep): say how far they go.
+    $('projected-through').textContent = day.projectedThrough
+      ? "Today's figures count the events up to " + new Date(day.projectedThrough).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) + '; the queues, workers and waiting jobs are live.'
+      : "Today's figures count no events yet; the queues, workers and waiting jobs are live.";
     var buckets = day.buckets || [];
     var labels = buckets.map(function (b) { return new Date(b.from).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }); });
     plot('chart-arrivals', 'jobs received', '#38bdf8', labels, buckets.map(function (b) { return b.jobs.received; }), 'bar');

@@ -89,6 +89,8 @@ test('the arrivals chart is drawn with the router\'s figures', async () => {
   for (const id of ['call-2', 'call-3', 'call-4']) await ok(patch(router.client, `/routing/jobs/${id}`, { queueId: 'sales', channelId: 'voice' }));
   await ok(patch(router.client, '/routing/jobs/chat-1', { queueId: 'support', channelId: 'chat' }));
   await becomesTrue("(Chart.getChart('chart-arrivals')?.data.datasets[0].data ?? []).reduce((sum, n) => sum + (n ?? 0), 0) >= 5");
+  // How far today's cumulative figures go, from the answer's projectedThrough.
+  expect(await page.textContent('#projected-through')).toMatch(/^Today's figures count the events up to \d{1,2}:\d{2}:\d{2}/);
   // Drawn, not only configured: the canvas has coloured pixels.
   const painted = await page.evaluate<number>(`(() => {
     const canvas = document.getElementById('chart-arrivals');
