@@ -18,13 +18,17 @@ export class VirtualClock implements Clock {
   private ms: number;
   private seq = 0;
   private readonly heap: PendingTimer[] = [];
+  /** The Date of the present instant, handed to every caller until time moves: nothing in the router changes a Date it is given. */
+  private date: Date | undefined;
 
   constructor(start: Date | string | number = '2026-01-05T09:00:00.000Z') {
     this.ms = new Date(start).getTime();
   }
 
   now(): Date {
-    return new Date(this.ms);
+    // A simulated job reads the clock about thirty times, mostly within one instant.
+    if (this.date?.getTime() !== this.ms) this.date = new Date(this.ms);
+    return this.date;
   }
 
   setTimer(ms: number, fire: () => void): () => void {
@@ -85,32 +89,35 @@ export class VirtualClock implements Clock {
 
   private push(timer: PendingTimer): void {
     const heap = this.heap;
+    // The new timer rises towards the root: parents due after it move down into the hole it leaves.
+    let i = heap.length;
     heap.push(timer);
-    let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      const above = heap[parent]!;
+      if (!before(timer, above)) break;
+      heap[i] = above;
       i = parent;
     }
+    heap[i] = timer;
   }
 
   private pop(): void {
     const heap = this.heap;
     const last = heap.pop();
     if (!last || heap.length === 0) return;
-    heap[0] = last;
+    // The last timer goes down from the root: earlier children move up into the hole it leaves.
+    const size = heap.length;
     let i = 0;
     for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
-      if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
-      if (smallest === i) return;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-      i = smallest;
+      let child = 2 * i + 1;
+      if (child >= size) break;
+      if (child + 1 < size && before(heap[child + 1]!, heap[child]!)) child++;
+      if (!before(heap[child]!, last)) break;
+      heap[i] = heap[child]!;
+      i = child;
     }
+    heap[i] = last;
   }
 }
 

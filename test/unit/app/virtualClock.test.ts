@@ -34,6 +34,48 @@ describe('VirtualClock', () => {
     );
   });
 
+  it('fires in (due, order of setting) order through cancellations and timers set while firing (property)', () => {
+    const plan = fc.array(fc.record({ delay: fc.integer({ min: 0, max: 50 }), cancel: fc.boolean(), chained: fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }) }), { maxLength: 300 });
+    fc.assert(
+      fc.property(plan, (timers) => {
+        const clock = new VirtualClock(0);
+        const fired: number[] = [];
+        // What a sorted list of the armed timers says should fire: [due, order of setting, name].
+        const expected: [number, number, number][] = [];
+        let order = 0;
+        const set = (name: number, delay: number, chained: number | undefined) => {
+          const due = clock.now().getTime() + delay;
+          const entry: [number, number, number] = [due, order++, name];
+          expected.push(entry);
+          return clock.setTimer(delay, () => {
+            fired.push(name);
+            if (chained !== undefined) set(name + 1000, chained, undefined);
+          });
+        };
+        timers.forEach(({ delay, cancel, chained }, name) => {
+          const disarm = set(name, delay, chained);
+          if (cancel) {
+            disarm();
+            expected.splice(expected.findIndex((e) => e[2] === name), 1);
+          }
+        });
+        clock.advance(100);
+        expected.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        expect(fired).toEqual(expected.map((e) => e[2]));
+        expect(clock.nextDue()).toBeUndefined();
+      }),
+    );
+  });
+
+  it('answers the same Date for one instant and a new one once time moves', () => {
+    const clock = new VirtualClock(0);
+    const first = clock.now();
+    expect(clock.now()).toBe(first);
+    clock.advance(1);
+    expect(clock.now().getTime()).toBe(1);
+    expect(first.getTime()).toBe(0);
+  });
+
   it('tick lets work started by a timer set further timers that fire within the same window', async () => {
     const clock = new VirtualClock(0);
     const woke: number[] = [];
