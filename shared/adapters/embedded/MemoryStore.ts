@@ -146,10 +146,10 @@ export class MemoryStore implements Store {
   }
 
   async create<B>(doc: NewDocument<B>): Promise<StoredDocument<B>> {
-    this.check(doc);
+    const modifiedMs = this.check(doc);
     const docs = this.collection(doc.collection);
     if (docs.has(doc.id)) throw new StoreConflictError(doc.collection, doc.id, 'exists');
-    const entry = this.entryOf(doc);
+    const entry = this.entryOf(doc, modifiedMs);
     docs.set(doc.id, entry);
     this.idsOf(doc.collection).set(doc.id, undefined);
     this.index(doc.collection, doc.id, entry, +1);
@@ -157,12 +157,12 @@ export class MemoryStore implements Store {
   }
 
   async replace<B>(doc: NewDocument<B>, ifMatch: string): Promise<StoredDocument<B>> {
-    this.check(doc);
+    const modifiedMs = this.check(doc);
     const docs = this.collection(doc.collection);
     const current = docs.get(doc.id);
     if (!current) throw new StoreConflictError(doc.collection, doc.id, 'missing');
     if (current.etag !== ifMatch) throw new StoreConflictError(doc.collection, doc.id, 'etagMismatch');
-    const entry = this.entryOf(doc);
+    const entry = this.entryOf(doc, modifiedMs);
     docs.set(doc.id, entry);
     this.reindex(doc.collection, doc.id, current, entry);
     return toDocument<B>(doc.collection, doc.id, entry);
@@ -234,10 +234,11 @@ export class MemoryStore implements Store {
     return ids;
   }
 
-  /** Refuses a document whose id, time or index values the SQLite store would refuse. */
-  private check(doc: NewDocument<unknown>): void {
+  /** Refuses a document whose id, time or index values the SQLite store would refuse; answers its lastModified in ms. */
+  private check(doc: NewDocument<unknown>): number {
     if (typeof doc.id !== 'string') throw new TypeError(`${doc.collection}: id must be a string`);
-    if (Number.isNaN(Date.parse(doc.lastModified))) throw new TypeError(`${doc.collection}/${doc.id}: lastModified is not an ISO instant: ${String(doc.lastModified)}`);
+    const modifiedMs = Date.parse(doc.lastModified);
+    if (Number.isNaN(modifiedMs)) throw new TypeError(`${doc.collection}/${doc.id}: lastModified is not an ISO instant: ${String(doc.lastModified)}`);
     // The message is built only for a value that fails: every write checks every key.
     for (const key in doc.keys) {
       const value = doc.keys[key];
@@ -245,11 +246,12 @@ export class MemoryStore implements Store {
         for (const element of value) if (!isIndexValue(element)) checkValue(element, `${doc.collection}/${doc.id} key ${key}`);
       } else if (value !== undefined && !isIndexValue(value)) checkValue(value, `${doc.collection}/${doc.id} key ${key}`);
     }
+    return modifiedMs;
   }
 
   /** The entry a write that passed its checks keeps: the written body and keys become the store's (frozen unless told otherwise). */
-  private entryOf(doc: NewDocument<unknown>): Entry {
-    const seconds = Math.min(Math.max(Math.floor(Date.parse(doc.lastModified) / 1000), 0), 0xffffffff);
+  private entryOf(doc: NewDocument<unknown>, modifiedMs: number): Entry {
+    const seconds = Math.min(Math.max(Math.floor(modifiedMs / 1000), 0), 0xffffffff);
     const etag = `"${(++this.etags).toString(16).padStart(8, '0')}-0000-0700-0000-${seconds.toString(16).padStart(8, '0')}0000"`;
     if (!this.freeze) return { etag, lastModified: doc.lastModified, body: doc.body, keys: doc.keys };
     return { etag, lastModified: doc.lastModified, body: snapshot(doc.body), keys: snapshot(doc.keys) as IndexKeys };

@@ -1,4 +1,5 @@
 import type { RouterEvent, RouterEventType } from '../../ports/EventPublisher';
+import { isoString } from '../isoString';
 import type { Labels } from '../model';
 import type { JobStatus } from '../resources/jobStatus';
 import type { RouterJob, StoredWorkerSelector } from '../resources/job';
@@ -57,7 +58,7 @@ export function jobStatusName(status: JobStatus): string {
 function event(context: EventContext, type: RouterEventType, subject: string, ...parts: Record<string, unknown>[]): RouterEvent {
   const data: Record<string, unknown> = {};
   for (const part of parts) for (const key in part) if (part[key] !== undefined) data[key] = part[key];
-  return { id: context.newId(), type, subject, time: context.now.toISOString(), data };
+  return { id: context.newId(), type, subject, time: isoString(context.now.getTime()), data };
 }
 
 function routerBase(job: Pick<RouterJob, 'id' | 'channelReference' | 'channelId'>) {
