@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openMemoryStore } from '../../shared/adapters/embedded/MemoryStore';
+import type { EngineJob, EngineWorker } from '../../shared/domain/routing/routingState';
 import { runScenario, type SimulationRun } from '../../shared/simulation/runScenario';
 import { parseScenario } from '../../shared/simulation/scenario';
 
@@ -19,4 +21,19 @@ describe('the unfrozen memory store the command line runs on', () => {
     expect(frozen.jobs.length).toBeGreaterThan(100);
     expect(sameRun(unfrozen)).toEqual(sameRun(frozen));
   });
+});
+
+it('keeps the id-keyed members of what it wrote (assignments, holdings) without a prototype through every write', async () => {
+  // They are hash tables only while every copy keeps them so (see shared/domain/idKeyed.ts); a copy
+  // into `{}` anywhere on the write path would show here as a member with Object.prototype.
+  const store = openMemoryStore({ freeze: false });
+  const kept = new Proxy(store, { get: (target, property) => (property === 'close' ? () => Promise.resolve() : Reflect.get(target, property, target) as unknown) });
+  const input = JSON.parse(readFileSync(join(EXAMPLES, 'minimal.json'), 'utf8')) as Record<string, unknown>;
+  await runScenario(parseScenario({ ...input, durationSeconds: 1800, warmupSeconds: 0 }), { store: kept });
+  const jobs = (await store.list<EngineJob>('jobs', { pageSize: 10_000 })).items;
+  const workers = (await store.list<EngineWorker>('workers', { pageSize: 10_000 })).items;
+  expect(jobs.filter((doc) => Object.keys(doc.body.assignments).length > 0).length).toBeGreaterThan(100);
+  for (const doc of jobs) expect(Object.getPrototypeOf(doc.body.assignments)).toBeNull();
+  for (const doc of workers) expect(Object.getPrototypeOf(doc.body._routing?.holdings)).toBeNull();
+  await store.close();
 });

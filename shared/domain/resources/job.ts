@@ -1,5 +1,6 @@
 import { jobInputSchema, type JobInput, type JobMatchingMode, type Labels, type RouterWorkerSelector } from '../model';
 import { instantAfter } from '../dueTime';
+import { idKeyed } from '../idKeyed';
 import type { IndexKeys } from '../../ports/Store';
 import { toSortableTime, toWireTime } from '../wireTime';
 import { ACTIVE_JOB_STATUSES, isTerminal, type JobStatus } from './jobStatus';
@@ -191,7 +192,7 @@ function buildJob(input: JobInput, { id, existing, now }: BuildContext<RouterJob
       requestedWorkerSelectors: buildSelectors(input.requestedWorkerSelectors ?? [], existing?.requestedWorkerSelectors ?? [], now),
       attachedWorkerSelectors: existing?.attachedWorkerSelectors ?? [],
       labels: input.labels ?? {},
-      assignments: existing?.assignments ?? {},
+      assignments: existing?.assignments ?? idKeyed(),
       tags: input.tags ?? {},
       notes: (input.notes ?? []).map((note) => ({ message: note.message, addedAt: note.addedAt ? toWireTime(note.addedAt) : nowText })),
       matchingMode: wireMatchingMode(input.matchingMode),

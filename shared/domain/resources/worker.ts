@@ -1,5 +1,7 @@
 import { workerInputSchema, type Labels, type RouterChannel, type WorkerInput } from '../model';
 import type { IndexKeys } from '../../ports/Store';
+import { copyJson } from '../copyJson';
+import { idKeyed } from '../idKeyed';
 import { ordered, pick, withIdLabel, type BuildContext, type ResourceDefinition, validatedBy } from './ResourceDefinition';
 import { hasRoomFor, refreshWorker } from '../routing/workerCapacity';
 import { workerRoutingKeys } from '../routing/routingKeys';
@@ -57,8 +59,8 @@ export function offersRevokedBy(next: RouterWorker, existing: RouterWorker | und
 
 function buildWorker(input: WorkerInput, { id, existing, now }: BuildContext<EngineWorker>): EngineWorker {
   const availableForOffers = input.availableForOffers ?? false;
-  // A JSON copy (not structuredClone): its objects must compare equal to stored ones for the no-op check.
-  const routing: WorkerRouting = existing?._routing ? (JSON.parse(JSON.stringify(existing._routing)) as WorkerRouting) : { holdings: {}, endedOffers: [] };
+  // An exact copy (prototypes included): it must compare equal to the stored one for the no-op check.
+  const routing: WorkerRouting = existing?._routing ? copyJson(existing._routing) : { holdings: idKeyed(), endedOffers: [] };
   if (availableForOffers && !existing?.availableForOffers) {
     routing.registeredAt = toWireTime(now);
     routing.idleSince = toWireTime(now);

@@ -1,3 +1,4 @@
+import { idKeyed } from '../idKeyed';
 import type { RouterJob } from '../resources/job';
 import type { RouterWorker } from '../resources/worker';
 
@@ -105,7 +106,7 @@ export function jobRouting(job: EngineJob): JobRouting {
 export function workerRouting(worker: EngineWorker): WorkerRouting {
   if (worker._routing) return worker._routing;
   if (!Object.isExtensible(worker)) return NO_WORKER_ROUTING;
-  return (worker._routing = { holdings: {}, endedOffers: [] });
+  return (worker._routing = { holdings: idKeyed(), endedOffers: [] });
 }
 
 /** A body without its engine-private members: what the wire shows. */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { copyJson } from '../../../shared/domain/copyJson';
+import { idKeyed } from '../../../shared/domain/idKeyed';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
@@ -43,6 +44,20 @@ describe('copyJson', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('copies an object without a prototype (an id-keyed member) as one, and shares what is not JSON data', () => {
+    const assignments = idKeyed<{ workerId: string }>();
+    assignments['a-1'] = { workerId: 'w1' };
+    const date = new Date(0);
+    const body = { assignments, at: date, list: [assignments] };
+    const copy = copyJson(body);
+    expect(Object.getPrototypeOf(copy.assignments)).toBeNull();
+    expect(Object.getPrototypeOf(copy.list[0])).toBeNull();
+    expect(copy.assignments).not.toBe(assignments);
+    expect(copy.assignments['a-1']).not.toBe(assignments['a-1']);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(body));
+    expect(copy.at).toBe(date);
   });
 
   it('copies a parsed `__proto__` member as a member, never as the prototype', () => {
