@@ -375,7 +375,8 @@ async function settle(engine: EmbeddedEngine, acts: RunningActs, drains: (() => 
     const drain = drains.shift();
     if (!drain) return;
     drain();
-    await engine.idle();
+    // Not engine.idle(): the engine was never started, so there is no relay look to wait for.
+    await engine.matchQueue.idle();
   }
 }
 
