@@ -50,8 +50,8 @@ export async function mutateDocument<Body extends { id: string }>(
       const draft = draftOf(current.body);
       if (!change(draft, now)) return { done: { before: current.body, document: current, changed: false } };
       const body = reordered<Body>(draft, definition.wireOrder);
-      const caused = events ? await events(body, writeContext(ports, now)) : [];
-      added = await fillOutbox(ports, body, outboxOf(current.body), caused, now);
+      const filled = fillOutbox(ports, body, outboxOf(current.body), events ? events(body, writeContext(ports, now)) : [], now);
+      added = filled instanceof Promise ? await filled : filled;
       const put = { collection: definition.collection, id, lastModified: isoString(now.getTime()), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
       return { put, answer: (document) => ({ before: current.body, document, changed: true }) };
     },

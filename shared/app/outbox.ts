@@ -72,20 +72,35 @@ async function unrecorded(ports: Pick<RouterPorts, 'store' | 'events'>, entries:
 
 /**
  * Sets the outbox of a body about to be written: the carried-over entries that are still unrecorded,
- * plus `events` (none for a publisher that keeps no outbox). Answers the new entries (to relay once
- * the write committed).
+ * plus the events the write causes (`caused`: none kept for a publisher that keeps no outbox). Answers
+ * the new entries, to relay once the write committed. They are answered at once, not as a promise,
+ * when nothing has to be read or waited for (the events are built and no entry was carried over, as
+ * on most writes): the write then takes no turn of the event loop for its outbox.
  */
-export async function fillOutbox(ports: Pick<RouterPorts, 'store' | 'events'>, body: object, carried: Outbox | undefined, events: readonly RouterEvent[], now: Date): Promise<OutboxEntry[]> {
-  const added = events.map((event) => ({ position: nextHistoryPosition(event.time), event }));
+export function fillOutbox(
+  ports: Pick<RouterPorts, 'store' | 'events'>,
+  body: object,
+  carried: Outbox | undefined,
+  caused: readonly RouterEvent[] | Promise<readonly RouterEvent[]>,
+  now: Date,
+): OutboxEntry[] | Promise<OutboxEntry[]> {
+  if (caused instanceof Promise) return caused.then((events) => fillOutbox(ports, body, carried, events, now));
+  const added = caused.map((event) => ({ position: nextHistoryPosition(event.time), event }));
   const target = body as WithOutbox;
   if (ports.events.outbox === false) {
     delete target._outbox;
     return added;
   }
-  const pending = carried && carried.pending.length > 0 ? await unrecorded(ports, carried.pending, now) : [];
-  if (pending.length + added.length === 0) delete target._outbox;
-  else target._outbox = { pending: [...pending, ...added] };
-  return added;
+  if (!carried || carried.pending.length === 0) {
+    if (added.length === 0) delete target._outbox;
+    else target._outbox = { pending: [...added] };
+    return added;
+  }
+  return unrecorded(ports, carried.pending, now).then((pending) => {
+    if (pending.length + added.length === 0) delete target._outbox;
+    else target._outbox = { pending: [...pending, ...added] };
+    return added;
+  });
 }
 
 /**

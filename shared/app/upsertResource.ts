@@ -58,8 +58,8 @@ export async function upsertResource<Input, Body extends { id: string }>(
 
       const references = await checkReferences(ports, definition.references(body));
       await beforeWrite?.(body, current?.body, references);
-      const caused = events ? await events(body, current?.body, writeContext(ports, now), references) : [];
-      added = await fillOutbox(ports, body, carried, caused, now);
+      const filled = fillOutbox(ports, body, carried, events ? events(body, current?.body, writeContext(ports, now), references) : [], now);
+      added = filled instanceof Promise ? await filled : filled;
       const put = { collection: definition.collection, id, lastModified: isoString(now.getTime()), body, keys: withOutboxKey(definition.indexKeys(body, now), body) };
       return { put, answer: (saved) => ({ created: !current, document: saved, previous: current?.body }) };
     },

@@ -32,7 +32,12 @@ export type RecordedEventBody = RouterEvent & {
 export type RecordedEventDocument = StoredDocument<RecordedEventBody>;
 
 /** `<time>-<sequence>`: where an event sits in the history; the document id adds the event id. */
-export const historyPosition = (time: string, sequence: number) => `${time}-${String(sequence).padStart(16, '0')}`;
+export function historyPosition(time: string, sequence: number): string {
+  // In two halves of 8 digits: each is a small integer, which V8 turns into text several times faster
+  // than a 16-digit one (every router event gets a position).
+  const high = Math.floor(sequence / 1e8);
+  return `${time}-${String(high).padStart(8, '0')}${String(sequence - high * 1e8).padStart(8, '0')}`;
+}
 
 export const historyId = (position: string, eventId: string) => `${position}-${eventId}`;
 
