@@ -6,7 +6,7 @@ import { runScenario, type RunProgress } from './runScenario';
 import { parseScenario, scenarioJsonSchema, ScenarioError } from './scenario';
 import { scenarioFromHistory, type HistoryEvent } from './scenarioFromHistory';
 import { summarize, type Kpis, type SimulationResults } from './simulationResults';
-import { runWhatIf } from './whatIf';
+import { runInThread, runWhatIf } from './whatIf';
 
 export const USAGE = `Usage:
   npm run simulate -- --scenario FILE [--json] [--report DIR]
@@ -135,9 +135,9 @@ export async function simulatorCli(argv: readonly string[], out: (text: string) 
       return 0;
     }
     const onProgress = options.progress && progressLine(options.progress);
-    const run = await runScenario(scenario, { onProgress, freezeStore: false });
+    // In a thread of its own when the router is compiled (as the command runs it), for its larger young generation.
+    const results = (await runInThread(input, { onProgress, freezeStore: false })) ?? summarize(await runScenario(scenario, { onProgress, freezeStore: false }));
     if (onProgress) options.progress?.('\r\x1b[K');
-    const results = summarize(run);
     out(values.json ? JSON.stringify(results, null, 2) : text(results));
     if (values.report) err(`report: ${writeReport(resolve(values.report), renderRunReport(results, title))}`);
     return 0;

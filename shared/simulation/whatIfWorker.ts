@@ -1,21 +1,23 @@
 import { parentPort } from 'node:worker_threads';
-import { runScenario } from './runScenario';
+import { runScenario, type RunProgress } from './runScenario';
 import { parseScenario, ScenarioError } from './scenario';
 import { summarize } from './simulationResults';
 
-/** What a variant's thread is handed: the variant's scenario as given, and how its store is kept. */
+/** What a simulation's thread is handed: the scenario as given, how its store is kept, and whether to tell how far it got. */
 export interface Variant {
   input: unknown;
   freezeStore: boolean | undefined;
+  progress?: boolean;
 }
 
-/** What a variant's thread answers: its results, or why it could not run. */
-export type VariantAnswer = { results: ReturnType<typeof summarize> } | { error: string; scenario: boolean };
+/** What a simulation's thread answers: how far the run got (when asked), then its results, or why it could not run. */
+export type VariantAnswer = { progress: RunProgress } | { results: ReturnType<typeof summarize> } | { error: string; scenario: boolean };
 
-/** Runs one variant of a what-if sweep (see runWhatIf). */
-async function runVariant({ input, freezeStore }: Variant): Promise<VariantAnswer> {
+/** Runs one scenario: a variant of a what-if sweep (see runWhatIf), or the command line's single run (see runInThread). */
+async function runVariant({ input, freezeStore, progress }: Variant, tell: (answer: VariantAnswer) => void): Promise<VariantAnswer> {
   try {
-    return { results: summarize(await runScenario(parseScenario(input), { freezeStore })) };
+    const onProgress = progress ? (reached: RunProgress) => tell({ progress: reached }) : undefined;
+    return { results: summarize(await runScenario(parseScenario(input), { freezeStore, onProgress })) };
   } catch (error) {
     if (error instanceof ScenarioError) return { error: error.message, scenario: true };
     return { error: error instanceof Error ? (error.stack ?? error.message) : String(error), scenario: false };
@@ -25,5 +27,5 @@ async function runVariant({ input, freezeStore }: Variant): Promise<VariantAnswe
 // A thread runs the variants it is handed, one at a time, until it is let go.
 if (parentPort) {
   const port = parentPort;
-  port.on('message', (variant: Variant) => void runVariant(variant).then((answer) => port.postMessage(answer)));
+  port.on('message', (variant: Variant) => void runVariant(variant, (answer) => port.postMessage(answer)).then((answer) => port.postMessage(answer)));
 }

@@ -15,6 +15,7 @@ import { openSqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import { runScenario } from '../../shared/simulation/runScenario';
 import { RunningActs } from '../../shared/simulation/runningActs';
 import { parseScenario } from '../../shared/simulation/scenario';
+import { SIMULATION_YOUNG_GENERATION_MB } from '../../shared/simulation/whatIf';
 import { countingStore, type StoreCalls } from './countingStore';
 
 export interface SimulationFigures {
@@ -73,14 +74,15 @@ function centre(seconds: number) {
 }
 
 /**
- * Runs the section in a worker thread of its own: a fresh V8 isolate with only the router and the
- * simulator loaded. In the bench's own thread the modules of the other sections are loaded too, and
+ * Runs the section in a worker thread of its own, as the command line runs a simulation: a fresh V8
+ * isolate with only the router and the simulator loaded. In the bench's own thread the modules of the other sections are loaded too, and
  * the Cosmos DB test server's package alone made the same simulated day about a fifth slower there
  * than on the command line, which is what the figure is for.
  */
 export function simulationSpeed(seconds: number): Promise<SimulationFigures[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(path.join(__dirname, 'simulation.js'), { workerData: { seconds } });
+    // With the young generation the command line gives its simulation thread.
+    const worker = new Worker(path.join(__dirname, 'simulation.js'), { workerData: { seconds }, resourceLimits: { maxYoungGenerationSizeMb: SIMULATION_YOUNG_GENERATION_MB } });
     worker.once('message', (message: { figures?: SimulationFigures[]; error?: string }) => (message.figures ? resolve(message.figures) : reject(new Error(message.error))));
     worker.once('error', reject);
   });

@@ -9,7 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runWhatIf, type WhatIfResults } from '../../shared/simulation/whatIf';
+import { runScenario } from '../../shared/simulation/runScenario';
+import { parseScenario } from '../../shared/simulation/scenario';
+import { summarize, type SimulationResults } from '../../shared/simulation/simulationResults';
+import { runInThread, runWhatIf, type WhatIfResults } from '../../shared/simulation/whatIf';
 
 const dir = mkdtempSync(join(tmpdir(), 'simulator-threads-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,4 +36,18 @@ it('runs the variants in threads and answers what they answer one after another,
   // More agents, better service: the points are the variants they say they are.
   const levels = threaded.points.map((p) => p.results.overall.serviceLevel);
   expect(levels[0]!).toBeLessThan(levels[2]!);
+}, 300_000);
+
+it('runs a single scenario from the command line in a thread of its own and answers what it answers in this process', async () => {
+  const day = { ...minimal, durationSeconds: 3600, warmupSeconds: 300 };
+  const file = join(dir, 'single.json');
+  writeFileSync(file, JSON.stringify(day));
+  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, '../../scripts/simulate.js'), '--scenario', file, '--json'], { maxBuffer: 64 << 20 });
+  const threaded = JSON.parse(stdout) as SimulationResults;
+  // From sources there is no compiled thread runner: the caller is told to run it here.
+  expect(await runInThread(day)).toBeUndefined();
+  const here = summarize(await runScenario(parseScenario(day), { freezeStore: false }));
+  const { overall, queues, buckets } = here;
+  expect({ overall: threaded.overall, queues: threaded.queues, buckets: threaded.buckets }).toEqual({ overall, queues, buckets });
+  expect(threaded.overall.jobs).toBeGreaterThan(100);
 }, 300_000);
