@@ -108,6 +108,9 @@ const PROGRESS_EVERY_SECONDS = 3600;
 const MAX_DRAIN_SECONDS = 24 * 3600;
 const DAY_START = Date.parse('2026-01-05T00:00:00.000Z');
 
+/** How workers answer when their group does not say: they accept every offer at once. */
+const ANSWER_AT_ONCE = { acceptAfterSeconds: { kind: 'fixed' as const, value: 0 }, declineProbability: 0, expireProbability: 0 };
+
 /** Errors a worker or customer meets in normal traffic: the offer went, the job was taken or ended. */
 const isExpectedRefusal = (error: unknown) => error instanceof AppError && (error.reason === 'conflict' || error.reason === 'notFound');
 
@@ -194,7 +197,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const record = jobs.get(jobId);
       if (!plan || !record) return;
       offers.issued++;
-      const how = plan.group.answer ?? { acceptAfterSeconds: { kind: 'fixed' as const, value: 0 }, declineProbability: 0, expireProbability: 0 };
+      const how = plan.group.answer ?? ANSWER_AT_ONCE;
       const draw = plan.answers();
       const delay = drawSeconds(plan.answers, how.acceptAfterSeconds);
       if (draw < how.expireProbability) {

@@ -134,6 +134,7 @@ export class MemoryStore implements Store {
   private readonly indexed = new Map<Collection, Map<string, OrderedValues>>();
   private etags = 0;
   private parsed = { text: '', ms: Number.NaN };
+  private etagTail = { seconds: -1, text: '' };
   private closed = false;
   private readonly freeze: boolean;
 
@@ -255,7 +256,9 @@ export class MemoryStore implements Store {
   /** The entry a write that passed its checks keeps: the written body and keys become the store's (frozen unless told otherwise). */
   private entryOf(doc: NewDocument<unknown>, modifiedMs: number): Entry {
     const seconds = Math.min(Math.max(Math.floor(modifiedMs / 1000), 0), 0xffffffff);
-    const etag = `"${(++this.etags).toString(16).padStart(8, '0')}-0000-0700-0000-${seconds.toString(16).padStart(8, '0')}0000"`;
+    // The writes of one second share the etag's tail: it is formatted once.
+    if (seconds !== this.etagTail.seconds) this.etagTail = { seconds, text: `-0000-0700-0000-${seconds.toString(16).padStart(8, '0')}0000"` };
+    const etag = `"${(++this.etags).toString(16).padStart(8, '0')}${this.etagTail.text}`;
     if (!this.freeze) return { etag, lastModified: doc.lastModified, body: doc.body, keys: doc.keys };
     return { etag, lastModified: doc.lastModified, body: snapshot(doc.body), keys: snapshot(doc.keys) as IndexKeys };
   }

@@ -69,8 +69,9 @@ function jobBase(job: RouterJob) {
   return { jobId: job.id, channelReference: job.channelReference, channelId: job.channelId, queueId: job.queueId, labels: job.labels, tags: job.tags };
 }
 
-const jobSubject = (job: Pick<RouterJob, 'id' | 'channelId'>, ...rest: string[]) =>
-  ['job', job.id, 'channel', job.channelId ?? '', ...rest].join('/');
+/** `job/<id>/channel/<channelId>`, then `/<kind>/<value>` when the event names one (a queue, an assignment…). */
+const jobSubject = (job: Pick<RouterJob, 'id' | 'channelId'>, kind?: string, value?: string) =>
+  kind === undefined ? `job/${job.id}/channel/${job.channelId ?? ''}` : `job/${job.id}/channel/${job.channelId ?? ''}/${kind}/${value ?? ''}`;
 
 export const jobEvents = {
   received: (c: EventContext, job: RouterJob) =>
