@@ -11,16 +11,18 @@ export class RunningActs {
 
   start(work: () => Promise<void>): void {
     this.running++;
-    work().then(this.ended, (error: unknown) => {
-      this.failures.push(error);
-      this.ended();
-    });
+    work().then(this.ended, this.failed);
   }
 
   /** Resolves once no act is running. */
   async settled(): Promise<void> {
     while (this.running > 0) await new Promise<void>((resolve) => (this.quiet = resolve));
   }
+
+  private readonly failed = (error: unknown) => {
+    this.failures.push(error);
+    this.ended();
+  };
 
   private readonly ended = () => {
     if (--this.running > 0) return;
