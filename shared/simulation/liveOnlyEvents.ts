@@ -14,6 +14,11 @@ import type { LiveEvents } from '../ports/LiveEvents';
 export class LiveOnlyEvents implements EventPublisher, LiveEvents {
   readonly outbox = false;
   private readonly listeners = new Set<(event: RouterEvent) => void>();
+  /**
+   * What listeners threw. A listener's failure is the simulation's, and the router must not take it
+   * for a failed recording (which it logs and goes on from): it is kept here, and the run ends with it.
+   */
+  readonly failures: unknown[] = [];
   /** Events of deletes that have not happened yet, by history position. */
   private readonly awaiting = new Map<string, RouterEvent>();
 
@@ -52,7 +57,12 @@ export class LiveOnlyEvents implements EventPublisher, LiveEvents {
   }
 
   private announce(entry: OutboxEntry): void {
-    // A listener's failure is the simulation's: it ends the run rather than going unnoticed.
-    for (const listener of this.listeners) listener(entry.event);
+    for (const listener of this.listeners) {
+      try {
+        listener(entry.event);
+      } catch (error) {
+        this.failures.push(error);
+      }
+    }
   }
 }

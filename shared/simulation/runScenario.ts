@@ -327,7 +327,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       next(0);
     }
 
-    const clockTimersFired = await runLoop(engine, ports, clock, acts, drains, () => secondsNow() >= end && open === 0, DAY_START + (end + MAX_DRAIN_SECONDS) * 1000);
+    const clockTimersFired = await runLoop(engine, ports, clock, acts, events.failures, drains, () => secondsNow() >= end && open === 0, DAY_START + (end + MAX_DRAIN_SECONDS) * 1000);
     for (const shift of shifts) shift.to = Math.min(shift.to, Math.max(end, secondsNow()));
     return {
       scenario,
@@ -351,6 +351,8 @@ async function runLoop(
   ports: RouterPorts,
   clock: VirtualClock,
   acts: RunningActs,
+  /** What the run's event listeners threw: the run ends with the first, as with a failed act. */
+  heard: readonly unknown[],
   drains: (() => void)[],
   done: () => boolean,
   hardStop: number,
@@ -360,6 +362,7 @@ async function runLoop(
   for (;;) {
     await settle(engine, acts, drains);
     if (acts.failures.length > 0) throw acts.failures[0];
+    if (heard.length > 0) throw heard[0];
     if (done()) return fired;
     const next = clock.nextDue();
     if (next === undefined || next > hardStop) return fired;

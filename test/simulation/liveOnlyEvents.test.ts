@@ -60,3 +60,23 @@ it('a simulation writes no outbox into its documents, and every event of it is h
   }
   await store.close();
 });
+
+it('keeps what a listener throws, still tells the other listeners, and a run ends with it', async () => {
+  const events = new LiveOnlyEvents();
+  const heard: string[] = [];
+  events.subscribe(() => {
+    throw new Error('listener broke');
+  });
+  events.subscribe((event) => heard.push(event.id));
+  // The router relays through the port and would log a throw as a failed recording: nothing must reach it.
+  await expect(events.record([entry(1)])).resolves.toBeUndefined();
+  expect(heard).toEqual(['e1']);
+  expect(events.failures).toEqual([new Error('listener broke')]);
+
+  const scenario = parseScenario(JSON.parse(readFileSync(join(__dirname, '../../examples/minimal.json'), 'utf8')));
+  let count = 0;
+  const failing = (event: RouterEvent) => {
+    if (event.type === 'RouterWorkerOfferIssued' && ++count === 3) throw new Error('a listener of the run broke');
+  };
+  await expect(runScenario({ ...scenario, durationSeconds: 600, warmupSeconds: 0 }, { onEvent: failing })).rejects.toThrow('a listener of the run broke');
+});
