@@ -97,6 +97,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
     const value = env[SETTINGS[key]];
     return value === undefined || value === '' ? undefined : value;
   };
+  /** A whole-number setting: its default when unset, else checked to lie in [min, max]. */
+  const wholeNumber = (key: 'port' | 'maxBodyBytes' | 'configCacheSeconds', min: number, max: number) => {
+    const raw = get(key);
+    return raw === undefined ? DEFAULTS[key] : integer(SETTINGS[key], raw, min, max);
+  };
   const logLevel = get('logLevel') ?? DEFAULTS.logLevel;
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`${SETTINGS.logLevel}="${logLevel}" must be one of debug, info, warn, error, silent.`);
@@ -123,18 +128,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   if (tlsRaw === 'off' && tlsCert !== undefined) throw new ConfigError(`${SETTINGS.tlsCert} is set but ${SETTINGS.tls}=off: remove one of them.`);
   return {
     host: get('host') ?? DEFAULTS.host,
-    port: get('port') === undefined ? DEFAULTS.port : integer(SETTINGS.port, get('port') ?? '', 0, 65535),
+    port: wholeNumber('port', 0, 65535),
     dataDir: dataDir === ':memory:' ? dataDir : path.resolve(dataDir),
     accessKey,
     readOnlyKey,
-    maxBodyBytes: get('maxBodyBytes') === undefined ? DEFAULTS.maxBodyBytes : integer(SETTINGS.maxBodyBytes, get('maxBodyBytes') ?? '', 1024, 64 * 1024 * 1024),
+    maxBodyBytes: wholeNumber('maxBodyBytes', 1024, 64 * 1024 * 1024),
     logLevel: logLevel as RouterConfig['logLevel'],
     tls: tlsRaw === 'on',
     tlsCert: tlsCert === undefined ? undefined : path.resolve(tlsCert),
     tlsKey: tlsKey === undefined ? undefined : path.resolve(tlsKey),
     metrics: metricsRaw === 'on',
     metricsToken,
-    configCacheSeconds:
-      get('configCacheSeconds') === undefined ? DEFAULTS.configCacheSeconds : integer(SETTINGS.configCacheSeconds, get('configCacheSeconds') ?? '', 0, MAX_CONFIG_CACHE_SECONDS),
+    configCacheSeconds: wholeNumber('configCacheSeconds', 0, MAX_CONFIG_CACHE_SECONDS),
   };
 }
