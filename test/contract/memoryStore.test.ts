@@ -63,3 +63,32 @@ describe('MemoryStore range indexes follow every write', () => {
     );
   });
 });
+
+describe('MemoryStore lists follow every write', () => {
+  // The ordered ids are built at the first list and then kept by every write: lists at any point must agree.
+  type Op = { kind: 'create' | 'delete' | 'list'; id: string };
+  const op: fc.Arbitrary<Op> = fc.record({ kind: fc.constantFrom('create' as const, 'delete' as const, 'list' as const), id: fc.constantFrom('j1', 'j2', 'j10', 'é', 'z') });
+
+  it.each([true, false])('lists the ids in binary order, whenever it is first asked (frozen: %s)', async (freeze) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
+        const store = openMemoryStore({ freeze });
+        const held = new Set<string>();
+        const listed = async () => (await store.list('jobs', { pageSize: 100 })).items.map((d) => d.id);
+        for (const step of ops) {
+          if (step.kind === 'list') {
+            expect(await listed()).toEqual([...held].sort());
+          } else if (step.kind === 'delete') {
+            await store.delete('jobs', step.id);
+            held.delete(step.id);
+          } else if (!held.has(step.id)) {
+            await store.create({ collection: 'jobs', id: step.id, lastModified: '2026-01-05T09:00:00.000Z', body: {}, keys: {} });
+            held.add(step.id);
+          }
+        }
+        expect(await listed()).toEqual([...held].sort());
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -128,7 +128,11 @@ export interface MemoryStoreOptions {
 
 export class MemoryStore implements Store {
   private readonly documents = new Map<Collection, Map<string, Entry>>();
-  /** Ids per collection in binary order, for list pages. */
+  /**
+   * Ids per collection in binary order, for list pages: built the first time a collection is listed and
+   * kept from then on, as the range indexes are. A simulated day lists nothing, and ordering 100,000 job
+   * ids it never pages through cost about a fiftieth of its time.
+   */
   private readonly ids = new Map<Collection, BTree<string, undefined>>();
   /** Ordered (value, id) pairs of string values, per collection and key, for the keys ranged or counted so far. */
   private readonly indexed = new Map<Collection, Map<string, OrderedValues>>();
@@ -153,7 +157,7 @@ export class MemoryStore implements Store {
     if (docs.has(doc.id)) throw new StoreConflictError(doc.collection, doc.id, 'exists');
     const entry = this.entryOf(doc, modifiedMs);
     docs.set(doc.id, entry);
-    this.idsOf(doc.collection).set(doc.id, undefined);
+    this.ids.get(doc.collection)?.set(doc.id, undefined);
     this.index(doc.collection, doc.id, entry, +1);
     return toDocument<B>(doc.collection, doc.id, entry);
   }
@@ -176,7 +180,7 @@ export class MemoryStore implements Store {
     if (!current) return false;
     if (ifMatch !== undefined && current.etag !== ifMatch) throw new StoreConflictError(collection, id, 'etagMismatch');
     docs.delete(id);
-    this.idsOf(collection).delete(id);
+    this.ids.get(collection)?.delete(id);
     this.index(collection, id, current, -1);
     return true;
   }
@@ -232,7 +236,7 @@ export class MemoryStore implements Store {
 
   private idsOf(collection: Collection): BTree<string, undefined> {
     let ids = this.ids.get(collection);
-    if (!ids) this.ids.set(collection, (ids = new BTree<string, undefined>(undefined, compareUtf8)));
+    if (!ids) this.ids.set(collection, (ids = new BTree<string, undefined>([...this.collection(collection).keys()].map((id) => [id, undefined]), compareUtf8)));
     return ids;
   }
 
