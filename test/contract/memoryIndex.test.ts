@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { compareUtf8 } from '../../shared/adapters/embedded/MemoryIndex';
+import { compareUtf8, fromUtf8SortKey, utf8SortKey } from '../../shared/adapters/embedded/MemoryIndex';
 import { openSqliteStore, ROUTING_MEMORY_KEYS, type SqliteStore } from '../../shared/adapters/embedded/SqliteStore';
 import { JOB_MATCH_ORDER, SEP, WORKER_IDLE_ORDER, WORKER_OFFERABLE } from '../../shared/domain/routing/routingKeys';
 import { StoreConflictError, type Collection, type IndexKeys, type Store } from '../../shared/ports/Store';
@@ -107,6 +107,18 @@ it('orders strings as SQLite orders their UTF-8 bytes', () => {
       const bytes = Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
       expect(Math.sign(compareUtf8(a, b))).toBe(bytes);
     }),
+  );
+});
+
+it('makes sort keys whose native string order is the UTF-8 byte order, and gives back what they were made from', () => {
+  const text = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('a', '\ud7ff', '\ud800', '\udfff', '\ue000', '\uffff') }));
+  fc.assert(
+    fc.property(text, text, (a, b) => {
+      const [ka, kb] = [utf8SortKey(a), utf8SortKey(b)];
+      expect(ka < kb ? -1 : ka > kb ? 1 : 0).toBe(Math.sign(compareUtf8(a, b)));
+      expect(fromUtf8SortKey(ka)).toBe(a);
+    }),
+    { numRuns: 2000 },
   );
 });
 

@@ -25,13 +25,46 @@ export function compareUtf8(a: string, b: string): number {
 }
 
 const utf8Rank = (unit: number) => (unit >= 0xe000 ? unit - 0x800 : unit + 0x2000);
+const fromUtf8Rank = (rank: number) => (rank >= 0xf800 ? rank - 0x2000 : rank + 0x800);
+const ABOVE_D7FF = /[\ud800-\uffff]/;
+
+/**
+ * `value` rewritten so that JavaScript's own string order (code unit by code unit, done natively) is
+ * the UTF-8 order of `value`: each code unit from U+D800 up takes its UTF-8 rank. Most strings have none
+ * and come back as they are. The indexes keep their strings so: a comparison in JavaScript, unit by
+ * unit, over keys that share long prefixes (`q␟voice␟0.000000…`) made each B-tree update three times
+ * as long.
+ */
+export function utf8SortKey(value: string): string {
+  return ABOVE_D7FF.test(value) ? mapUnits(value, utf8Rank) : value;
+}
+
+/** The string a sort key was made from. */
+export function fromUtf8SortKey(key: string): string {
+  return ABOVE_D7FF.test(key) ? mapUnits(key, fromUtf8Rank) : key;
+}
+
+function mapUnits(text: string, map: (unit: number) => number): string {
+  let mapped = '';
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    mapped += String.fromCharCode(unit >= 0xd800 ? map(unit) : unit);
+  }
+  return mapped;
+}
+
+/** Native string order: for sort keys, the UTF-8 order of what they were made from. */
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Most values belong to one document (engine order keys end with the id), so one id is kept bare. */
 type Ids = string | BTree<string, undefined>;
 
-/** The (value, id) pairs of one string index key, in (value, id) order. */
+/**
+ * The (value, id) pairs of one string index key, in (value, id) order. Values and ids are kept as
+ * their sort keys (`utf8SortKey`) and given back as they came.
+ */
 export class OrderedValues {
-  private readonly tree = new BTree<string, Ids>(undefined, compareUtf8);
+  private readonly tree = new BTree<string, Ids>(undefined, compareKeys);
   private entries = 0;
 
   get size(): number {
@@ -39,24 +72,32 @@ export class OrderedValues {
   }
 
   add(value: string, id: string): void {
-    const ids = this.tree.get(value);
-    if (ids === undefined) this.tree.set(value, id);
-    else if (typeof ids === 'string') {
-      if (ids === id) return;
-      this.tree.set(value, new BTree<string, undefined>([[ids, undefined], [id, undefined]], compareUtf8));
-    } else if (!ids.set(id, undefined, false)) return;
+    const key = utf8SortKey(value);
+    const idKey = utf8SortKey(id);
+    // Usually the value is new: one descent of the tree.
+    if (this.tree.setIfNotPresent(key, idKey)) {
+      this.entries++;
+      return;
+    }
+    const ids = this.tree.get(key)!;
+    if (typeof ids === 'string') {
+      if (ids === idKey) return;
+      this.tree.set(key, new BTree<string, undefined>([[ids, undefined], [idKey, undefined]], compareKeys));
+    } else if (!ids.set(idKey, undefined, false)) return;
     this.entries++;
   }
 
   remove(value: string, id: string): void {
-    const ids = this.tree.get(value);
+    const key = utf8SortKey(value);
+    const idKey = utf8SortKey(id);
+    const ids = this.tree.get(key);
     if (ids === undefined) return;
     if (typeof ids === 'string') {
-      if (ids !== id) return;
-      this.tree.delete(value);
+      if (ids !== idKey) return;
+      this.tree.delete(key);
     } else {
-      if (!ids.delete(id)) return;
-      if (ids.size === 1) this.tree.set(value, ids.minKey() ?? id);
+      if (!ids.delete(idKey)) return;
+      if (ids.size === 1) this.tree.set(key, ids.minKey() ?? idKey);
     }
     this.entries--;
   }
@@ -64,29 +105,35 @@ export class OrderedValues {
   /** (value, id) pairs with value in [from, to), in order, at most `limit`. */
   range(from: string, to: string, limit: number): { value: string; id: string }[] {
     const found: { value: string; id: string }[] = [];
-    if (compareUtf8(from, to) >= 0) return found;
-    for (const [value, ids] of this.tree.entries(from)) {
-      if (found.length >= limit || compareUtf8(value, to) >= 0) break;
-      if (typeof ids === 'string') found.push({ value, id: ids });
-      else for (const id of ids.keys()) if (found.length < limit) found.push({ value, id });
+    const low = utf8SortKey(from);
+    const high = utf8SortKey(to);
+    if (low >= high) return found;
+    for (const [key, ids] of this.tree.entries(low)) {
+      if (found.length >= limit || key >= high) break;
+      const value = fromUtf8SortKey(key);
+      if (typeof ids === 'string') found.push({ value, id: fromUtf8SortKey(ids) });
+      else for (const id of ids.keys()) if (found.length < limit) found.push({ value, id: fromUtf8SortKey(id) });
     }
     return found;
   }
 
   all(): { value: string; id: string }[] {
     const found: { value: string; id: string }[] = [];
-    for (const [value, ids] of this.tree.entries()) {
-      if (typeof ids === 'string') found.push({ value, id: ids });
-      else for (const id of ids.keys()) found.push({ value, id });
+    for (const [key, ids] of this.tree.entries()) {
+      const value = fromUtf8SortKey(key);
+      if (typeof ids === 'string') found.push({ value, id: fromUtf8SortKey(ids) });
+      else for (const id of ids.keys()) found.push({ value, id: fromUtf8SortKey(id) });
     }
     return found;
   }
 
   count(from: string, to: string): number {
-    if (compareUtf8(from, to) >= 0) return 0;
+    const low = utf8SortKey(from);
+    const high = utf8SortKey(to);
+    if (low >= high) return 0;
     let n = 0;
-    for (const [value, ids] of this.tree.entries(from)) {
-      if (compareUtf8(value, to) >= 0) break;
+    for (const [key, ids] of this.tree.entries(low)) {
+      if (key >= high) break;
       n += typeof ids === 'string' ? 1 : ids.size;
     }
     return n;
@@ -94,13 +141,14 @@ export class OrderedValues {
 
   /** Ids with exactly this value, in id order, after `afterId`, at most `limit`. */
   ids(value: string, afterId: string | undefined, limit: number): string[] {
-    const ids = this.tree.get(value);
+    const ids = this.tree.get(utf8SortKey(value));
     if (ids === undefined) return [];
-    if (typeof ids === 'string') return afterId === undefined || compareUtf8(ids, afterId) > 0 ? [ids] : [];
+    const after = afterId === undefined ? undefined : utf8SortKey(afterId);
+    if (typeof ids === 'string') return after === undefined || ids > after ? [fromUtf8SortKey(ids)] : [];
     const found: string[] = [];
-    for (const id of ids.keys(afterId)) {
+    for (const id of ids.keys(after)) {
       if (found.length >= limit) break;
-      if (afterId === undefined || compareUtf8(id, afterId) > 0) found.push(id);
+      if (after === undefined || id > after) found.push(fromUtf8SortKey(id));
     }
     return found;
   }
