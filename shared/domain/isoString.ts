@@ -38,11 +38,37 @@ function formatted(ms: number): string {
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1_000);
   const millis = rest - seconds * 1_000;
-  return `${YEAR_PAD[String(year).length]}${year}-${TWO[month]}-${TWO[day]}T${TWO[hours]}:${TWO[minutes]}:${TWO[seconds]}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+  // Built from character codes: one flat string of 24 characters. A template literal of these parts
+  // would be a tree of concatenations, about 290 bytes for each instant a document keeps (see flatText).
+  return String.fromCharCode(
+    ZERO + Math.floor(year / 1000),
+    ZERO + (Math.floor(year / 100) % 10),
+    ZERO + (Math.floor(year / 10) % 10),
+    ZERO + (year % 10),
+    DASH,
+    ZERO + Math.floor(month / 10),
+    ZERO + (month % 10),
+    DASH,
+    ZERO + Math.floor(day / 10),
+    ZERO + (day % 10),
+    T,
+    ZERO + Math.floor(hours / 10),
+    ZERO + (hours % 10),
+    COLON,
+    ZERO + Math.floor(minutes / 10),
+    ZERO + (minutes % 10),
+    COLON,
+    ZERO + Math.floor(seconds / 10),
+    ZERO + (seconds % 10),
+    DOT,
+    ZERO + Math.floor(millis / 100),
+    ZERO + (Math.floor(millis / 10) % 10),
+    ZERO + (millis % 10),
+    Z,
+  );
 }
 
 const DAY_MS = 86_400_000;
 const FIRST_MS = Date.parse('0001-01-01T00:00:00.000Z');
 const LAST_MS = Date.parse('9999-12-31T23:59:59.999Z');
-const YEAR_PAD = ['', '000', '00', '0', ''];
-const TWO = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const [ZERO, DASH, T, COLON, DOT, Z] = [...'0-T:.Z'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number];

@@ -1,4 +1,5 @@
 import { sortableDueTime } from './dueTime';
+import { flatText } from './flatText';
 import { isoString } from './isoString';
 
 /**
@@ -23,7 +24,8 @@ function wireForm(iso: string, text: string | undefined): string {
   const dot = iso.length - 5;
   const fraction = text === undefined ? iso.slice(dot + 1, -1) : keepPrecision(text, iso.slice(dot + 1, -1));
   const trimmed = withoutTrailingZeros(fraction);
-  return trimmed ? `${iso.slice(0, dot)}.${trimmed}+00:00` : `${iso.slice(0, dot)}+00:00`;
+  // Documents keep these: one flat string rather than a tree of slices of `iso`.
+  return trimmed ? flatText(iso.slice(0, dot), '.', trimmed, '+00:00') : flatText(iso.slice(0, dot), '+00:00');
 }
 
 function withoutTrailingZeros(digits: string): string {

@@ -15,6 +15,7 @@ import {
   type StoredDocument,
 } from '../../ports/Store';
 import { compareUtf8, OrderedValues } from './MemoryIndex';
+import { flatText } from '../../domain/flatText';
 
 /**
  * A Store in the process's memory, for runs that need no durability and all the speed they can get
@@ -262,7 +263,7 @@ export class MemoryStore implements Store {
     const seconds = Math.min(Math.max(Math.floor(modifiedMs / 1000), 0), 0xffffffff);
     // The writes of one second share the etag's tail: it is formatted once.
     if (seconds !== this.etagTail.seconds) this.etagTail = { seconds, text: `-0000-0700-0000-${seconds.toString(16).padStart(8, '0')}0000"` };
-    const etag = `"${(++this.etags).toString(16).padStart(8, '0')}${this.etagTail.text}`;
+    const etag = flatText('"', (++this.etags).toString(16).padStart(8, '0'), this.etagTail.text);
     if (!this.freeze) return { etag, lastModified: doc.lastModified, body: doc.body, keys: doc.keys };
     return { etag, lastModified: doc.lastModified, body: snapshot(doc.body), keys: snapshot(doc.keys) as IndexKeys };
   }
