@@ -163,6 +163,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const resolve = (record: SimulatedJob) => {
     if (record.resolved) return;
     record.resolved = true;
+    record.hangUp = undefined;
     open--;
   };
 
@@ -232,6 +233,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         record.assignedAt = secondsNow();
         // An answered customer no longer hangs up: one instant fewer for the loop to visit.
         record.hangUp?.();
+        // Nor is the cancelled timer kept alive with the record, for the whole run.
+        record.hangUp = undefined;
         record.capacityCost = plan.costOf.get(record.channelId) ?? 1;
         const completeAt = record.assignedAt + record.handle;
         // The router may end an assigned job meanwhile (an exception rule's cancel): then the worker's
