@@ -44,17 +44,19 @@ export function isExpedited(job: RouterJob, now: Date): boolean {
 /** The part of the match order after the queue id: compare two of these to compare places in a queue. */
 export function matchRank(job: RouterJob, now: Date): string {
   const priority = String(100 - job.priority).padStart(3, '0');
-  return flatText(isExpedited(job, now) ? '0' : '1', priority, toSortableTime(job.enqueuedAt ?? new Date(0)), SEP, job.id);
+  return `${isExpedited(job, now) ? '0' : '1'}${priority}${toSortableTime(job.enqueuedAt ?? new Date(0))}${SEP}${job.id}`;
 }
 
 export function jobRoutingKeys(job: EngineJob, now: Date): IndexKeys {
   const keys: IndexKeys = {};
   if (!job.queueId) return keys;
   if (isMatchable(job)) {
-    keys[JOB_MATCH_ORDER] = flatText(job.queueId, SEP, matchRank(job, now));
-    keys[JOB_QUEUED_SINCE] = flatText(job.queueId, SEP, toSortableTime(job.enqueuedAt ?? new Date(0)));
+    keys[JOB_MATCH_ORDER] = `${job.queueId}${SEP}${matchRank(job, now)}`;
+    keys[JOB_QUEUED_SINCE] = `${job.queueId}${SEP}${toSortableTime(job.enqueuedAt ?? new Date(0))}`;
   }
   const assignedAt = job._routing ? jobRouting(job).assignedAt : undefined;
+  // Kept as long as the job is (a closed job keeps it): one flat string (see flatText). The other keys
+  // live while a job waits or a worker is free, and the range index's first comparison flattens them.
   if (assignedAt) keys[JOB_ASSIGNED_AT] = flatText(job.queueId, SEP, toSortableTime(assignedAt), SEP, job.id);
   return keys;
 }
@@ -68,8 +70,8 @@ export function workerRoutingKeys(worker: EngineWorker): IndexKeys {
   const idle: string[] = [];
   for (const queueId of worker.queues) {
     for (const channelId of channels) {
-      offerable.push(flatText(queueId, SEP, channelId));
-      idle.push(flatText(queueId, SEP, channelId, SEP, load, idleSince, SEP, worker.id));
+      offerable.push(`${queueId}${SEP}${channelId}`);
+      idle.push(`${queueId}${SEP}${channelId}${SEP}${load}${idleSince}${SEP}${worker.id}`);
     }
   }
   return { [WORKER_OFFERABLE]: offerable, [WORKER_IDLE_ORDER]: idle };
