@@ -104,7 +104,7 @@ function summaryLines(results: Results): string[] {
     lines.push(line('30-day cumulative query, one queue, 100k jobs/day (HTTP)', `p99 ${ms(st.total.p99).padStart(9)}   (p50 ${ms(st.total.p50)}; hourly buckets p50 ${ms(st.hourly.p50)})`));
   }
   for (const s of results.simulate ?? []) {
-    lines.push(line(`simulated jobs/s, 300 agents, ${s.store}`, `${s.jobsPerWallSecond.toFixed(0).padStart(6)} /s   (loop alone ${s.ceilingJobsPerSecond.toFixed(0)} /s; 100k-job day ≈ ${seconds(s.dayWallSeconds * 1000)}; ${s.storeCallsPerJob.toFixed(0)} store calls/job)`));
+    lines.push(line(`simulated jobs/s, 300 agents, ${s.store}`, `${s.jobsPerWallSecond.toFixed(0).padStart(6)} /s   (loop alone ${s.ceilingJobsPerSecond.toFixed(0)} /s; 100k-job day ≈ ${seconds(s.dayWallSeconds * 1000)}; ${s.storeCallsPerJob.toFixed(0)} store calls/job; ${bytes(s.heapKeptPerJob)} heap kept/job)`));
   }
   if (results.backlog) lines.push(line(`resident bytes per waiting job at ${thousands(results.backlog.waitingJobs)} jobs`, `${bytes(results.backlog.rssPerJob)}   (seeded in ${seconds(results.backlog.seedMs)})`));
   return lines;

@@ -17,6 +17,8 @@ import { RunningActs } from '../../shared/simulation/runningActs';
 import { parseScenario } from '../../shared/simulation/scenario';
 import { SIMULATION_YOUNG_GENERATION_MB } from '../../shared/simulation/whatIf';
 import { countingStore, type StoreCalls } from './countingStore';
+import { readMemory } from './memoryProbe';
+import { bytes } from './stats';
 
 export interface SimulationFigures {
   store: string;
@@ -31,6 +33,12 @@ export interface SimulationFigures {
   calls: StoreCalls;
   /** The simulation loop alone, with as many timers per job as the run fired, in jobs per wall second. */
   ceilingJobsPerSecond: number;
+  /**
+   * JS heap each job of the counted run leaves behind, after a full collection, with its store still
+   * held: the closed job as the store keeps it (a router keeps closed jobs until they are deleted) and
+   * the run's record of it. What young-generation collections copy grows with it.
+   */
+  heapKeptPerJob: number;
 }
 
 /**
@@ -103,8 +111,12 @@ async function measure(seconds: number): Promise<SimulationFigures[]> {
     // Store calls are counted on a short run of their own, after the timed one: the timed run pays no
     // counting, and the engine's code was not first tuned by V8 to the counting proxy around the store
     // (which made the timed run a quarter slower).
-    const counting = countingStore(open());
+    const kept = open();
+    const counting = countingStore(kept);
+    const heapBefore = (await readMemory()).heapUsed;
     const counted = await runScenario(centre(Math.min(slice, 900)), { store: counting.store });
+    // `kept` and `counted` are still referenced here: their documents and records are what is measured.
+    const heapKeptPerJob = ((await readMemory()).heapUsed - heapBefore) / counted.jobs.length;
     const calls = perJob(counting.take(), counted.jobs.length);
     const jobs = run.jobs.length;
     const wallSeconds = run.wallMilliseconds / 1000;
@@ -120,12 +132,14 @@ async function measure(seconds: number): Promise<SimulationFigures[]> {
       storeCallsPerJob: total,
       calls,
       ceilingJobsPerSecond: await loopCeiling(Math.min(jobs, 20_000), timersPerJob),
+      heapKeptPerJob,
     });
     const f = figures[figures.length - 1]!;
     console.log(
       `simulate, ${AGENTS} agents, ${label}: ${jobs} jobs in ${wallSeconds.toFixed(1)} s wall (${f.cpuSeconds.toFixed(1)} s CPU): ${f.jobsPerWallSecond.toFixed(0)} jobs/s ` +
         `(ceiling, the loop alone at ${timersPerJob.toFixed(1)} timers per job: ${f.ceilingJobsPerSecond.toFixed(0)} jobs/s); ` +
-        `a ${DAY_JOBS}-job day ≈ ${f.dayWallSeconds.toFixed(0)} s; ${f.storeCallsPerJob.toFixed(1)} store calls per job ${JSON.stringify(calls)}`,
+        `a ${DAY_JOBS}-job day ≈ ${f.dayWallSeconds.toFixed(0)} s; ${f.storeCallsPerJob.toFixed(1)} store calls per job ${JSON.stringify(calls)}; ` +
+        `heap kept per job ${bytes(heapKeptPerJob)}`,
     );
   }
   return figures;
