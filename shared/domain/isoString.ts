@@ -40,35 +40,33 @@ function formatted(ms: number): string {
   const millis = rest - seconds * 1_000;
   // Built from character codes: one flat string of 24 characters. A template literal of these parts
   // would be a tree of concatenations, about 290 bytes for each instant a document keeps (see flatText).
-  return String.fromCharCode(
-    ZERO + Math.floor(year / 1000),
-    ZERO + (Math.floor(year / 100) % 10),
-    ZERO + (Math.floor(year / 10) % 10),
-    ZERO + (year % 10),
-    DASH,
-    ZERO + Math.floor(month / 10),
-    ZERO + (month % 10),
-    DASH,
-    ZERO + Math.floor(day / 10),
-    ZERO + (day % 10),
-    T,
-    ZERO + Math.floor(hours / 10),
-    ZERO + (hours % 10),
-    COLON,
-    ZERO + Math.floor(minutes / 10),
-    ZERO + (minutes % 10),
-    COLON,
-    ZERO + Math.floor(seconds / 10),
-    ZERO + (seconds % 10),
-    DOT,
-    ZERO + Math.floor(millis / 100),
-    ZERO + (Math.floor(millis / 10) % 10),
-    ZERO + (millis % 10),
-    Z,
-  );
+  const codes = ISO_CODES;
+  putDigits(codes, 0, year, 4);
+  putDigits(codes, 5, month, 2);
+  putDigits(codes, 8, day, 2);
+  putDigits(codes, 11, hours, 2);
+  putDigits(codes, 14, minutes, 2);
+  putDigits(codes, 17, seconds, 2);
+  putDigits(codes, 20, millis, 3);
+  // Named one by one: spreading or applying the array took three times as long.
+  return String.fromCharCode(codes[0]!, codes[1]!, codes[2]!, codes[3]!, codes[4]!, codes[5]!, codes[6]!, codes[7]!, codes[8]!, codes[9]!, codes[10]!, codes[11]!,
+    codes[12]!, codes[13]!, codes[14]!, codes[15]!, codes[16]!, codes[17]!, codes[18]!, codes[19]!, codes[20]!, codes[21]!, codes[22]!, codes[23]!);
 }
 
 const DAY_MS = 86_400_000;
 const FIRST_MS = Date.parse('0001-01-01T00:00:00.000Z');
 const LAST_MS = Date.parse('9999-12-31T23:59:59.999Z');
-const [ZERO, DASH, T, COLON, DOT, Z] = [...'0-T:.Z'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number];
+const ZERO = '0'.charCodeAt(0);
+/** The character codes of an ISO instant; the separators stay, the digits are written over. */
+const ISO_CODES = [...'0000-00-00T00:00:00.000Z'].map((c) => c.charCodeAt(0));
+
+/** Writes `value` as `width` decimal digits at `at`. */
+function putDigits(codes: number[], at: number, value: number, width: number): void {
+  // Small whole numbers (a year at most): integer arithmetic, where the double `%` of a value computed
+  // from the milliseconds since 1970 is several times slower.
+  let rest = value | 0;
+  for (let i = at + width - 1; i >= at; i--) {
+    codes[i] = ZERO + (rest % 10);
+    rest = (rest / 10) | 0;
+  }
+}
