@@ -111,11 +111,11 @@ async function measure(seconds: number): Promise<SimulationFigures[]> {
     // Store calls are counted on a short run of their own, after the timed one: the timed run pays no
     // counting, and the engine's code was not first tuned by V8 to the counting proxy around the store
     // (which made the timed run a quarter slower).
-    const kept = open();
-    const counting = countingStore(kept);
+    const counting = countingStore(open());
     const heapBefore = (await readMemory()).heapUsed;
     const counted = await runScenario(centre(Math.min(slice, 900)), { store: counting.store });
-    // `kept` and `counted` are still referenced here: their documents and records are what is measured.
+    // `counting` (holding the store) and `counted` are used below, so their documents and records are
+    // still alive at this reading: they are what is measured.
     const heapKeptPerJob = ((await readMemory()).heapUsed - heapBefore) / counted.jobs.length;
     const calls = perJob(counting.take(), counted.jobs.length);
     const jobs = run.jobs.length;
